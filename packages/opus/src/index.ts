@@ -1,0 +1,10 @@
+export { OpusBackendError, type OpusBackendInfo, opusBackend } from './backend.ts';
+export { bestLagSnr, checkOpusBackend } from './check.ts';
+export {
+  createOpusDecoder,
+  createOpusEncoder,
+  type OpusDecoder,
+  type OpusEncoder,
+  type OpusSampleRate,
+  SILENCE_FRAME,
+} from './codec.ts';
