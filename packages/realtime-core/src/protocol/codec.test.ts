@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { ClientEvent } from './client-events.ts';
+import { decodeClientEvent, decodeServerEvent, encodeClientEvent, encodeServerEvent } from './codec.ts';
+import { serverEventFixtures } from './fixtures.ts';
+import { serverEventSchemas } from './server-events.ts';
+
+describe('server event codec', () => {
+  it('has a fixture for every modelled server event', () => {
+    expect(Object.keys(serverEventFixtures).sort()).toEqual(Object.keys(serverEventSchemas).sort());
+  });
+
+  for (const [type, fixture] of Object.entries(serverEventFixtures)) {
+    it(`decodes ${type}`, () => {
+      const decoded = decodeServerEvent(JSON.stringify(fixture));
+      expect(decoded.type).toBe(type);
+      expect(decoded).toMatchObject(fixture);
+      expect(decodeServerEvent(encodeServerEvent(fixture))).toMatchObject(fixture);
+    });
+  }
+
+  it('maps the newer output_audio spellings onto the classic names', () => {
+    const e = decodeServerEvent(
+      JSON.stringify({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', delta: 'AA==' }),
+    );
+    expect(e).toMatchObject({ type: 'response.audio.delta', delta: 'AA==' });
+  });
+
+  it('passes unknown event types through without throwing', () => {
+    const e = decodeServerEvent(Buffer.from(JSON.stringify({ type: 'vendor.thing', x: 1 })));
+    expect(e).toEqual({ type: 'unknown', eventType: 'vendor.thing', raw: { type: 'vendor.thing', x: 1 } });
+  });
+
+  it.each([
+    ['{"type":', /malformed JSON/],
+    ['[1,2]', /not a JSON object/],
+    ['{"x":1}', /no string "type"/],
+    ['{"type":"response.audio.delta","delta":5}', /invalid response\.audio\.delta: response_id/],
+    ['{"type":"error","error":{}}', /invalid error: error\.message/],
+  ])('turns %s into a typed invalid event', (raw, reason) => {
+    const e = decodeServerEvent(raw);
+    expect(e.type).toBe('invalid');
+    if (e.type === 'invalid') expect(e.reason).toMatch(reason);
+  });
+
+  it('rejects oversized frames before parsing them', () => {
+    const e = decodeServerEvent('x'.repeat(1001), 1000);
+    expect(e).toMatchObject({
+      type: 'invalid',
+      reason: expect.stringMatching(/exceeds the 1000-byte limit/),
+    });
+  });
+
+  it('keeps extra provider fields (loose schemas)', () => {
+    const e = decodeServerEvent(JSON.stringify({ ...serverEventFixtures['response.done'], trace: 'abc' }));
+    expect(e).toMatchObject({ type: 'response.done', trace: 'abc' });
+  });
+});
+
+describe('client event codec', () => {
+  const events: ClientEvent[] = [
+    { type: 'session.update', session: { voice: 'v', instructions: 'i', turn_detection: null } },
+    { type: 'input_audio_buffer.append', audio: 'AAAA' },
+    { type: 'input_audio_buffer.commit' },
+    { type: 'input_audio_buffer.clear' },
+    {
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: '[Alice]' }] },
+    },
+    { type: 'conversation.item.truncate', item_id: 'i', content_index: 0, audio_end_ms: 300 },
+    { type: 'conversation.item.delete', item_id: 'i' },
+    { type: 'response.create', response: { instructions: 'greet' } },
+    { type: 'response.cancel' },
+  ];
+  for (const event of events) {
+    it(`round-trips ${event.type}`, () => {
+      expect(decodeClientEvent(encodeClientEvent(event))).toEqual(event);
+    });
+  }
+
+  it('encodes audio appends as valid JSON without stringify', () => {
+    const text = encodeClientEvent({ type: 'input_audio_buffer.append', audio: 'QUJD' });
+    expect(JSON.parse(text)).toEqual({ type: 'input_audio_buffer.append', audio: 'QUJD' });
+  });
+
+  it('reports invalid client events with the offending field', () => {
+    const e = decodeClientEvent('{"type":"conversation.item.truncate","item_id":"i","audio_end_ms":-1}');
+    expect(e).toMatchObject({ type: 'invalid', eventType: 'conversation.item.truncate' });
+  });
+});

@@ -1,0 +1,28 @@
+export {
+  type ClientEvent,
+  type ClientEventOf,
+  type ClientEventType,
+  type ConversationItem,
+  clientEventSchema,
+  clientEventSchemas,
+  type SessionConfigWire,
+} from './client-events.ts';
+export {
+  DEFAULT_MAX_EVENT_BYTES,
+  decodeClientEvent,
+  decodeServerEvent,
+  encodeClientEvent,
+  encodeServerEvent,
+  type WireData,
+} from './codec.ts';
+export {
+  type InvalidEvent,
+  type KnownServerEvent,
+  type KnownServerEventType,
+  type ServerEvent,
+  type ServerEventOf,
+  serverEventAliases,
+  serverEventSchemas,
+  type UnknownServerEvent,
+} from './server-events.ts';
+export { serverEventFixtures } from './fixtures.ts';
