@@ -15,6 +15,7 @@ export {
   encodeServerEvent,
   type WireData,
 } from './codec.ts';
+export { serverEventFixtures } from './fixtures.ts';
 export {
   type InvalidEvent,
   type KnownServerEvent,
@@ -25,4 +26,3 @@ export {
   serverEventSchemas,
   type UnknownServerEvent,
 } from './server-events.ts';
-export { serverEventFixtures } from './fixtures.ts';

@@ -1,0 +1,7 @@
+// Public surface of @troupe/realtime-core: explicit re-exports only, no logic.
+export * from './audio/index.ts';
+export * from './persona/index.ts';
+export * from './protocol/index.ts';
+export * from './session/index.ts';
+export * from './transport/index.ts';
+export * from './turns/index.ts';

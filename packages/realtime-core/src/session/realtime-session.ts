@@ -1,0 +1,464 @@
+import { decodePcm16Base64, encodePcm16Base64 } from '../audio/pcm16-base64.ts';
+import {
+  type ClientEvent,
+  decodeServerEvent,
+  encodeClientEvent,
+  type KnownServerEvent,
+} from '../protocol/index.ts';
+import type { RealtimeTransport, TransportCloseInfo, TransportFactory } from '../transport/types.ts';
+import { createWsTransport } from '../transport/ws-transport.ts';
+import { TypedEmitter } from '../util/typed-emitter.ts';
+import { AudioOutbox } from './audio-outbox.ts';
+import { type BackoffPolicy, backoffDelay, defaultBackoff } from './backoff.ts';
+import { type Clock, type Logger, silentLogger, systemClock } from './clock.ts';
+import { RealtimeError } from './errors.ts';
+import { ConversationHistory, type HistoryRole } from './history.ts';
+import { type ProviderProfile, stepfunProfile } from './profile.ts';
+import { classifyServerError, sessionUpdateEvent } from './session-wire.ts';
+import type { RealtimeSessionEvents, SessionConfig, SessionState } from './types.ts';
+
+export interface RealtimeSessionOptions {
+  /** Base URL, e.g. `wss://api.stepfun.com/v1/realtime`; the model goes in the query. */
+  url: string;
+  model: string;
+  apiKey: string;
+  config: SessionConfig;
+  profile?: ProviderProfile;
+  transportFactory?: TransportFactory;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** How long to wait for `session.created` after the socket opens. */
+  readyTimeoutMs?: number;
+  /** Most microphone audio held while it cannot be sent. Default 3 s. */
+  maxHeldAudioMs?: number;
+}
+
+/** Why the session is opening a new connection. */
+export type ConnectReason = 'initial' | 'reconnect' | 'rollover' | 'voice' | 'reset';
+
+/**
+ * One persona-bound conversation with a realtime speech model, across as many connections as
+ * it takes: drops, the provider's session cap and voice switches open new ones with the
+ * conversation replayed as text. All I/O and time come in through the options.
+ */
+export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
+  #state: SessionState = { status: 'idle' };
+  #config: SessionConfig;
+  readonly #opts: RealtimeSessionOptions;
+  readonly #profile: ProviderProfile;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #random: () => number;
+  readonly #history = new ConversationHistory();
+  readonly #outbox: AudioOutbox;
+  readonly #cancelled = new Set<string>();
+  readonly #loggedUnknown = new Set<string>();
+  #activeResponse: { id: string; itemId?: string } | undefined;
+  #voiceLocked = false;
+  #appendsRejected = false;
+  #rolloverDue = false;
+  #pendingReason: ConnectReason = 'initial';
+  #transcripts = new Map<string, string>();
+
+  constructor(options: RealtimeSessionOptions) {
+    super();
+    this.#opts = options;
+    this.#config = { ...options.config };
+    this.#profile = options.profile ?? stepfunProfile;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger ?? silentLogger;
+    this.#random = options.random ?? Math.random;
+    this.#outbox = new AudioOutbox((this.sampleRate * (options.maxHeldAudioMs ?? 3000)) / 1000);
+    this.onListenerError = (err, event) => this.#log.error({ err, event }, 'realtime session listener threw');
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  get config(): Readonly<SessionConfig> {
+    return this.#config;
+  }
+
+  get sampleRate(): number {
+    return this.#config.sampleRate ?? 24_000;
+  }
+
+  get history(): ConversationHistory {
+    return this.#history;
+  }
+
+  /** Microphone samples discarded because they could not be sent in time. */
+  get droppedInputSamples(): number {
+    return this.#outbox.droppedSamples;
+  }
+
+  get responding(): boolean {
+    return this.#activeResponse !== undefined;
+  }
+
+  /** Opens the first connection; resolves when the server has accepted the session. */
+  connect(): Promise<void> {
+    if (this.#state.status !== 'idle')
+      return Promise.reject(new Error(`connect() called in state ${this.#state.status}`));
+    const ready = new Promise<void>((resolve, reject) => {
+      const onState = (s: SessionState) => {
+        if (s.status === 'ready') {
+          this.off('stateChange', onState);
+          resolve();
+        } else if (s.status === 'closed') {
+          this.off('stateChange', onState);
+          reject(
+            s.error ??
+              new RealtimeError('closed', 'session closed before it was ready', { recoverable: false }),
+          );
+        }
+      };
+      this.on('stateChange', onState);
+    });
+    this.#open('initial', 0);
+    return ready;
+  }
+
+  /** Applies new settings. A new voice after the first audio reply means a new connection, history replayed. */
+  async update(patch: Partial<SessionConfig>): Promise<{ newConnection: boolean }> {
+    const voiceChanged = patch.voice !== undefined && patch.voice !== this.#config.voice;
+    this.#config = { ...this.#config, ...patch };
+    if (voiceChanged && this.#voiceLocked && !this.#profile.voiceMutableAfterAudio) {
+      await this.#reopen('voice');
+      return { newConnection: true };
+    }
+    if (this.#state.status === 'ready') this.#send(sessionUpdateEvent(this.#config));
+    return { newConnection: false };
+  }
+
+  /** Streams microphone audio (PCM16 mono at `sampleRate`). */
+  appendAudio(pcm: Int16Array): void {
+    if (pcm.length === 0 || this.#state.status === 'closed') return;
+    if (this.#state.status !== 'ready' || this.#holdAppends()) {
+      this.#outbox.push(pcm);
+      return;
+    }
+    this.#send({ type: 'input_audio_buffer.append', audio: encodePcm16Base64(pcm) });
+  }
+
+  commit(): void {
+    this.#sendIfReady({ type: 'input_audio_buffer.commit' });
+  }
+
+  clear(): void {
+    this.#outbox.clear();
+    this.#sendIfReady({ type: 'input_audio_buffer.clear' });
+  }
+
+  createResponse(options: { instructions?: string } = {}): void {
+    this.#sendIfReady({ type: 'response.create', response: options.instructions ? options : {} });
+  }
+
+  /** Stops the reply in flight. Deltas already on the wire for it are dropped locally either way. */
+  cancelResponse(): void {
+    const active = this.#activeResponse;
+    if (!active) return;
+    this.#cancelled.add(active.id);
+    if (this.#profile.cancelSupported) this.#sendIfReady({ type: 'response.cancel' });
+  }
+
+  /** Tells the server (and the local history) how much of a reply the listeners actually heard. */
+  truncate(itemId: string, audioEndMs: number): void {
+    const ms = Math.max(0, Math.round(audioEndMs));
+    this.#history.truncate(itemId, ms, this.sampleRate);
+    this.#sendIfReady({
+      type: 'conversation.item.truncate',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: ms,
+    });
+  }
+
+  /** Adds a text item (e.g. a `[Alice]` speaker label or a system note) to the conversation. */
+  addText(role: HistoryRole, text: string): void {
+    this.#history.add({ role, text });
+    const content = [{ type: role === 'assistant' ? ('text' as const) : ('input_text' as const), text }];
+    this.#sendIfReady({ type: 'conversation.item.create', item: { type: 'message', role, content } });
+  }
+
+  /** Forgets the conversation: a fresh connection with nothing replayed. */
+  async reset(): Promise<void> {
+    this.#history.clear();
+    await this.#reopen('reset');
+  }
+
+  close(): void {
+    this.#setState({ status: 'closed' });
+  }
+
+  // ---- connection lifecycle -------------------------------------------------------------
+
+  #open(reason: ConnectReason, attempt: number): void {
+    const url = new URL(this.#opts.url);
+    url.searchParams.set('model', this.#opts.model);
+    const factory = this.#opts.transportFactory ?? createWsTransport;
+    const transport = factory({
+      url: url.toString(),
+      headers: { Authorization: `Bearer ${this.#opts.apiKey}` },
+    });
+    const timeout = this.#clock.setTimeout(() => {
+      this.#log.warn({ reason }, 'realtime server did not confirm the session in time');
+      transport.close(4000, 'ready timeout');
+    }, this.#opts.readyTimeoutMs ?? 15_000);
+    this.#pendingReason = reason;
+    this.#setState({ status: 'connecting', transport, attempt, timeout });
+    transport.on('message', (data) => this.#onMessage(transport, data));
+    transport.on('error', (err) => this.#log.debug({ err: err.message }, 'realtime transport error'));
+    transport.on('close', (info) => this.#onClose(transport, info));
+    transport.on('open', () => {
+      if (this.#state.status === 'connecting' && this.#state.transport === transport) {
+        this.#log.debug({ traceId: transport.traceId, reason }, 'realtime socket open');
+      }
+    });
+    transport.connect();
+  }
+
+  #onReady(transport: RealtimeTransport): void {
+    const reason = this.#pendingReason;
+    const since = this.#clock.now();
+    const rollover = this.#clock.setTimeout(
+      () => this.#onRolloverDue(),
+      this.#profile.maxSessionMs - this.#profile.rolloverMarginMs,
+    );
+    this.#voiceLocked = false;
+    this.#activeResponse = undefined;
+    this.#setState({ status: 'ready', transport, since, rollover });
+    this.#send(sessionUpdateEvent(this.#config));
+    if (reason !== 'initial' && reason !== 'reset')
+      for (const e of this.#history.replayEvents()) this.#send(e);
+    this.#flushOutbox();
+    this.#log.info({ traceId: transport.traceId, reason }, 'realtime session ready');
+    if (reason === 'reconnect') this.emit('reconnected', { reason });
+    if (reason === 'rollover') this.emit('rolledOver');
+    if (reason === 'voice' || reason === 'reset') this.emit('reconnected', { reason });
+  }
+
+  #onClose(transport: RealtimeTransport, info: TransportCloseInfo): void {
+    const s = this.#state;
+    if (s.status === 'closed' || !('transport' in s) || s.transport !== transport) return;
+    if (info.httpStatus === 401 || info.httpStatus === 403) {
+      this.#fail(
+        new RealtimeError(
+          'auth_failed',
+          `The realtime server rejected the API key (HTTP ${info.httpStatus}). Check STEPFUN_API_KEY: create or copy a key in the StepFun console.`,
+          { recoverable: false },
+        ),
+      );
+      return;
+    }
+    this.#log.warn(
+      { code: info.code, reason: info.reason, httpStatus: info.httpStatus },
+      'realtime connection lost',
+    );
+    this.#scheduleReconnect(s.status === 'connecting' ? s.attempt + 1 : 1);
+  }
+
+  #scheduleReconnect(attempt: number): void {
+    const delay = backoffDelay(this.#opts.backoff ?? defaultBackoff, attempt, this.#random);
+    if (delay === null) {
+      this.#fail(
+        new RealtimeError(
+          'reconnect_exhausted',
+          `Could not reach the realtime server after ${attempt - 1} attempts.`,
+          {
+            recoverable: false,
+          },
+        ),
+      );
+      return;
+    }
+    const timer = this.#clock.setTimeout(() => this.#open('reconnect', attempt), delay);
+    this.#setState({ status: 'reconnecting', attempt, timer });
+    this.emit(
+      'error',
+      new RealtimeError('connect_failed', 'realtime connection lost; reconnecting', { recoverable: true }),
+    );
+  }
+
+  async #reopen(reason: ConnectReason): Promise<void> {
+    if (this.#state.status === 'closed')
+      throw new RealtimeError('closed', 'session is closed', { recoverable: false });
+    const ready = new Promise<void>((resolve, reject) => {
+      const onState = (s: SessionState) => {
+        if (s.status === 'ready' || s.status === 'closed') {
+          this.off('stateChange', onState);
+          s.status === 'ready' ? resolve() : reject(s.error);
+        }
+      };
+      this.on('stateChange', onState);
+    });
+    this.#open(reason, 0);
+    await ready;
+  }
+
+  #onRolloverDue(): void {
+    if (this.#activeResponse) {
+      this.#rolloverDue = true;
+      return;
+    }
+    this.#rolloverDue = false;
+    this.#open('rollover', 0);
+  }
+
+  #fail(error: RealtimeError): void {
+    this.emit('error', error);
+    this.#setState({ status: 'closed', error });
+  }
+
+  /** The one place state changes: it releases whatever the old state held. */
+  #setState(next: SessionState): void {
+    const prev = this.#state;
+    if (prev.status === 'closed') return;
+    if (prev.status === 'connecting') this.#clock.clearTimeout(prev.timeout);
+    if (prev.status === 'ready') this.#clock.clearTimeout(prev.rollover);
+    if (prev.status === 'reconnecting') this.#clock.clearTimeout(prev.timer);
+    const prevTransport = 'transport' in prev ? prev.transport : undefined;
+    const nextTransport = 'transport' in next ? next.transport : undefined;
+    this.#state = next;
+    if (prevTransport && prevTransport !== nextTransport) prevTransport.close(1000, 'replaced');
+    if (next.status === 'closed') this.#outbox.clear();
+    this.emit('stateChange', next, prev);
+  }
+
+  // ---- wire ------------------------------------------------------------------------------
+
+  #send(event: ClientEvent): void {
+    const s = this.#state;
+    if (s.status !== 'ready') return;
+    s.transport.send(encodeClientEvent(event));
+  }
+
+  #sendIfReady(event: ClientEvent): void {
+    if (this.#state.status === 'ready') this.#send(event);
+    else
+      this.#log.debug({ type: event.type, state: this.#state.status }, 'dropped event while not connected');
+  }
+
+  #holdAppends(): boolean {
+    return (
+      this.#activeResponse !== undefined && (!this.#profile.appendWhileResponding || this.#appendsRejected)
+    );
+  }
+
+  #flushOutbox(): void {
+    if (this.#state.status !== 'ready' || this.#holdAppends()) return;
+    for (const chunk of this.#outbox.drain())
+      this.#send({ type: 'input_audio_buffer.append', audio: encodePcm16Base64(chunk) });
+  }
+
+  #onMessage(transport: RealtimeTransport, data: Parameters<typeof decodeServerEvent>[0]): void {
+    const s = this.#state;
+    if (!('transport' in s) || s.transport !== transport) return;
+    const event = decodeServerEvent(data);
+    if (event.type === 'invalid') {
+      this.#log.warn({ reason: event.reason, excerpt: event.excerpt }, 'ignored an invalid realtime event');
+      this.emit('error', new RealtimeError('protocol_invalid_event', event.reason, { recoverable: true }));
+      return;
+    }
+    if (event.type === 'unknown') {
+      if (!this.#loggedUnknown.has(event.eventType)) {
+        this.#loggedUnknown.add(event.eventType);
+        this.#log.info({ eventType: event.eventType }, 'ignoring unknown realtime event type');
+      }
+      this.emit('serverEvent', event);
+      return;
+    }
+    this.#handle(transport, event);
+    this.emit('serverEvent', event);
+  }
+
+  #handle(transport: RealtimeTransport, e: KnownServerEvent): void {
+    switch (e.type) {
+      case 'session.created':
+        if (this.#state.status === 'connecting') this.#onReady(transport);
+        return;
+      case 'error': {
+        const classified = classifyServerError(e, this.#opts.model, this.#profile);
+        if (classified.appendRejected) {
+          this.#appendsRejected = true;
+          this.#log.info({}, 'server rejects appends while responding; holding audio until the reply ends');
+        }
+        if (classified.error.recoverable) this.emit('error', classified.error);
+        else this.#fail(classified.error);
+        return;
+      }
+      case 'input_audio_buffer.speech_started':
+        this.emit('speechStarted', { itemId: e.item_id, audioStartMs: e.audio_start_ms });
+        return;
+      case 'input_audio_buffer.speech_stopped':
+        this.emit('speechStopped', { itemId: e.item_id, audioEndMs: e.audio_end_ms });
+        return;
+      case 'input_audio_buffer.committed':
+        this.emit('committed', { itemId: e.item_id });
+        return;
+      case 'conversation.item.input_audio_transcription.completed':
+        this.#history.add({ role: 'user', text: e.transcript, itemId: e.item_id });
+        this.emit('transcript', { role: 'user', itemId: e.item_id, text: e.transcript, final: true });
+        return;
+      case 'response.created':
+        this.#activeResponse = { id: e.response.id };
+        this.emit('responseCreated', { responseId: e.response.id });
+        return;
+      case 'response.audio.delta': {
+        if (this.#cancelled.has(e.response_id)) return;
+        const pcm = decodePcm16Base64(e.delta);
+        this.#voiceLocked = true;
+        if (this.#activeResponse?.id === e.response_id) this.#activeResponse.itemId = e.item_id;
+        this.#history.addAssistantAudio(e.item_id, pcm.length);
+        this.emit('audio', pcm, { responseId: e.response_id, itemId: e.item_id });
+        return;
+      }
+      case 'response.audio.done':
+        if (!this.#cancelled.has(e.response_id))
+          this.emit('audioDone', { responseId: e.response_id, itemId: e.item_id });
+        return;
+      case 'response.audio_transcript.delta': {
+        const text = (this.#transcripts.get(e.item_id) ?? '') + e.delta;
+        this.#transcripts.set(e.item_id, text);
+        if (!this.#cancelled.has(e.response_id)) {
+          this.emit('transcript', {
+            role: 'assistant',
+            itemId: e.item_id,
+            responseId: e.response_id,
+            text,
+            final: false,
+          });
+        }
+        return;
+      }
+      case 'response.audio_transcript.done': {
+        this.#transcripts.delete(e.item_id);
+        const kept = this.#history.addAssistantTranscript(e.item_id, e.transcript);
+        this.emit('transcript', {
+          role: 'assistant',
+          itemId: e.item_id,
+          responseId: e.response_id,
+          text: kept,
+          final: true,
+        });
+        return;
+      }
+      case 'response.done': {
+        const id = e.response.id;
+        const cancelled = this.#cancelled.delete(id);
+        if (this.#activeResponse?.id === id) this.#activeResponse = undefined;
+        const status =
+          cancelled && e.response.status === 'completed' ? 'cancelled' : (e.response.status ?? 'completed');
+        this.emit('responseDone', { responseId: id, status, usage: e.response.usage ?? undefined });
+        this.#flushOutbox();
+        if (this.#rolloverDue) this.#onRolloverDue();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export { ManualClock } from './manual-clock.ts';
+export { ScriptedTransport, scriptedTransportFactory } from './scripted-transport.ts';
+export { type TransportHarness, transportContract } from './transport-contract.ts';
