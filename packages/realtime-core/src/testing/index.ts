@@ -1,3 +1,4 @@
 export { ManualClock } from './manual-clock.ts';
+export * from './resampler-contract.ts';
 export { ScriptedTransport, scriptedTransportFactory } from './scripted-transport.ts';
 export { type TransportHarness, transportContract } from './transport-contract.ts';
