@@ -1,0 +1,169 @@
+import { createRequire } from 'node:module';
+import { createResampler } from '../src/audio/resampler.ts';
+import { measureQuality } from '../src/testing/resampler-contract.ts';
+import { type Candidate, printTable, speechLike, timeInterleaved } from './harness.ts';
+
+const require = createRequire(import.meta.url);
+
+interface Pair {
+  label: string;
+  inRate: number;
+  outRate: number;
+  inCh: 1 | 2;
+  outCh: 1 | 2;
+}
+
+const PAIRS: Pair[] = [
+  { label: '48k st → 24k mono', inRate: 48000, outRate: 24000, inCh: 2, outCh: 1 },
+  { label: '24k mono → 48k st', inRate: 24000, outRate: 48000, inCh: 1, outCh: 2 },
+  { label: '48k st → 16k mono', inRate: 48000, outRate: 16000, inCh: 2, outCh: 1 },
+  { label: '44.1k st → 48k st', inRate: 44100, outRate: 48000, inCh: 2, outCh: 2 },
+];
+
+interface SpeexModule {
+  _speex_resampler_init(ch: number, inRate: number, outRate: number, q: number, err: number): number;
+  _speex_resampler_process_interleaved_int(
+    st: number,
+    inp: number,
+    inLen: number,
+    out: number,
+    outLen: number,
+  ): number;
+  _malloc(n: number): number;
+  HEAP16: Int16Array;
+  HEAPU32: Uint32Array;
+}
+
+/** Speex (quality 5) over the wasm heap, fed PCM16 frames like ours; downmix/upmix done in JS. */
+function speexCandidate(m: SpeexModule, p: Pair, frame: Int16Array): Candidate {
+  const ch = p.inCh === 2 && p.outCh === 2 ? 2 : 1;
+  const st = m._speex_resampler_init(ch, p.inRate, p.outRate, 5, 0);
+  const frames = p.inRate / 50;
+  const inPtr = m._malloc(frames * ch * 2);
+  const outPtr = m._malloc(frames * ch * 8);
+  const lens = m._malloc(8);
+  return {
+    name: 'speex q5 wasm-SIMD',
+    run() {
+      const heap = m.HEAP16;
+      const base = inPtr >> 1;
+      if (ch === 1 && p.inCh === 2)
+        for (let i = 0; i < frames; i++) heap[base + i] = (frame[2 * i]! + frame[2 * i + 1]!) >> 1;
+      else heap.set(frame, base);
+      m.HEAPU32[lens >> 2] = frames;
+      m.HEAPU32[(lens >> 2) + 1] = frames * 4;
+      m._speex_resampler_process_interleaved_int(st, inPtr, lens, outPtr, lens + 4);
+      const n = m.HEAPU32[(lens >> 2) + 1]!;
+      const out = m.HEAP16.slice(outPtr >> 1, (outPtr >> 1) + n * ch);
+      if (p.outCh === 2 && ch === 1) {
+        const st2 = new Int16Array(n * 2);
+        for (let i = 0; i < n; i++) st2[2 * i] = st2[2 * i + 1] = out[i]!;
+      }
+    },
+  };
+}
+
+async function libsamplerateCandidate(
+  p: Pair,
+  frame: Int16Array,
+  type: number,
+  name: string,
+): Promise<Candidate> {
+  const lsr = require('@alexanderolsen/libsamplerate-js') as {
+    create(
+      ch: number,
+      i: number,
+      o: number,
+      opts: { converterType: number },
+    ): Promise<{ full(d: Float32Array): Float32Array }>;
+  };
+  const ch = p.inCh === 2 && p.outCh === 2 ? 2 : 1;
+  const src = await lsr.create(ch, p.inRate, p.outRate, { converterType: type });
+  const frames = p.inRate / 50;
+  const f32 = new Float32Array(frames * ch);
+  return {
+    name,
+    run() {
+      if (ch === 1 && p.inCh === 2)
+        for (let i = 0; i < frames; i++) f32[i] = (frame[2 * i]! + frame[2 * i + 1]!) / 65536;
+      else for (let i = 0; i < f32.length; i++) f32[i] = frame[i]! / 32768;
+      const out = src.full(f32);
+      const i16 = new Int16Array(out.length * (p.outCh === 2 && ch === 1 ? 2 : 1));
+      for (let i = 0; i < out.length; i++)
+        i16[i] = Math.max(-32768, Math.min(32767, Math.round(out[i]! * 32768)));
+    },
+  };
+}
+
+export async function runResamplerBench(): Promise<void> {
+  const speexFactory = (await import('@echogarden/speex-resampler-wasm/simd'))
+    .default as () => Promise<SpeexModule>;
+  const speex = await speexFactory();
+  const rows: (string | number)[][] = [];
+  const json: Record<string, Record<string, number>> = {};
+  for (const p of PAIRS) {
+    const frame = speechLike(p.inRate, 0.02, p.inCh);
+    const ours = createResampler({
+      inputRate: p.inRate,
+      outputRate: p.outRate,
+      inputChannels: p.inCh,
+      outputChannels: p.outCh,
+    });
+    const candidates: Candidate[] = [
+      { name: 'troupe Kaiser FIR (JS)', run: () => ours.push(frame) },
+      speexCandidate(speex, p, frame),
+      await libsamplerateCandidate(p, frame, 2, 'libsamplerate-js FASTEST'),
+      await libsamplerateCandidate(p, frame, 1, 'libsamplerate-js MEDIUM'),
+    ];
+    const times = timeInterleaved(candidates, 400, 9);
+    const speexUs = times.get('speex q5 wasm-SIMD')!;
+    json[p.label] = Object.fromEntries(times);
+    for (const [name, us] of times) rows.push([p.label, name, us, (us / speexUs).toFixed(2)]);
+  }
+  printTable(
+    'Resampler cost per 20 ms frame (interleaved rounds, median of 9)',
+    ['pair', 'resampler', 'µs/frame', '× speex'],
+    rows,
+  );
+  console.log(JSON.stringify({ bench: 'resampler-speed', unit: 'us_per_20ms_frame', results: json }));
+
+  const qrows: (string | number)[][] = [];
+  const qjson: Record<string, unknown> = {};
+  for (const p of PAIRS) {
+    const q = measureQuality(createResampler, {
+      inputRate: p.inRate,
+      outputRate: p.outRate,
+      inputChannels: p.inCh,
+      outputChannels: p.outCh,
+    });
+    const ripple = Math.max(...q.passband.map((b) => Math.abs(b.gainDb)));
+    const spurious = Math.max(...q.passband.map((b) => b.spuriousDb));
+    const alias = q.stopband.length ? Math.max(...q.stopband.map((s) => s.aliasDb)) : Number.NaN;
+    const delay = createResampler({
+      inputRate: p.inRate,
+      outputRate: p.outRate,
+      inputChannels: p.inCh,
+      outputChannels: p.outCh,
+    }).delay;
+    const delayMs = (delay / p.outRate) * 1000;
+    qjson[p.label] = {
+      maxPassbandDeviationDb: ripple,
+      worstSpuriousDb: spurious,
+      worstAliasDb: alias,
+      delayMs,
+    };
+    qrows.push([
+      p.label,
+      ripple.toFixed(4),
+      spurious,
+      Number.isNaN(alias) ? 'n/a' : alias,
+      delayMs.toFixed(2),
+    ]);
+  }
+  printTable(
+    'Resampler quality (troupe, int16 out, −1 dBFS tones, 20 ms chunks)',
+    ['pair', 'passband dev dB (≤0.42·fs_low)', 'worst spurious dB', 'worst alias dB', 'delay ms'],
+    qrows,
+  );
+  console.log(JSON.stringify({ bench: 'resampler-quality', results: qjson }));
+}
