@@ -1,1 +1,7 @@
-export {};
+export { importCharacterCard } from './character-card.ts';
+export { PersonaError } from './errors.ts';
+export { loadPersonaDir, loadPersonaFile } from './load.ts';
+export { parsePersona } from './parse.ts';
+export { buildPngWithText, readPngText } from './png-text.ts';
+export { KNOWN_STEPFUN_VOICES, type Persona, personaSchema } from './schema.ts';
+export { personaToSessionConfig } from './session-config.ts';
