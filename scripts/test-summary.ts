@@ -17,6 +17,10 @@ let skipped = 0;
 const missing: string[] = [];
 for (const group of ['apps', 'packages']) {
   for (const name of readdirSync(join(root, group))) {
+    const pkg = JSON.parse(readFileSync(join(root, group, name, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    if (!pkg.scripts?.test) continue;
     const file = join(root, group, name, '.vitest-results.json');
     if (!existsSync(file)) {
       missing.push(`${group}/${name}`);
