@@ -7,6 +7,7 @@ import { PersonaError } from './errors.ts';
 import { loadPersonaDir } from './load.ts';
 import { parsePersona } from './parse.ts';
 import { buildPngWithText } from './png-text.ts';
+import { personaHints } from './schema.ts';
 import { personaToSessionConfig } from './session-config.ts';
 
 const YAML = `id: captain-mara
@@ -34,6 +35,14 @@ describe('persona files', () => {
     const p = parsePersona(YAML, 'captain.yaml');
     expect(p).toMatchObject({ id: 'captain-mara', voice: 'elegantgentle-female', style: { pace: 'slow' } });
     expect(parsePersona(JSON.stringify(p), 'captain.json')).toEqual(p);
+  });
+
+  it('accepts unknown (cloned) voices but hints about them', () => {
+    const p = parsePersona(YAML, 'captain.yaml');
+    expect(personaHints(p)).toEqual([]);
+    const cloned = parsePersona(YAML.replace('elegantgentle-female', 'my-cloned-voice-01'), 'c.yaml');
+    expect(cloned.voice).toBe('my-cloned-voice-01');
+    expect(personaHints(cloned)[0]).toMatch(/my-cloned-voice-01.*not a known StepFun voice/);
   });
 
   it('names the file, the misspelled field and the likely fix', () => {
@@ -121,6 +130,8 @@ describe('character cards', () => {
   it('imports V2 and V3 PNG cards, preferring the V3 chunk', () => {
     const v2png = buildPngWithText({ chara: b64(card('chara_card_v2', v2)) });
     expect(importCharacterCard(v2png, 'sera.png').name).toBe('Seraphina');
+    const zpng = buildPngWithText({ chara: b64(card('chara_card_v2', v2)) }, { compressed: true });
+    expect(importCharacterCard(zpng, 'sera-z.png').name).toBe('Seraphina');
     const both = buildPngWithText({
       chara: b64(card('chara_card_v2', v2)),
       ccv3: b64(card('chara_card_v3', { ...v2, name: 'Seraphina Three' })),

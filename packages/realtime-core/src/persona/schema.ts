@@ -52,3 +52,17 @@ export const personaSchema = z
 export type Persona = z.infer<typeof personaSchema>;
 
 export const PERSONA_KEYS = Object.keys(personaSchema.shape) as (keyof Persona)[];
+
+/**
+ * Warn-level hints about a valid persona, e.g. a voice id StepFun does not list. Unknown voices are
+ * allowed (cloned voices have custom ids), so callers log these rather than refuse the persona.
+ */
+export function personaHints(persona: Persona): string[] {
+  const hints: string[] = [];
+  if (!(KNOWN_STEPFUN_VOICES as readonly string[]).includes(persona.voice)) {
+    hints.push(
+      `voice "${persona.voice}" is not a known StepFun voice (${KNOWN_STEPFUN_VOICES.join(', ')}); fine for a cloned voice, otherwise check the spelling`,
+    );
+  }
+  return hints;
+}
