@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { createResampler } from '../src/audio/resampler.ts';
-import { measureQuality } from '../src/testing/resampler-contract.ts';
+import { type MakeResampler, measureQuality } from '../src/testing/resampler-contract.ts';
 import { type Candidate, printTable, speechLike, timeInterleaved } from './harness.ts';
+import { type LsrModule, lsrMaker, speexResampler } from './quality-adapters.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -125,45 +126,60 @@ export async function runResamplerBench(): Promise<void> {
     ['pair', 'resampler', 'µs/frame', '× speex'],
     rows,
   );
-  console.log(JSON.stringify({ bench: 'resampler-speed', unit: 'us_per_20ms_frame', results: json }));
+  console.log(
+    JSON.stringify({ bench: 'resampler', metric: 'speed', unit: 'us_per_20ms_frame', results: json }),
+  );
 
   const qrows: (string | number)[][] = [];
-  const qjson: Record<string, unknown> = {};
+  const qjson: Record<string, Record<string, unknown>> = {};
+  const lsr = require('@alexanderolsen/libsamplerate-js') as LsrModule;
   for (const p of PAIRS) {
-    const q = measureQuality(createResampler, {
+    const opts = {
       inputRate: p.inRate,
       outputRate: p.outRate,
       inputChannels: p.inCh,
       outputChannels: p.outCh,
-    });
-    const ripple = Math.max(...q.passband.map((b) => Math.abs(b.gainDb)));
-    const spurious = Math.max(...q.passband.map((b) => b.spuriousDb));
-    const alias = q.stopband.length ? Math.max(...q.stopband.map((s) => s.aliasDb)) : Number.NaN;
-    const delay = createResampler({
-      inputRate: p.inRate,
-      outputRate: p.outRate,
-      inputChannels: p.inCh,
-      outputChannels: p.outCh,
-    }).delay;
-    const delayMs = (delay / p.outRate) * 1000;
-    qjson[p.label] = {
-      maxPassbandDeviationDb: ripple,
-      worstSpuriousDb: spurious,
-      worstAliasDb: alias,
-      delayMs,
     };
-    qrows.push([
-      p.label,
-      ripple.toFixed(4),
-      spurious,
-      Number.isNaN(alias) ? 'n/a' : alias,
-      delayMs.toFixed(2),
-    ]);
+    const makers: [string, MakeResampler, number | null][] = [
+      ['troupe Kaiser FIR (JS)', createResampler, createResampler(opts).delay],
+      ['speex q5 wasm-SIMD', (o) => speexResampler(speex, o), null],
+      ['libsamplerate-js FASTEST', await lsrMaker(lsr, opts, 2), null],
+      ['libsamplerate-js MEDIUM', await lsrMaker(lsr, opts, 1), null],
+    ];
+    qjson[p.label] = {};
+    for (const [name, make, delay] of makers) {
+      const q = measureQuality(make, opts);
+      const ripple = Math.max(...q.passband.map((b) => Math.abs(b.gainDb)));
+      const spurious = Math.max(...q.passband.map((b) => b.spuriousDb));
+      const alias = q.stopband.length ? Math.max(...q.stopband.map((s) => s.aliasDb)) : Number.NaN;
+      const delayMs = delay === null ? null : (delay / p.outRate) * 1000;
+      qjson[p.label]![name] = {
+        maxPassbandDeviationDb: ripple,
+        worstSpuriousDb: spurious,
+        worstAliasDb: Number.isNaN(alias) ? null : alias,
+        delayMs,
+      };
+      qrows.push([
+        p.label,
+        name,
+        ripple.toFixed(4),
+        spurious,
+        Number.isNaN(alias) ? 'n/a' : alias,
+        delayMs === null ? 'n/a' : delayMs.toFixed(2),
+      ]);
+    }
   }
   printTable(
-    'Resampler quality (troupe, int16 out, −1 dBFS tones, 20 ms chunks)',
-    ['pair', 'passband dev dB (≤0.42·fs_low)', 'worst spurious dB', 'worst alias dB', 'delay ms'],
+    'Resampler quality (int16 out, −1 dBFS tones, 20 ms chunks)',
+    [
+      'pair',
+      'resampler',
+      'passband dev dB (≤0.42·fs_low)',
+      'worst spurious dB',
+      'worst alias dB',
+      'delay ms',
+    ],
     qrows,
   );
-  console.log(JSON.stringify({ bench: 'resampler-quality', results: qjson }));
+  console.log(JSON.stringify({ bench: 'resampler', metric: 'quality', results: qjson }));
 }
