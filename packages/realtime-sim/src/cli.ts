@@ -1,4 +1,5 @@
-// `pnpm --filter @troupe/realtime-sim start --port 8787 [--api-key KEY] [--speed 4]`
+// `pnpm --filter @troupe/realtime-sim start --port 8787 [--api-key KEY] [--speed 1] [--any-model] [--session-cap-ms N]`
+// Prints the URL to point a client at; Ctrl-C stops it.
 import { parseArgs } from 'node:util';
 import { startRealtimeSim } from './server.ts';
 
@@ -7,12 +8,23 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8787' },
     'api-key': { type: 'string', default: 'sim-key' },
     speed: { type: 'string', default: '1' },
+    'any-model': { type: 'boolean', default: false },
+    'session-cap-ms': { type: 'string' },
   },
 });
+const port = Number(values.port);
+const speed = Number(values.speed);
+if (!Number.isInteger(port) || port < 0 || port > 65_535 || !(speed > 0)) {
+  console.error('realtime-sim: --port must be an integer 0..65535 and --speed a positive number');
+  process.exit(2);
+}
+const cap = values['session-cap-ms'] === undefined ? undefined : Number(values['session-cap-ms']);
 const sim = await startRealtimeSim({
-  port: Number(values.port),
+  port,
   apiKey: values['api-key'],
-  speed: Number(values.speed),
+  speed,
+  acceptAnyModel: values['any-model'],
+  ...(cap && cap > 0 ? { sessionCapMs: cap } : {}),
 });
 console.log(
   `realtime-sim listening: ${sim.url}?model=step-2.5-realtime (Authorization: Bearer <your --api-key>)`,

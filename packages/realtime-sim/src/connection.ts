@@ -9,6 +9,15 @@ import {
   type KnownServerEvent,
   type SessionConfigWire,
 } from '@troupe/realtime-core';
+import {
+  type AssistantItem,
+  invalidAudioReason,
+  planReply,
+  responseClosingEvents,
+  responseOpeningEvents,
+  truncateItem,
+  userTurnEvents,
+} from './reply.ts';
 import type { SimLog, SimOptions, SimResponseLog, SimSessionLog } from './types.ts';
 import { DEFAULT_VAD, EnergyVad } from './vad.ts';
 import { synthesizeSpeech } from './voice-synth.ts';
@@ -32,12 +41,6 @@ interface ActiveResponse {
   dropAfterFirstDelta: boolean;
 }
 
-interface AssistantItem {
-  audioSamples: number;
-  transcript: string;
-  response: SimResponseLog;
-}
-
 let counter = 0;
 const id = (prefix: string) => `${prefix}_${(++counter).toString(36).padStart(6, '0')}`;
 
@@ -47,9 +50,10 @@ export class SimConnection {
   readonly #opts: SimOptions;
   readonly #simLog: SimLog;
   readonly #vad = new EnergyVad(RATE, DEFAULT_VAD);
-  #input: Int16Array[] = [];
+  /** Only the buffered length matters: replies depend on how long the user spoke, not on what was said. */
   #inputSamples = 0;
   #pendingLabels: string[] = [];
+  #speechItemId: string | undefined;
   #lastHeardMs = 0;
   #active: ActiveResponse | undefined;
   #voiceLocked = false;
@@ -66,6 +70,7 @@ export class SimConnection {
       config: { voice: opts.defaultVoice ?? 'qingchunshaonv', instructions: '', turn_detection: null },
       items: [],
       appendedSamples: 0,
+      counters: { received: 0, sent: 0, errors: 0 },
       closed: false,
     };
   }
@@ -101,21 +106,14 @@ export class SimConnection {
   }
 
   onMessage(data: string | Buffer): void {
+    this.log.counters.received++;
     const event = decodeClientEvent(data, this.#opts.maxMessageBytes);
     if (event.type === 'invalid') {
-      this.#error(
-        'invalid_request_error',
-        event.reason.startsWith('event of') ? 'message_too_large' : 'invalid_json',
-        event.reason,
-      );
+      this.#error(event.reason.startsWith('event of') ? 'message_too_large' : 'invalid_json', event.reason);
       return;
     }
     if (event.type === 'unknown') {
-      this.#error(
-        'invalid_request_error',
-        'invalid_value',
-        `Invalid value: '${event.eventType}'. This event type is not supported.`,
-      );
+      this.#error('invalid_value', `Invalid value: '${event.eventType}'. This event type is not supported.`);
       return;
     }
     this.#handle(event);
@@ -133,7 +131,6 @@ export class SimConnection {
         this.#commit(e.event_id);
         return;
       case 'input_audio_buffer.clear':
-        this.#input = [];
         this.#inputSamples = 0;
         this.#emit({ type: 'input_audio_buffer.cleared' });
         return;
@@ -155,6 +152,10 @@ export class SimConnection {
         this.#truncate(e);
         return;
       case 'conversation.item.delete':
+        if (!this.log.items.some((i) => i.id === e.item_id)) {
+          this.#error('item_not_found', `Item with item_id '${e.item_id}' not found`, e.event_id);
+          return;
+        }
         this.log.items = this.log.items.filter((i) => i.id !== e.item_id);
         this.#emit({ type: 'conversation.item.deleted', item_id: e.item_id });
         return;
@@ -170,7 +171,6 @@ export class SimConnection {
   #update(session: SessionConfigWire, eventId: string | undefined): void {
     if (session.voice !== undefined && session.voice !== this.log.config.voice && this.#voiceLocked) {
       this.#error(
-        'invalid_request_error',
         'cannot_update_voice',
         "Cannot update a conversation's voice if assistant audio is present.",
         eventId,
@@ -192,38 +192,31 @@ export class SimConnection {
 
   #append(e: ClientEventOf<'input_audio_buffer.append'>): void {
     if (this.#active && this.#opts.quirks?.appendRejectedWhileResponding) {
-      this.#error(
-        'invalid_request_error',
-        'invalid_state',
-        'audio already committed; wait for the response to finish',
-        e.event_id,
-      );
+      this.#error('invalid_state', 'audio already committed; wait for the response to finish', e.event_id);
       return;
     }
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(e.audio) || e.audio.length % 4 !== 0) {
-      this.#error(
-        'invalid_request_error',
-        'invalid_value',
-        'audio must be base64-encoded 16-bit PCM',
-        e.event_id,
-      );
+    const bad = invalidAudioReason(e.audio);
+    if (bad) {
+      this.#error('invalid_value', bad, e.event_id);
       return;
     }
     const pcm = decodePcm16Base64(e.audio);
     this.log.appendedSamples += pcm.length;
     this.#simLog.onAppend?.(this.log, pcm.length);
-    this.#input.push(pcm);
     this.#inputSamples += pcm.length;
     if (!this.log.config.turn_detection) return;
     for (const ev of this.#vad.push(pcm)) {
       if (ev.type === 'speech_started') {
+        // Like OpenAI, speech_started already names the user item the turn will become.
+        this.#speechItemId = id('item');
         this.#emit({
           type: 'input_audio_buffer.speech_started',
           audio_start_ms: ev.audioStartMs,
-          item_id: 'pending',
+          item_id: this.#speechItemId,
         });
       } else {
-        const itemId = id('item');
+        const itemId = this.#speechItemId ?? id('item');
+        this.#speechItemId = undefined;
         this.#emit({
           type: 'input_audio_buffer.speech_stopped',
           audio_end_ms: ev.audioEndMs,
@@ -234,29 +227,12 @@ export class SimConnection {
       }
     }
     // Server VAD keeps only the prefix padding while nobody speaks.
-    if (!this.#vad.speaking && this.#inputSamples > RATE) this.#trimInput(RATE / 2);
-  }
-
-  #trimInput(keep: number): void {
-    const all = this.#concatInput();
-    this.#input = [all.subarray(all.length - keep)];
-    this.#inputSamples = keep;
-  }
-
-  #concatInput(): Int16Array {
-    const out = new Int16Array(this.#inputSamples);
-    let at = 0;
-    for (const c of this.#input) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    if (!this.#vad.speaking && this.#inputSamples > RATE) this.#inputSamples = RATE / 2;
   }
 
   #commit(eventId: string | undefined): void {
     if (this.#inputSamples < RATE / 10) {
       this.#error(
-        'invalid_request_error',
         'input_audio_buffer_commit_empty',
         'buffer too small: expected at least 100ms of audio',
         eventId,
@@ -268,37 +244,16 @@ export class SimConnection {
 
   #commitSpan(itemId: string, seconds: number): void {
     this.#lastHeardMs = Math.round(seconds * 1000);
-    this.#input = [];
     this.#inputSamples = 0;
     const text = `(${seconds.toFixed(1)} s of speech)`;
     this.log.items.push({ id: itemId, role: 'user', text, audioMs: this.#lastHeardMs });
-    this.#emit({ type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: null });
-    this.#emit({
-      type: 'conversation.item.created',
-      previous_item_id: null,
-      item: {
-        id: itemId,
-        type: 'message',
-        role: 'user',
-        content: [{ type: 'input_audio', transcript: null }],
-      },
-    });
-    if (this.log.config.input_audio_transcription) {
-      this.#emit({
-        type: 'conversation.item.input_audio_transcription.completed',
-        item_id: itemId,
-        transcript: text,
-      });
-    }
+    const transcribe = Boolean(this.log.config.input_audio_transcription);
+    for (const ev of userTurnEvents(itemId, text, transcribe)) this.#emit(ev);
   }
 
   #startResponse(instructions: string | undefined): void {
     if (this.#active) {
-      this.#error(
-        'invalid_request_error',
-        'conversation_already_has_active_response',
-        'Conversation already has an active response',
-      );
+      this.#error('conversation_already_has_active_response', 'Conversation already has an active response');
       return;
     }
     const voice = this.log.config.voice ?? 'unknown';
@@ -308,11 +263,7 @@ export class SimConnection {
     const heardMs = this.#lastHeardMs;
     this.#pendingLabels = [];
     this.#lastHeardMs = 0;
-    const ms = this.#opts.replyMs ?? Math.min(this.#opts.maxReplyMs ?? 4000, 800 + Math.round(heardMs * 0.5));
-    const who = labels.length > 0 ? `${labels.join(' and ')}, ` : '';
-    const what =
-      heardMs > 0 ? `I heard you for ${(heardMs / 1000).toFixed(1)} seconds.` : 'Greetings, friends.';
-    const transcript = `${who}${what} This is ${voice} speaking.`;
+    const { transcript, ms } = planReply(voice, labels, heardMs, this.#opts);
     const log: SimResponseLog = {
       responseId: id('resp'),
       sessionId: this.log.sessionId,
@@ -340,14 +291,7 @@ export class SimConnection {
       dropAfterFirstDelta: this.#dropNext,
     };
     this.#dropNext = false;
-    const item = { id: itemId, type: 'message' as const, role: 'assistant' as const, content: [] };
-    this.#emit({
-      type: 'response.created',
-      response: { id: log.responseId, status: 'in_progress', output: [] },
-    });
-    this.#emit({ type: 'response.output_item.added', response_id: log.responseId, item });
-    this.#emit({ type: 'conversation.item.created', previous_item_id: null, item });
-    this.#emit({ type: 'response.content_part.added', response_id: log.responseId, item_id: itemId });
+    for (const ev of responseOpeningEvents(log.responseId, itemId)) this.#emit(ev);
     this.#schedule(this.#opts.firstDeltaDelayMs ?? 20);
   }
 
@@ -399,41 +343,17 @@ export class SimConnection {
     a.log.status = status;
     const item = this.#assistant.get(a.itemId);
     const transcript = item?.transcript ?? '';
-    this.#emit({ type: 'response.audio.done', response_id: r, item_id: a.itemId });
-    this.#emit({ type: 'response.audio_transcript.done', response_id: r, item_id: a.itemId, transcript });
-    this.#emit({ type: 'response.content_part.done', response_id: r, item_id: a.itemId });
-    this.#emit({
-      type: 'response.output_item.done',
-      response_id: r,
-      item: { id: a.itemId, type: 'message', role: 'assistant' },
-    });
     const outMs = Math.round((a.sentSamples / RATE) * 1000);
-    this.#emit({
-      type: 'response.done',
-      response: {
-        id: r,
-        status,
-        output: [],
-        usage: {
-          total_tokens: 0,
-          input_tokens: Math.round(a.log.heardMs / 40),
-          output_tokens: Math.round(outMs / 40),
-          input_audio_ms: a.log.heardMs,
-          output_audio_ms: outMs,
-        },
-      },
-    });
+    for (const ev of responseClosingEvents(r, a.itemId, transcript, status, a.log.heardMs, outMs)) {
+      this.#emit(ev);
+    }
     this.#simLog.onResponseDone?.(a.log);
   }
 
   #cancel(): void {
     const a = this.#active;
     if (!a) {
-      this.#error(
-        'invalid_request_error',
-        'response_cancel_not_active',
-        'Cancellation failed: no active response found',
-      );
+      this.#error('response_cancel_not_active', 'Cancellation failed: no active response found');
       return;
     }
     a.log.cancelled = true;
@@ -444,40 +364,30 @@ export class SimConnection {
   #truncate(e: ClientEventOf<'conversation.item.truncate'>): void {
     const item = this.#assistant.get(e.item_id);
     if (!item) {
-      this.#error(
-        'invalid_request_error',
-        'item_not_found',
-        `Item with item_id '${e.item_id}' not found`,
-        e.event_id,
-      );
+      this.#error('item_not_found', `Item with item_id '${e.item_id}' not found`, e.event_id);
       return;
     }
-    const totalMs = Math.round((item.audioSamples / RATE) * 1000);
-    if (e.audio_end_ms > totalMs) {
-      this.#error(
-        'invalid_request_error',
-        'invalid_value',
-        `audio_end_ms ${e.audio_end_ms} is longer than the audio (${totalMs} ms)`,
-        e.event_id,
-      );
+    const bad = truncateItem(item, e.audio_end_ms, RATE);
+    if (bad) {
+      this.#error('invalid_value', bad, e.event_id);
       return;
     }
-    const keep = Math.round((item.transcript.length * e.audio_end_ms) / Math.max(1, totalMs));
-    item.transcript = item.transcript.slice(0, keep);
-    item.audioSamples = Math.round((e.audio_end_ms * RATE) / 1000);
     item.response.truncatedAtMs = e.audio_end_ms;
     const logged = this.log.items.find((i) => i.id === e.item_id);
     if (logged) logged.text = item.transcript;
     this.#emit({ type: 'conversation.item.truncated', item_id: e.item_id, audio_end_ms: e.audio_end_ms });
   }
 
-  #error(type: string, code: string, message: string, eventId?: string): void {
+  #error(code: string, message: string, eventId?: string): void {
+    const type = 'invalid_request_error';
     this.#simLog.errors.push({ sessionId: this.log.sessionId, code, message });
+    this.log.counters.errors++;
     this.#emit({ type: 'error', error: { type, code, message, param: null, event_id: eventId ?? null } });
   }
 
   #emit(event: KnownServerEvent): void {
     const text = encodeServerEvent(event);
+    this.log.counters.sent++;
     if (this.#stalledUntilFlush) this.#stalledUntilFlush.push(text);
     else this.#io.send(text);
   }

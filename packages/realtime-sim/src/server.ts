@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once as eventsOnce } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -20,15 +20,20 @@ export interface RealtimeSim {
   readonly responses: SimResponseLog[];
   readonly sessions: SimSessionLog[];
   readonly errors: SimLog['errors'];
-  readonly events: EventEmitter<{
-    'response.done': [SimResponseLog];
-    connection: [SimSessionLog];
-    append: [SimSessionLog, number];
-  }>;
+  readonly events: EventEmitter<SimEvents>;
   readonly faults: SimFaults;
+  /** Resolves with the next simulator event of that name (e.g. `await sim.once('response.done')`). */
+  once<K extends keyof SimEvents>(name: K, timeoutMs?: number): Promise<SimEvents[K]>;
   /** Resolves once `predicate` holds, re-checked on every simulator event. */
   waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Events the simulator emits for tests (tuple style). */
+export interface SimEvents {
+  'response.done': [SimResponseLog];
+  connection: [SimSessionLog];
+  append: [SimSessionLog, number];
 }
 
 export interface SimFaults {
@@ -52,11 +57,7 @@ export interface SimFaults {
 export async function startRealtimeSim(options: SimOptions = {}): Promise<RealtimeSim> {
   const apiKey = options.apiKey ?? 'sim-key';
   const models = options.models ?? DEFAULT_MODELS;
-  const events = new EventEmitter<{
-    'response.done': [SimResponseLog];
-    connection: [SimSessionLog];
-    append: [SimSessionLog, number];
-  }>();
+  const events = new EventEmitter<SimEvents>();
   const log: SimLog = {
     responses: [],
     errors: [],
@@ -201,6 +202,10 @@ export async function startRealtimeSim(options: SimOptions = {}): Promise<Realti
     errors: log.errors,
     events,
     faults,
+    once<K extends keyof SimEvents>(name: K, timeoutMs = 10_000): Promise<SimEvents[K]> {
+      const signal = AbortSignal.timeout(timeoutMs);
+      return eventsOnce(events as EventEmitter, name, { signal }) as Promise<SimEvents[K]>;
+    },
     waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
       return new Promise((resolve, reject) => {
         const check = () => {

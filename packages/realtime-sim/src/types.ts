@@ -47,6 +47,8 @@ export interface SimSessionLog {
   /** The conversation as the server holds it, replayed text items included. */
   items: { id: string; role: string; text: string; audioMs?: number }[];
   appendedSamples: number;
+  /** Per-connection counters: client events received, server events sent, error events sent. */
+  counters: { received: number; sent: number; errors: number };
   closed: boolean;
 }
 

@@ -9,7 +9,7 @@ type Ev = { type: string; [k: string]: unknown };
 
 let sim: RealtimeSim;
 beforeEach(async () => {
-  sim = await startRealtimeSim({ apiKey: 'k', speed: 20 });
+  sim = await startRealtimeSim({ apiKey: 'k', speed: 20, maxMessageBytes: 16_384 });
 });
 afterEach(async () => {
   await sim.close();
@@ -75,12 +75,19 @@ describe('realtime-sim protocol', () => {
       item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: '[Alice]' }] },
     });
     c.append(speechThenSilence(1200));
+    const simDone = sim.once('response.done');
     const started = await c.next('input_audio_buffer.speech_started');
     expect(started.audio_start_ms).toBeLessThanOrEqual(100);
-    await c.next('input_audio_buffer.speech_stopped');
-    await c.next('input_audio_buffer.committed');
-    await c.next('conversation.item.input_audio_transcription.completed');
+    const stopped = await c.next('input_audio_buffer.speech_stopped');
+    const committed = await c.next('input_audio_buffer.committed');
+    // One id names the user turn from speech_started on, as OpenAI does.
+    expect(stopped.item_id).toBe(started.item_id);
+    expect(committed.item_id).toBe(started.item_id);
+    const transcription = await c.next('conversation.item.input_audio_transcription.completed');
+    expect(transcription.transcript).toMatch(/^\(1\.\d s of speech\)$/);
     const done = await c.next('response.done');
+    const [logged] = await simDone;
+    expect(logged.responseId).toBe((done.response as { id: string }).id);
     expect((done.response as { status: string }).status).toBe('completed');
     const audio = Buffer.concat(
       c.events
@@ -130,8 +137,18 @@ describe('realtime-sim protocol', () => {
     expect(((await c.next('error')).error as { code: string }).code).toBe('invalid_value');
     c.send({ type: 'input_audio_buffer.append', audio: '***' });
     expect(((await c.next('error')).error as { message: string }).message).toMatch(/base64/);
+    c.send({ type: 'input_audio_buffer.append', audio: Buffer.from([1, 2, 3]).toString('base64') });
+    expect(((await c.next('error')).error as { message: string }).message).toMatch(/odd length/);
+    c.send({ type: 'conversation.item.delete', item_id: 'nope' });
+    expect(((await c.next('error')).error as { code: string }).code).toBe('item_not_found');
+    c.send({ type: 'response.cancel' });
+    expect(((await c.next('error')).error as { code: string }).code).toBe('response_cancel_not_active');
+    c.ws.send('x'.repeat(20_000));
+    expect(((await c.next('error')).error as { code: string }).code).toBe('message_too_large');
     c.send({ type: 'session.update', session: { instructions: 'still alive' } });
     await c.next('session.updated');
+    expect(sim.sessions[0]?.counters).toMatchObject({ received: 8, errors: 7 });
+    expect(sim.sessions[0]?.config.instructions).toBe('still alive');
     c.ws.close();
   });
 
