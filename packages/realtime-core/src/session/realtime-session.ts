@@ -1,4 +1,4 @@
-import { decodePcm16Base64, encodePcm16Base64 } from '../audio/pcm16-base64.ts';
+import { encodePcm16Base64 } from '../audio/pcm16-base64.ts';
 import {
   type ClientEvent,
   decodeServerEvent,
@@ -14,6 +14,7 @@ import { type Clock, type Logger, silentLogger, systemClock } from './clock.ts';
 import { RealtimeError } from './errors.ts';
 import { ConversationHistory, type HistoryRole } from './history.ts';
 import { type ProviderProfile, stepfunProfile } from './profile.ts';
+import { ReplyTracker } from './reply-tracker.ts';
 import { classifyServerError, sessionUpdateEvent } from './session-wire.ts';
 import type { RealtimeSessionEvents, SessionConfig, SessionState } from './types.ts';
 
@@ -53,14 +54,11 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   readonly #random: () => number;
   readonly #history = new ConversationHistory();
   readonly #outbox: AudioOutbox;
-  readonly #cancelled = new Set<string>();
   readonly #loggedUnknown = new Set<string>();
-  #activeResponse: { id: string; itemId?: string } | undefined;
-  #voiceLocked = false;
+  readonly #replies: ReplyTracker;
   #appendsRejected = false;
   #rolloverDue = false;
   #pendingReason: ConnectReason = 'initial';
-  #transcripts = new Map<string, string>();
 
   constructor(options: RealtimeSessionOptions) {
     super();
@@ -71,6 +69,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
     this.#log = options.logger ?? silentLogger;
     this.#random = options.random ?? Math.random;
     this.#outbox = new AudioOutbox((this.sampleRate * (options.maxHeldAudioMs ?? 3000)) / 1000);
+    this.#replies = new ReplyTracker(this.#history, (event, ...args) => this.emit(event, ...args));
     this.onListenerError = (err, event) => this.#log.error({ err, event }, 'realtime session listener threw');
   }
 
@@ -96,28 +95,14 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   }
 
   get responding(): boolean {
-    return this.#activeResponse !== undefined;
+    return this.#replies.active !== undefined;
   }
 
   /** Opens the first connection; resolves when the server has accepted the session. */
   connect(): Promise<void> {
     if (this.#state.status !== 'idle')
       return Promise.reject(new Error(`connect() called in state ${this.#state.status}`));
-    const ready = new Promise<void>((resolve, reject) => {
-      const onState = (s: SessionState) => {
-        if (s.status === 'ready') {
-          this.off('stateChange', onState);
-          resolve();
-        } else if (s.status === 'closed') {
-          this.off('stateChange', onState);
-          reject(
-            s.error ??
-              new RealtimeError('closed', 'session closed before it was ready', { recoverable: false }),
-          );
-        }
-      };
-      this.on('stateChange', onState);
-    });
+    const ready = this.#untilReady();
     this.#open('initial', 0);
     return ready;
   }
@@ -126,7 +111,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   async update(patch: Partial<SessionConfig>): Promise<{ newConnection: boolean }> {
     const voiceChanged = patch.voice !== undefined && patch.voice !== this.#config.voice;
     this.#config = { ...this.#config, ...patch };
-    if (voiceChanged && this.#voiceLocked && !this.#profile.voiceMutableAfterAudio) {
+    if (voiceChanged && this.#replies.voiceLocked && !this.#profile.voiceMutableAfterAudio) {
       await this.#reopen('voice');
       return { newConnection: true };
     }
@@ -159,9 +144,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
 
   /** Stops the reply in flight. Deltas already on the wire for it are dropped locally either way. */
   cancelResponse(): void {
-    const active = this.#activeResponse;
-    if (!active) return;
-    this.#cancelled.add(active.id);
+    if (this.#replies.cancelActive() === undefined) return;
     if (this.#profile.cancelSupported) this.#sendIfReady({ type: 'response.cancel' });
   }
 
@@ -228,8 +211,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
       () => this.#onRolloverDue(),
       this.#profile.maxSessionMs - this.#profile.rolloverMarginMs,
     );
-    this.#voiceLocked = false;
-    this.#activeResponse = undefined;
+    this.#replies.resetForConnection();
     this.#setState({ status: 'ready', transport, since, rollover });
     this.#send(sessionUpdateEvent(this.#config));
     if (reason !== 'initial' && reason !== 'reset')
@@ -286,21 +268,30 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   async #reopen(reason: ConnectReason): Promise<void> {
     if (this.#state.status === 'closed')
       throw new RealtimeError('closed', 'session is closed', { recoverable: false });
-    const ready = new Promise<void>((resolve, reject) => {
-      const onState = (s: SessionState) => {
-        if (s.status === 'ready' || s.status === 'closed') {
-          this.off('stateChange', onState);
-          s.status === 'ready' ? resolve() : reject(s.error);
-        }
-      };
-      this.on('stateChange', onState);
-    });
+    const ready = this.#untilReady();
     this.#open(reason, 0);
     await ready;
   }
 
+  /** Resolves at the next `ready`, rejects if the session closes first. */
+  #untilReady(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onState = (s: SessionState) => {
+        if (s.status !== 'ready' && s.status !== 'closed') return;
+        this.off('stateChange', onState);
+        if (s.status === 'ready') resolve();
+        else
+          reject(
+            s.error ??
+              new RealtimeError('closed', 'session closed before it was ready', { recoverable: false }),
+          );
+      };
+      this.on('stateChange', onState);
+    });
+  }
+
   #onRolloverDue(): void {
-    if (this.#activeResponse) {
+    if (this.#replies.active) {
       this.#rolloverDue = true;
       return;
     }
@@ -344,7 +335,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
 
   #holdAppends(): boolean {
     return (
-      this.#activeResponse !== undefined && (!this.#profile.appendWhileResponding || this.#appendsRejected)
+      this.#replies.active !== undefined && (!this.#profile.appendWhileResponding || this.#appendsRejected)
     );
   }
 
@@ -403,62 +394,11 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
         this.#history.add({ role: 'user', text: e.transcript, itemId: e.item_id });
         this.emit('transcript', { role: 'user', itemId: e.item_id, text: e.transcript, final: true });
         return;
-      case 'response.created':
-        this.#activeResponse = { id: e.response.id };
-        this.emit('responseCreated', { responseId: e.response.id });
-        return;
-      case 'response.audio.delta': {
-        if (this.#cancelled.has(e.response_id)) return;
-        const pcm = decodePcm16Base64(e.delta);
-        this.#voiceLocked = true;
-        if (this.#activeResponse?.id === e.response_id) this.#activeResponse.itemId = e.item_id;
-        this.#history.addAssistantAudio(e.item_id, pcm.length);
-        this.emit('audio', pcm, { responseId: e.response_id, itemId: e.item_id });
-        return;
-      }
-      case 'response.audio.done':
-        if (!this.#cancelled.has(e.response_id))
-          this.emit('audioDone', { responseId: e.response_id, itemId: e.item_id });
-        return;
-      case 'response.audio_transcript.delta': {
-        const text = (this.#transcripts.get(e.item_id) ?? '') + e.delta;
-        this.#transcripts.set(e.item_id, text);
-        if (!this.#cancelled.has(e.response_id)) {
-          this.emit('transcript', {
-            role: 'assistant',
-            itemId: e.item_id,
-            responseId: e.response_id,
-            text,
-            final: false,
-          });
-        }
-        return;
-      }
-      case 'response.audio_transcript.done': {
-        this.#transcripts.delete(e.item_id);
-        const kept = this.#history.addAssistantTranscript(e.item_id, e.transcript);
-        this.emit('transcript', {
-          role: 'assistant',
-          itemId: e.item_id,
-          responseId: e.response_id,
-          text: kept,
-          final: true,
-        });
-        return;
-      }
-      case 'response.done': {
-        const id = e.response.id;
-        const cancelled = this.#cancelled.delete(id);
-        if (this.#activeResponse?.id === id) this.#activeResponse = undefined;
-        const status =
-          cancelled && e.response.status === 'completed' ? 'cancelled' : (e.response.status ?? 'completed');
-        this.emit('responseDone', { responseId: id, status, usage: e.response.usage ?? undefined });
-        this.#flushOutbox();
-        if (this.#rolloverDue) this.#onRolloverDue();
-        return;
-      }
       default:
-        return;
+        if (this.#replies.handle(e)) {
+          this.#flushOutbox();
+          if (this.#rolloverDue) this.#onRolloverDue();
+        }
     }
   }
 }
