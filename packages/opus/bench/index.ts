@@ -34,8 +34,8 @@ const frame = (f: number): Int16Array => pcm.subarray(f * 1920, (f + 1) * 1920);
 
 function encodeAll(m: EvanOpusModule, complexity: number): Uint8Array[] {
   const enc = new m.Encoder({ channels: 2, sample_rate: 48000, application: 'audio' });
-  enc.bitrate = 64000;
-  enc.complexity = complexity;
+  enc.ctl(4002, 64000); // OPUS_SET_BITRATE
+  enc.ctl(4010, complexity); // OPUS_SET_COMPLEXITY
   return Array.from({ length: FRAMES }, (_, f) => enc.encode(frame(f)));
 }
 const packets = encodeAll(backends.native, 10);

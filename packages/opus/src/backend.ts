@@ -16,8 +16,8 @@ export interface EvanOpusModule {
 }
 export interface EvanEncoder {
   encode(pcm: ArrayBufferView): Uint8Array;
-  bitrate: number | 'auto' | 'max';
-  complexity: number;
+  /** libopus encoder CTL; returns libopus' status (0 = OK). */
+  ctl(request: number, value: number): number;
   reset(): void;
 }
 export interface EvanDecoder {

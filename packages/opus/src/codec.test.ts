@@ -122,3 +122,21 @@ describe('@troupe/opus', () => {
     expect(result.snrDb).toBeGreaterThan(30);
   });
 });
+
+describe('encoder settings', () => {
+  it('applies bitrate and complexity through libopus (not silently ignored)', () => {
+    const pcm = new Int16Array(1920);
+    for (let i = 0; i < 960; i++)
+      pcm[2 * i] = pcm[2 * i + 1] = Math.round(8000 * Math.sin(i * 0.05) + 3000 * Math.sin(i * 0.31));
+    const size = (bitrate: number) => {
+      const enc = createOpusEncoder({ sampleRate: 48000, channels: 2, bitrate });
+      let n = 0;
+      for (let k = 0; k < 5; k++) n = enc.encode(pcm).length;
+      return n;
+    };
+    expect(size(256_000)).toBeGreaterThan(size(32_000) * 4);
+    expect(() => createOpusEncoder({ sampleRate: 48000, channels: 2, complexity: 42 })).toThrow(
+      /complexity = 42/,
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { opusModule } from './backend.ts';
+import { type EvanEncoder, opusModule } from './backend.ts';
 
 /** Opus' legal PCM rates. */
 export type OpusSampleRate = 8000 | 12000 | 16000 | 24000 | 48000;
@@ -70,6 +70,19 @@ export function createOpusDecoder(options: { sampleRate: OpusSampleRate; channel
   };
 }
 
+const OPUS_SET_BITRATE = 4002;
+const OPUS_SET_COMPLEXITY = 4010;
+
+function setCtl(encoder: EvanEncoder, ctl: number, value: number, name: string): void {
+  let status: number;
+  try {
+    status = encoder.ctl(ctl, value);
+  } catch (err) {
+    throw new RangeError(`Opus rejected ${name} = ${value} (${(err as Error).message})`);
+  }
+  if (status !== 0) throw new RangeError(`Opus rejected ${name} = ${value} (status ${status})`);
+}
+
 /** A per-stream encoder of 20 ms frames. */
 export interface OpusEncoder {
   /** Encodes exactly one 20 ms frame of interleaved PCM16; returns a packet the caller owns. */
@@ -94,8 +107,11 @@ export function createOpusEncoder(options: {
     sample_rate: options.sampleRate,
     application: options.application ?? 'audio',
   });
-  encoder.bitrate = options.bitrate ?? 64_000;
-  if (options.complexity !== undefined) encoder.complexity = options.complexity;
+  // The raw bindings have no bitrate/complexity setters (only @evan/opus's wrapper does), so
+  // assigning properties would be silently ignored: set them through libopus CTLs.
+  setCtl(encoder, OPUS_SET_BITRATE, options.bitrate ?? 64_000, 'bitrate');
+  if (options.complexity !== undefined)
+    setCtl(encoder, OPUS_SET_COMPLEXITY, options.complexity, 'complexity');
   const frameSamples = (options.sampleRate / 50) * options.channels;
   return {
     frameSamples,

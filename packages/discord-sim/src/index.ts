@@ -1,0 +1,32 @@
+export { createRng } from './audio/rng.ts';
+export {
+  type AlignedSnr,
+  alignedSnr,
+  monoToStereo,
+  resampleLinear,
+  sineTone,
+  stereoToMono,
+} from './audio/signal.ts';
+export { encodeWav, type Pcm16Audio, parseWav, readWav, WavFormatError, writeWav } from './audio/wav.ts';
+export { ENCRYPTION_MODES, type EncryptionMode, openRtp, sealRtp } from './crypto/transport-crypto.ts';
+export { type FixtureName, fixturePath } from './fixtures.ts';
+export type { GatewayStats } from './gateway/gateway-server.ts';
+export type { SlashContext, SlashInvocation, SlashOptionValues } from './interactions/build-interaction.ts';
+export { InteractionHandle, type InteractionResponseRecord } from './interactions/interaction-handle.ts';
+export type {
+  SimChannelSpec,
+  SimGuildSpec,
+  SimMemberSpec,
+  SimOverwriteSpec,
+  SimRoleSpec,
+  SimUserSpec,
+} from './model/types.ts';
+export { DEFAULT_EVERYONE, SimConfigError } from './model/world.ts';
+export type { SimMessage, SimWebhook } from './rest/context.ts';
+export type { RateLimitFault, RestRecord } from './rest/rest-server.ts';
+export { buildRtpPacket, parseRtpPacket } from './rtp/rtp.ts';
+export { DiscordSim, type SpeakInput, startDiscordSim } from './sim.ts';
+export type { DiscordSimFaults, DiscordSimOptions, DiscordSimStats } from './sim-types.ts';
+export { type Heard, type HeardPacket, Listener } from './users/listener.ts';
+export type { SpeakOptions, SpeakResult } from './users/speaker.ts';
+export type { VoiceServerStats, VoiceSession } from './voice/voice-session.ts';

@@ -1,0 +1,44 @@
+import type { EncryptionMode } from './crypto/transport-crypto.ts';
+import type { GatewayStats } from './gateway/gateway-server.ts';
+import type { SimGuildSpec, SimUserSpec } from './model/types.ts';
+import type { RateLimitFault } from './rest/rest-server.ts';
+import type { VoiceServerStats } from './voice/voice-session.ts';
+
+/** Options for {@link startDiscordSim}. */
+export interface DiscordSimOptions {
+  guilds: SimGuildSpec[];
+  /** Simulated humans; reference them by username elsewhere. */
+  users?: SimUserSpec[] | undefined;
+  /** Also the bot's user id. */
+  applicationId?: string | undefined;
+  botUsername?: string | undefined;
+  /** Bot token the client must log in with (random when omitted). */
+  token?: string | undefined;
+  /** Voice encryption modes offered in op 2 Ready (default: both, AES-GCM first). */
+  encryptionModes?: readonly EncryptionMode[] | undefined;
+  gatewayHeartbeatMs?: number | undefined;
+  voiceHeartbeatMs?: number | undefined;
+}
+
+/** Fault injection. */
+export interface DiscordSimFaults {
+  /**
+   * Closes the bot's voice WebSocket with `code` (4006/4014/4015/4017/4022...). With `repeat`,
+   * the next `repeat` Identifies are closed with the same code too (a rejoin storm).
+   */
+  closeVoice(code: number, opts?: { guild?: string | undefined; repeat?: number | undefined }): void;
+  /** Drops UDP datagrams for `durationMs` (default both directions). */
+  dropUdp(durationMs: number, direction?: 'both' | 'toBot' | 'fromBot'): void;
+  /** Drops the bot's gateway connection (4000 ⇒ resume, 1000 ⇒ fresh identify). */
+  killGateway(code?: number): void;
+  /** Answers the next matching REST requests with 429 + retry_after + rate-limit headers. */
+  rateLimit(fault: RateLimitFault): void;
+  /** op 4 Voice State Updates the bot has sent so far. */
+  readonly voiceStateUpdates: number;
+}
+
+/** Counters from both servers. */
+export interface DiscordSimStats {
+  gateway: GatewayStats;
+  voice: VoiceServerStats;
+}

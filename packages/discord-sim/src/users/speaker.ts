@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createOpusEncoder, SILENCE_FRAME } from '@troupe/opus';
+import { createRng } from '../audio/rng.ts';
+import { monoToStereo } from '../audio/signal.ts';
+import type { RtpPacketSpec } from '../rtp/rtp.ts';
+
+/** How a simulated user's client misbehaves while speaking; all randomness comes from `seed`. */
+export interface SpeakOptions {
+  /** Percentage (0–100) of packets never sent. */
+  lossPct?: number | undefined;
+  /** Each packet is delayed by a uniform 0..jitterMs extra (can reorder when > 20). */
+  jitterMs?: number | undefined;
+  /** Percentage of packets swapped with the next one. */
+  reorderPct?: number | undefined;
+  /** RTP padding bytes on every packet (0 = none); Discord clients pad sometimes. */
+  paddingBytes?: number | undefined;
+  /** Words of 0xBEDE header extension on every packet (Discord clients send 1+). */
+  extensionWords?: number | undefined;
+  /** Trailing silence frames before going quiet (Discord sends 5). */
+  silenceFrames?: number | undefined;
+  /** Opus bitrate; defaults to 96 kb/s (needs @troupe/opus to apply it: its native backend currently ignores it). */
+  bitrate?: number | undefined;
+  seed?: number | undefined;
+}
+
+/** What happened during one `speak()`. */
+export interface SpeakResult {
+  framesEncoded: number;
+  /** Packets handed to UDP. */
+  packetsSent: number;
+  /** Packets withheld by `lossPct`. */
+  packetsLost: number;
+  /** Packets that found no voice connection to go to, or were eaten by the UDP-drop fault. */
+  packetsUndelivered: number;
+}
+
+/** Per-user RTP counters, continuous across utterances like a real client's. */
+export interface RtpSenderState {
+  ssrc: number;
+  sequence: number;
+  timestamp: number;
+}
+
+const FRAME = 960;
+
+/**
+ * Encodes 48 kHz mono PCM to 20 ms stereo Opus frames and hands them to `transmit` on a
+ * drift-free 20 ms schedule (due times are start + n·20 ms, not "20 ms after the last").
+ */
+export async function speakPcm(
+  pcm48kMono: Int16Array,
+  state: RtpSenderState,
+  transmit: (spec: RtpPacketSpec) => boolean,
+  opts: SpeakOptions = {},
+): Promise<SpeakResult> {
+  const rng = createRng(opts.seed ?? 1);
+  const encoder = createOpusEncoder({ sampleRate: 48_000, channels: 2, bitrate: opts.bitrate ?? 96_000 });
+  const stereo = monoToStereo(pcm48kMono);
+  const frames: Uint8Array[] = [];
+  for (let off = 0; off < stereo.length; off += FRAME * 2) {
+    const frame = new Int16Array(FRAME * 2);
+    frame.set(stereo.subarray(off, off + FRAME * 2));
+    frames.push(encoder.encode(frame));
+  }
+  const framesEncoded = frames.length;
+  for (let i = 0; i < (opts.silenceFrames ?? 5); i++) frames.push(SILENCE_FRAME);
+
+  const result: SpeakResult = { framesEncoded, packetsSent: 0, packetsLost: 0, packetsUndelivered: 0 };
+  const inFlight: Promise<void>[] = [];
+  const deliver = (spec: RtpPacketSpec) => {
+    if (transmit(spec)) result.packetsSent++;
+    else result.packetsUndelivered++;
+  };
+  const emit = (spec: RtpPacketSpec) => {
+    const delay = opts.jitterMs ? rng() * opts.jitterMs : 0;
+    if (delay <= 0) return deliver(spec);
+    inFlight.push(sleep(delay).then(() => deliver(spec)));
+  };
+  let held: RtpPacketSpec | undefined;
+  const start = performance.now();
+  for (const [i, opus] of frames.entries()) {
+    const wait = start + i * 20 - performance.now();
+    if (wait > 0) await sleep(wait);
+    const spec: RtpPacketSpec = {
+      sequence: state.sequence,
+      timestamp: state.timestamp,
+      ssrc: state.ssrc,
+      opus,
+      extensionWords: opts.extensionWords,
+      padding: opts.paddingBytes,
+    };
+    state.sequence = (state.sequence + 1) & 0xffff;
+    state.timestamp = (state.timestamp + FRAME) >>> 0;
+    if (opts.lossPct && rng() * 100 < opts.lossPct) {
+      result.packetsLost++;
+      continue;
+    }
+    if (held) {
+      emit(spec);
+      emit(held);
+      held = undefined;
+    } else if (opts.reorderPct && rng() * 100 < opts.reorderPct && i < frames.length - 1) held = spec;
+    else emit(spec);
+  }
+  if (held) emit(held);
+  await Promise.all(inFlight);
+  return result;
+}
