@@ -5,3 +5,4 @@ export * from './protocol/index.ts';
 export * from './session/index.ts';
 export * from './transport/index.ts';
 export * from './turns/index.ts';
+export { TypedEmitter } from './util/typed-emitter.ts';

@@ -53,7 +53,12 @@ export interface SimFaults {
   rejectConnections(n: number, status?: number): void;
 }
 
-/** Starts a local server speaking the StepFun realtime protocol. */
+/**
+ * Starts a local server speaking the StepFun realtime protocol.
+ * Auth mirrors OpenAI/StepFun: a missing or wrong `Authorization: Bearer` key is refused with HTTP 401 on the
+ * upgrade (JSON body `invalid_api_key`); an unknown `?model=` gets an `error` event `model_not_found`, then close 1008.
+ * Messages above 16 MiB are closed by ws (1009); smaller ones above `maxMessageBytes` get a `message_too_large` error.
+ */
 export async function startRealtimeSim(options: SimOptions = {}): Promise<RealtimeSim> {
   const apiKey = options.apiKey ?? 'sim-key';
   const models = options.models ?? DEFAULT_MODELS;

@@ -1,1 +1,7 @@
-export {};
+export {
+  DEFAULT_FLOOR,
+  type FloorDecision,
+  FloorPolicy,
+  type FloorSettings,
+  speakerLabel,
+} from './floor-policy.ts';
