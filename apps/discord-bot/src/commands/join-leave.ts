@@ -1,0 +1,70 @@
+import { ChannelType, type ChatInputCommandInteraction, type VoiceBasedChannel } from 'discord.js';
+import { callerOf } from './caller.ts';
+import { type CommandContext, UserError } from './context.ts';
+import { checkPersonaSwitch } from './permissions.ts';
+
+/** `/join [channel] [persona]`. */
+export async function handleJoin(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+): Promise<string> {
+  const guildId = i.guildId;
+  const option = i.options.getChannel('channel');
+  let channel: VoiceBasedChannel | null = null;
+  if (option) {
+    if (option.type !== ChannelType.GuildVoice && option.type !== ChannelType.GuildStageVoice) {
+      throw new UserError(`${option.name} is not a voice channel. Pick a voice channel for \`channel\`.`);
+    }
+    channel = option as VoiceBasedChannel;
+  } else {
+    channel = i.member.voice.channel;
+  }
+  if (!channel) {
+    throw new UserError('Join a voice channel first, or name one with `/join channel:<voice channel>`.');
+  }
+  const personaId = i.options.getString('persona');
+  const entry = personaId ? ctx.registry.get(guildId, personaId) : undefined;
+  if (personaId && !entry) {
+    throw new UserError(
+      `No persona called \`${personaId}\` here. See \`/persona list\` for the ids you can use.`,
+    );
+  }
+  const persona = entry?.persona ?? ctx.registry.defaultFor(guildId);
+  const settings = ctx.store.getSettings(guildId);
+  if (personaId && persona.id !== ctx.registry.defaultFor(guildId).id) {
+    const perm = checkPersonaSwitch(callerOf(i), settings);
+    if (!perm.ok) throw new UserError(perm.reason);
+  }
+  const existing = ctx.voice.get(guildId);
+  if (existing) {
+    if (existing.channelId === channel.id) {
+      return `${existing.persona.name} is already in <#${channel.id}>. Use \`/persona set\` to switch character.`;
+    }
+    throw new UserError(
+      `${existing.persona.name} is already talking in <#${existing.channelId}>. Use \`/leave\` first, then \`/join\` again.`,
+    );
+  }
+  const cap = ctx.usage.checkJoin(guildId);
+  if (!cap.allowed) throw new UserError(cap.message);
+  try {
+    await ctx.voice.join(channel, persona);
+  } catch (err) {
+    // VoiceJoinError carries a user-facing message (e.g. which permission is missing).
+    const e = err as { name?: unknown; message?: unknown; userMessage?: unknown };
+    if (typeof e.userMessage === 'string') throw new UserError(e.userMessage);
+    if (e.name === 'VoiceJoinError' && typeof e.message === 'string') throw new UserError(e.message);
+    throw err;
+  }
+  return `🎭 **${persona.name}** joined <#${channel.id}>. Just talk! \`/voice optout\` if you'd rather not be heard, \`/leave\` to end.`;
+}
+
+/** `/leave`. */
+export async function handleLeave(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+): Promise<string> {
+  const session = ctx.voice.get(i.guildId);
+  const left = await ctx.voice.leave(i.guildId, 'left');
+  if (!left) throw new UserError('No persona is in a voice channel on this server. Start one with `/join`.');
+  return `👋 ${session?.persona.name ?? 'The persona'} left the voice channel.`;
+}

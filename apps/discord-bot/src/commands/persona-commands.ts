@@ -1,0 +1,117 @@
+import type { ChatInputCommandInteraction } from 'discord.js';
+import { callerOf } from './caller.ts';
+import { type CommandContext, UserError } from './context.ts';
+import { checkAdmin, checkPersonaSwitch } from './permissions.ts';
+
+/** `/persona list|show|set|import|remove`. */
+export async function handlePersona(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+): Promise<string> {
+  const sub = i.options.getSubcommand();
+  const guildId = i.guildId;
+  if (sub === 'list') {
+    const active = ctx.voice.get(guildId)?.persona.id;
+    const def = ctx.registry.defaultFor(guildId).id;
+    const lines = ctx.registry.list(guildId).map(({ persona: p, source }) => {
+      const tags = [p.language, source === 'guild' ? 'imported' : null, p.id === def ? 'default' : null];
+      const mark = p.id === active ? '▶ ' : '• ';
+      return `${mark}**${p.name}** \`${p.id}\` (${tags.filter(Boolean).join(', ')}) — ${p.description}`;
+    });
+    return clip(`**Personas on this server**\n${lines.join('\n')}\n\nSwitch with \`/persona set\`.`);
+  }
+  const resolvePersona = () => {
+    const id = i.options.getString('persona', true);
+    const entry = ctx.registry.get(guildId, id);
+    if (!entry) throw new UserError(`No persona called \`${id}\` here. See \`/persona list\` for valid ids.`);
+    return entry;
+  };
+  if (sub === 'show') {
+    const { persona: p, source } = resolvePersona();
+    return clip(
+      [
+        `**${p.name}** \`${p.id}\` — ${source === 'guild' ? 'imported into this server' : 'built-in'}`,
+        p.description,
+        `Language: ${p.language} · Voice: \`${p.voice}\``,
+        p.greeting ? `Greeting: “${p.greeting}”` : null,
+        p.style?.speakingStyle ? `Style: ${p.style.speakingStyle}` : null,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+  }
+  if (sub === 'set') {
+    const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
+    if (!perm.ok) throw new UserError(perm.reason);
+    const { persona } = resolvePersona();
+    const session = ctx.voice.get(guildId);
+    if (!session) {
+      throw new UserError(
+        `No persona is in a voice channel right now. Use \`/join persona:${persona.id}\` to start with ${persona.name}.`,
+      );
+    }
+    if (session.persona.id === persona.id) return `${persona.name} is already the active persona.`;
+    const { newConnection } = await session.setPersona(persona);
+    return `🎭 Switched to **${persona.name}**. The conversation continues${
+      newConnection ? ' (new voice: the model reconnected with the history replayed)' : ''
+    }.`;
+  }
+  if (sub === 'import') return importCard(ctx, i);
+  if (sub === 'remove') {
+    const perm = checkAdmin(callerOf(i), 'remove personas');
+    if (!perm.ok) throw new UserError(perm.reason);
+    const { persona, source } = resolvePersona();
+    if (source === 'builtin') {
+      throw new UserError(`\`${persona.id}\` is built in and cannot be removed; only imported personas can.`);
+    }
+    if (ctx.voice.get(guildId)?.persona.id === persona.id) {
+      throw new UserError(`${persona.name} is talking right now. Switch persona or \`/leave\` first.`);
+    }
+    ctx.store.removeGuildPersona(guildId, persona.id);
+    const settings = ctx.store.getSettings(guildId);
+    if (settings.defaultPersona === persona.id) ctx.store.updateSettings(guildId, { defaultPersona: null });
+    return `🗑️ Removed **${persona.name}** (\`${persona.id}\`) from this server.`;
+  }
+  throw new UserError(`Unknown subcommand \`${sub}\`. Redeploy the commands (\`pnpm deploy-commands\`).`);
+}
+
+async function importCard(ctx: CommandContext, i: ChatInputCommandInteraction<'cached'>): Promise<string> {
+  const perm = checkAdmin(callerOf(i), 'import personas');
+  if (!perm.ok) throw new UserError(perm.reason);
+  const file = i.options.getAttachment('card', true);
+  if (file.size > ctx.maxCardBytes) {
+    throw new UserError(
+      `That file is ${Math.ceil(file.size / 1024)} KiB; cards may be at most ${Math.floor(ctx.maxCardBytes / 1024)} KiB. Export a smaller PNG or the JSON card.`,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    const res = await ctx.fetch(file.url, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const buf = new Uint8Array(await res.arrayBuffer());
+    if (buf.byteLength > ctx.maxCardBytes)
+      throw new UserError('The downloaded card is larger than the size limit.');
+    bytes = buf;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    ctx.logger.warn({ err, guildId: i.guildId }, 'card download failed');
+    throw new UserError('Could not download the attachment from Discord. Try uploading it again.');
+  }
+  let persona: ReturnType<CommandContext['importCard']>;
+  try {
+    persona = ctx.importCard(bytes, file.name);
+  } catch (err) {
+    throw new UserError(
+      `That is not a usable Character Card V2/V3: ${(err as Error).message}. Export it again as JSON or PNG from SillyTavern.`,
+    );
+  }
+  const id = ctx.registry.uniqueId(persona.id);
+  const stored = { ...persona, id };
+  ctx.store.putGuildPersona(i.guildId, stored, i.user.id);
+  return `📥 Imported **${stored.name}** as \`${id}\` (voice \`${stored.voice}\`, ${stored.language}). Only this server can use it: \`/join persona:${id}\`.`;
+}
+
+/** Discord rejects message contents over 2000 characters. */
+export function clip(text: string, max = 1900): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Default StepFun realtime endpoint and model (see research/stepfun-realtime.md). */
+export const DEFAULT_REALTIME_URL = 'wss://api.stepfun.com/v1/realtime';
+export const DEFAULT_MODEL = 'step-2.5-realtime';
+
+/** Validated runtime configuration of the bot. */
+export interface BotConfig {
+  discordToken: string | undefined;
+  discordAppId: string | undefined;
+  discordGuildId: string | undefined;
+  discordApiUrl: string | undefined;
+  stepfunApiKey: string | undefined;
+  realtimeUrl: string;
+  model: string;
+  dbPath: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  metricsPort: number | undefined;
+  shardIds: number[] | undefined;
+  shardCount: number | undefined;
+  /** True when no Discord/StepFun credentials are set: only the offline demo can run. */
+  offlineDemo: boolean;
+  /** Secret values (tokens, keys) that must never appear in logs. */
+  secrets: string[];
+}
+
+/** Thrown when the environment is unusable; `problems` holds one clear line per bad value. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17-20 digits)');
+const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' ? undefined : v), s.optional());
+
+const envSchema = z.object({
+  DISCORD_TOKEN: optional(
+    z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'must look like a bot token (three dot-separated parts)'),
+  ),
+  DISCORD_APP_ID: optional(snowflake),
+  DISCORD_GUILD_ID: optional(snowflake),
+  DISCORD_API_URL: optional(z.url({ protocol: /^https?$/ })),
+  STEPFUN_API_KEY: optional(z.string().min(8, 'is too short to be an API key')),
+  STEPFUN_REALTIME_URL: optional(z.url({ protocol: /^wss?$/ })),
+  STEPFUN_MODEL: optional(z.string().min(1)),
+  TROUPE_DB_PATH: optional(z.string().min(1)),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  SHARD_IDS: optional(z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'must be like "0,1,2" or "0-3"')),
+  SHARD_COUNT: optional(z.coerce.number().int().min(1)),
+});
+
+const FIX: Record<string, string> = {
+  DISCORD_TOKEN: 'copy the bot token from the Developer Portal (Bot > Reset Token) into .env',
+  DISCORD_APP_ID: 'copy the Application ID from the Developer Portal (General Information)',
+  DISCORD_GUILD_ID: 'right-click your server with Developer Mode on > Copy Server ID, or unset it',
+  DISCORD_API_URL:
+    'unset it for real Discord; it is only for the local emulator (http(s)://127.0.0.1:PORT/api)',
+  STEPFUN_API_KEY: 'create a key at https://platform.stepfun.com and set STEPFUN_API_KEY',
+  STEPFUN_REALTIME_URL: `unset it to use ${DEFAULT_REALTIME_URL}`,
+  STEPFUN_MODEL: `unset it to use ${DEFAULT_MODEL}`,
+  TROUPE_DB_PATH: 'set a writable file path such as ./data/troupe.sqlite',
+  LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
+  METRICS_PORT: 'use a port number between 1 and 65535, or unset it',
+  SHARD_IDS: 'list shard ids like "0,1" or a range "0-3", or unset it',
+  SHARD_COUNT: 'use a positive integer, or unset it (discord.js picks the recommended count)',
+};
+
+/** Parses "0,2-4" into [0,2,3,4]. */
+export function parseShardIds(text: string): number[] {
+  const ids: number[] = [];
+  for (const part of text.split(',')) {
+    const [a, b] = part.split('-').map(Number);
+    if (a === undefined) continue;
+    for (let i = a; i <= (b ?? a); i++) ids.push(i);
+  }
+  return ids;
+}
+
+/**
+ * Validates `env` into a {@link BotConfig}. `requireCredentials` (the real bot) turns missing
+ * Discord/StepFun credentials into errors; otherwise their absence switches to offline-demo mode.
+ * Throws {@link ConfigError} with one line per problem; secret values never appear in it.
+ */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  opts: { requireCredentials?: boolean } = {},
+): BotConfig {
+  const result = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0]);
+      problems.push(
+        `${key} ${issue.message.replace(/^Invalid (input|option):?\s*/i, 'is invalid: ')} — ${FIX[key] ?? 'fix it'}`,
+      );
+    }
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  if (opts.requireCredentials) {
+    for (const key of ['DISCORD_TOKEN', 'DISCORD_APP_ID', 'STEPFUN_API_KEY'] as const) {
+      if (!e[key]) problems.push(`${key} is missing (needed to run the real bot) — ${FIX[key]}`);
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  if (e.SHARD_IDS && e.SHARD_COUNT) {
+    const bad = parseShardIds(e.SHARD_IDS).filter((id) => id >= (e.SHARD_COUNT ?? 0));
+    if (bad.length > 0) {
+      throw new ConfigError([
+        `SHARD_IDS contains ${bad.join(',')} but SHARD_COUNT is ${e.SHARD_COUNT} — ids must be < count`,
+      ]);
+    }
+  }
+  return {
+    discordToken: e.DISCORD_TOKEN,
+    discordAppId: e.DISCORD_APP_ID,
+    discordGuildId: e.DISCORD_GUILD_ID,
+    discordApiUrl: e.DISCORD_API_URL,
+    stepfunApiKey: e.STEPFUN_API_KEY,
+    realtimeUrl: e.STEPFUN_REALTIME_URL ?? DEFAULT_REALTIME_URL,
+    model: e.STEPFUN_MODEL ?? DEFAULT_MODEL,
+    dbPath: e.TROUPE_DB_PATH ?? './data/troupe.sqlite',
+    logLevel: e.LOG_LEVEL ?? 'info',
+    metricsPort: e.METRICS_PORT,
+    shardIds: e.SHARD_IDS ? parseShardIds(e.SHARD_IDS) : undefined,
+    shardCount: e.SHARD_COUNT,
+    offlineDemo: !e.DISCORD_TOKEN && !e.STEPFUN_API_KEY,
+    secrets: [e.DISCORD_TOKEN, e.STEPFUN_API_KEY].filter((s): s is string => !!s),
+  };
+}
+
+/** Loads `.env` (if present, without overriding the real environment) and parses `process.env`. */
+export function loadConfig(opts: { requireCredentials?: boolean; envFile?: string } = {}): BotConfig {
+  // `pnpm start` runs inside apps/discord-bot while .env lives at the repo root: try both.
+  const candidates = opts.envFile ? [opts.envFile] : ['.env', resolve(import.meta.dirname, '../../../.env')];
+  const file = candidates.map((c) => resolve(c)).find((c) => existsSync(c));
+  if (file) process.loadEnvFile(file);
+  return parseConfig(process.env, opts);
+}

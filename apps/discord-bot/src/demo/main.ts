@@ -1,0 +1,41 @@
+// `pnpm demo`: the whole pipeline offline (local Discord + local realtime model), real bot in between.
+import pino from 'pino';
+import { formatLatencyTable, formatTranscript } from './report.ts';
+import { runDemo } from './run-demo.ts';
+
+const started = performance.now();
+const useReal = process.env.DEMO_REAL_MODEL === '1' && !!process.env.STEPFUN_API_KEY;
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' }, pino.destination(2));
+
+console.log(
+  `Troupe offline demo — local Discord emulator + ${useReal ? 'REAL StepFun realtime' : 'local realtime model'}\n`,
+);
+try {
+  const result = await runDemo({
+    logger,
+    ...(useReal
+      ? {
+          realtime: {
+            url: process.env.STEPFUN_REALTIME_URL ?? 'wss://api.stepfun.com/v1/realtime',
+            apiKey: process.env.STEPFUN_API_KEY ?? '',
+            model: process.env.STEPFUN_MODEL ?? 'step-2.5-realtime',
+          },
+        }
+      : {}),
+  });
+  console.log('Transcript\n==========');
+  console.log(formatTranscript(result.lines));
+  console.log('\nPer-turn latency (ms)\n=====================');
+  console.log(formatLatencyTable(result.turns));
+  console.log(
+    `\nListener WAV: ${result.wavPath} (${(result.heardMs / 1000).toFixed(1)} s, ${result.heardDbfs.toFixed(1)} dBFS)`,
+  );
+  console.log(
+    `Model heard speakers: ${result.speakerLabels.join(', ')}; interrupted replies: ${result.interruptedResponses}`,
+  );
+  console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  process.exit(0);
+} catch (err) {
+  console.error(`demo failed: ${(err as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,167 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fixturePath } from '@troupe/discord-sim';
+import type { Logger } from 'pino';
+import type { TurnLatency, VoiceEvents } from '../voice-port.ts';
+import {
+  ALICE_ID,
+  GUILD_ID,
+  type Harness,
+  runCommand,
+  startHarness,
+  VOICE_CHANNEL_ID,
+  XIAOMING_ID,
+} from './harness.ts';
+import type { DemoLine } from './report.ts';
+import { rmsDbfs, writeWav } from './wav.ts';
+
+/** What one demo run produced. */
+export interface DemoResult {
+  lines: DemoLine[];
+  turns: TurnLatency[];
+  wavPath: string;
+  /** Milliseconds of audio the listener received from the bot, and its level. */
+  heardMs: number;
+  heardDbfs: number;
+  personasHeard: string[];
+  /** Speaker labels the model received before its replies (proof it heard who spoke). */
+  speakerLabels: string[];
+  /** Responses the model cut short because someone barged in. */
+  interruptedResponses: number;
+}
+
+/** Options for {@link runDemo}. */
+export interface DemoOptions {
+  logger: Logger;
+  /** Where to write demo-listener.wav (default ./out, falling back to a temp dir). */
+  outDir?: string;
+  /** Use a real realtime endpoint instead of realtime-sim. */
+  realtime?: { url: string; apiKey: string; model?: string };
+  /** Called for progress lines as they happen. */
+  onLine?: (line: DemoLine) => void;
+}
+
+const STEP_TIMEOUT_MS = 15_000;
+
+/**
+ * The scripted scene: Alice (English) summons the captain, talks; 小明 switches to the storyteller by
+ * slash command (different voice) and speaks Chinese; Alice interrupts the storyteller mid-reply.
+ */
+export async function runDemo(o: DemoOptions): Promise<DemoResult> {
+  const t0 = performance.now();
+  const lines: DemoLine[] = [];
+  const turns: TurnLatency[] = [];
+  const push = (kind: DemoLine['kind'], who: string, text: string) => {
+    const line = { atMs: performance.now() - t0, kind, who, text };
+    lines.push(line);
+    o.onLine?.(line);
+  };
+  const h: Harness = await startHarness({
+    logger: o.logger,
+    ...(o.realtime ? { realtime: o.realtime } : {}),
+  });
+  try {
+    const voice = h.bot.voice;
+    voice.on('transcript', (t) => {
+      if (t.role === 'assistant') push('persona', t.persona.name, t.text);
+      else push('user', t.speaker, t.text);
+    });
+    voice.on('turn', (t) => turns.push(t.latency));
+    const waitFor = <K extends keyof VoiceEvents>(
+      event: K,
+      match: (...args: VoiceEvents[K]) => boolean,
+      what: string,
+    ): Promise<void> =>
+      new Promise((res, rej) => {
+        const timer = setTimeout(
+          () => rej(new Error(`demo: timed out waiting for ${what}`)),
+          STEP_TIMEOUT_MS,
+        );
+        const fn = (...args: VoiceEvents[K]) => {
+          if (!match(...args)) return;
+          clearTimeout(timer);
+          voice.off(event, fn);
+          res();
+        };
+        voice.on(event, fn);
+      });
+    const personaSaid = (name: string, what: string) =>
+      waitFor('transcript', (t) => t.role === 'assistant' && t.persona.name === name, what);
+    const slash = async (
+      who: string,
+      name: string,
+      sub: string | undefined,
+      options: Record<string, string> | undefined,
+      label: string,
+    ) => {
+      push('command', who, label);
+      const reply = await runCommand(h, who, name, sub, options);
+      push('event', 'bot (ephemeral)', reply.content.replace(/\s+/g, ' ').slice(0, 140));
+    };
+
+    await h.discord.joinVoice(ALICE_ID, VOICE_CHANNEL_ID);
+    await h.discord.joinVoice(XIAOMING_ID, VOICE_CHANNEL_ID);
+    push('event', 'Alice, 小明', 'joined voice channel #Tavern');
+
+    const captain = h.bot.registry.get(GUILD_ID, 'captain-mara')!.persona;
+    const teller = h.bot.registry.get(GUILD_ID, 'shuoshu-ren')!.persona;
+    const greeted = personaSaid(captain.name, 'the captain’s greeting');
+    await slash('Alice', 'join', undefined, { persona: captain.id }, '/join persona:captain-mara');
+    await greeted;
+
+    const captainReply = personaSaid(captain.name, 'the captain’s reply');
+    await h.discord.speak(ALICE_ID, fixturePath('en-alice'));
+    await captainReply;
+
+    await slash('小明', 'persona', 'set', { persona: teller.id }, '/persona set persona:shuoshu-ren');
+
+    // 小明 asks in Chinese; as soon as the storyteller's audio reaches Discord, Alice barges in.
+    const aliceEars = h.discord.listener(ALICE_ID);
+    const audibleSoFar = aliceEars.heard().packets.filter((p) => !p.silence).length;
+    await h.discord.speak(XIAOMING_ID, fixturePath('zh-mei'));
+    // 10 packets = the first 200 ms of the storyteller's answer reached Alice.
+    await aliceEars.waitForPackets(audibleSoFar + 10, STEP_TIMEOUT_MS);
+    push('event', 'Alice', 'interrupts the storyteller mid-reply');
+    const afterInterrupt = personaSaid(teller.name, 'the storyteller’s answer to Alice');
+    await h.discord.speak(ALICE_ID, fixturePath('en-alice'));
+    await afterInterrupt;
+
+    await slash('Alice', 'leave', undefined, undefined, '/leave');
+
+    // What 小明 heard: 48 kHz interleaved stereo, decoded from the bot's Opus packets.
+    const pcm = h.discord.listener(XIAOMING_ID).heard().pcm;
+    const wavPath = writeListenerWav(o.outDir, pcm, 48_000);
+    const personasHeard = [...new Set(lines.filter((l) => l.kind === 'persona').map((l) => l.who))];
+    return {
+      lines,
+      turns,
+      wavPath,
+      heardMs: (pcm.length / 2 / 48_000) * 1000,
+      heardDbfs: rmsDbfs(pcm),
+      personasHeard,
+      speakerLabels: [...new Set(h.realtime.responses.flatMap((r) => r.labels))],
+      interruptedResponses: h.realtime.responses.filter((r) => r.cancelled || r.truncatedAtMs !== undefined)
+        .length,
+    };
+  } finally {
+    await h.close();
+  }
+}
+
+function writeListenerWav(outDir: string | undefined, pcm: Int16Array, sampleRate: number): string {
+  // Default: <repo>/out (git-ignored), else a temp dir.
+  const dirs = outDir
+    ? [outDir]
+    : [resolve(import.meta.dirname, '../../../../out'), mkdtempSync(join(tmpdir(), 'troupe-demo-'))];
+  for (const dir of dirs) {
+    const path = join(dir, 'demo-listener.wav');
+    try {
+      writeWav(path, pcm, sampleRate, 2);
+      return path;
+    } catch {
+      // Not writable (e.g. read-only checkout): try the next location.
+    }
+  }
+  throw new Error(`demo: could not write demo-listener.wav in ${dirs.join(' or ')}`);
+}

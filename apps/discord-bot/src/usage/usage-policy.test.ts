@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateUsage, formatDuration, msUntilUtcReset, usedMinutes } from './usage-policy.ts';
+
+describe('usage policy', () => {
+  it('warns once at 80 % and caps at 100 %', () => {
+    expect(evaluateUsage(7.9, 10, false)).toBe('ok');
+    expect(evaluateUsage(8, 10, false)).toBe('warn');
+    expect(evaluateUsage(9, 10, true)).toBe('ok');
+    expect(evaluateUsage(10, 10, true)).toBe('cap');
+    expect(evaluateUsage(10, 10, false)).toBe('cap');
+  });
+
+  it('treats a missing or zero cap as unlimited', () => {
+    expect(evaluateUsage(1e6, null, false)).toBe('ok');
+    expect(evaluateUsage(1e6, 0, false)).toBe('ok');
+  });
+
+  it('counts input plus output audio and computes the UTC reset', () => {
+    expect(usedMinutes({ inputAudioMs: 30_000, outputAudioMs: 90_000 })).toBe(2);
+    expect(msUntilUtcReset(Date.UTC(2026, 0, 1, 23, 0))).toBe(3_600_000);
+    expect(formatDuration(3_600_000 + 12 * 60_000)).toBe('1 h 12 min');
+    expect(formatDuration(30_000)).toBe('1 min');
+  });
+});

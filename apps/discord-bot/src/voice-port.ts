@@ -1,0 +1,71 @@
+// The slice of the bot-voice helper's ChannelManager (src/voice/channel-manager.ts) that the app layer
+// consumes. Declared structurally so commands and usage logic can be unit-tested with a fake.
+import type { Persona } from '@troupe/realtime-core';
+import type { VoiceBasedChannel } from 'discord.js';
+
+/** Per-turn latency breakdown reported by the voice layer. */
+export interface TurnLatency {
+  speaker: string;
+  speechEndToCommitMs?: number;
+  commitToFirstAudioMs?: number;
+  firstAudioToFirstPacketMs?: number;
+  totalMs?: number;
+}
+
+/** Snapshot of one voice channel session for `/voice status`. */
+export interface VoiceStatus {
+  persona: { id: string; name: string };
+  channelId: string;
+  sessionAgeMs: number;
+  realtimeState: string;
+  heard: {
+    userId: string;
+    displayName: string;
+    speaking: boolean;
+    optedOut: boolean;
+    packets: number;
+    corruptPackets: number;
+  }[];
+  usage: { inputAudioMs: number; outputAudioMs: number };
+  turns: TurnLatency[];
+}
+
+/** One persona bound to one voice channel. */
+export interface VoiceSessionPort {
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly persona: Persona;
+  setPersona(persona: Persona): Promise<{ newConnection: boolean }>;
+  reset(): Promise<void>;
+  announce(instruction: string): void;
+  status(): VoiceStatus;
+}
+
+export type SessionEndReason = 'left' | 'empty' | 'disconnected' | 'error' | 'cap';
+
+/** Events the voice layer emits (tuple style). */
+export interface VoiceEvents {
+  transcript: [
+    {
+      guildId: string;
+      channelId: string;
+      role: 'user' | 'assistant';
+      speaker: string;
+      text: string;
+      persona: Persona;
+    },
+  ];
+  usage: [{ guildId: string; inputAudioMs: number; outputAudioMs: number }];
+  turn: [{ guildId: string; latency: TurnLatency }];
+  sessionEnded: [{ guildId: string; channelId: string; reason: SessionEndReason; message?: string }];
+}
+
+/** What the app needs from the ChannelManager. */
+export interface VoiceManagerPort {
+  join(channel: VoiceBasedChannel, persona: Persona): Promise<VoiceSessionPort>;
+  leave(guildId: string, reason?: 'left' | 'cap'): Promise<boolean>;
+  get(guildId: string): VoiceSessionPort | undefined;
+  destroyAll(): Promise<void>;
+  on<K extends keyof VoiceEvents>(event: K, listener: (...args: VoiceEvents[K]) => void): unknown;
+  off<K extends keyof VoiceEvents>(event: K, listener: (...args: VoiceEvents[K]) => void): unknown;
+}

@@ -1,0 +1,416 @@
+// One persona in one voice channel: Discord receive → floor policy → model session → playback.
+import {
+  type AudioPlayer,
+  AudioPlayerStatus,
+  type AudioResource,
+  createAudioPlayer,
+  createAudioResource,
+  EndBehaviorType,
+  NoSubscriberBehavior,
+  StreamType,
+  type VoiceConnection,
+  VoiceConnectionDisconnectReason,
+  VoiceConnectionStatus,
+} from '@discordjs/voice';
+import { createOpusDecoder, type OpusDecoder } from '@troupe/opus';
+import {
+  FloorPolicy,
+  type Persona,
+  personaToSessionConfig,
+  RealtimeSession,
+  speakerLabel,
+} from '@troupe/realtime-core';
+import type { VoiceBasedChannel } from 'discord.js';
+import type { Logger } from 'pino';
+import type { SessionEndReason, VoiceEvents, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
+import { ResponseStream } from './response-stream.ts';
+import type { ChannelManagerOptions, TurnLatency, VoiceTuning } from './types.ts';
+
+const MODEL_RATE = 24_000;
+const FRAME_SAMPLES = 480; // 20 ms at 24 kHz
+
+interface Speaker {
+  userId: string;
+  displayName: string;
+  decoder: OpusDecoder;
+  packets: number;
+  speaking: boolean;
+  held: Int16Array[];
+}
+
+type Emit = <K extends keyof VoiceEvents>(event: K, ...args: VoiceEvents[K]) => void;
+
+export interface ChannelSessionDeps {
+  channel: VoiceBasedChannel;
+  connection: VoiceConnection;
+  persona: Persona;
+  options: ChannelManagerOptions;
+  tuning: VoiceTuning;
+  logger: Logger;
+  emit: Emit;
+  onEnded(session: VoiceChannelSession): void;
+}
+
+export class VoiceChannelSession implements VoiceSessionPort {
+  readonly guildId: string;
+  readonly channelId: string;
+  #persona: Persona;
+  readonly #d: ChannelSessionDeps;
+  readonly #model: RealtimeSession;
+  readonly #player: AudioPlayer;
+  readonly #floor: FloorPolicy;
+  readonly #speakers = new Map<string, Speaker>();
+  readonly #startedAt = performance.now();
+  #current: { stream: ResponseStream; resource?: AudioResource } | undefined;
+  #turns: TurnLatency[] = [];
+  #turn: { speaker: string; speechEndAt?: number; committedAt?: number; firstAudioAt?: number } | undefined;
+  #lastSpeaker = 'someone';
+  /** Who spoke each committed user item, so transcripts are attributed even when turns overlap. */
+  readonly #speakerByItem = new Map<string, string>();
+  readonly #endedTurns: string[] = [];
+  #usage = { inputAudioMs: 0, outputAudioMs: 0 };
+  #pendingUsage = { inputAudioMs: 0, outputAudioMs: 0 };
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #ended = false;
+  bargeIns = 0;
+  underruns = 0;
+
+  constructor(deps: ChannelSessionDeps) {
+    this.#d = deps;
+    this.guildId = deps.channel.guild.id;
+    this.channelId = deps.channel.id;
+    this.#persona = deps.persona;
+    this.#floor = new FloorPolicy({
+      hangoverMs: deps.tuning.hangoverMs,
+      bargeInMinSpeechMs: deps.tuning.bargeInMinSpeechMs,
+    });
+    const cfg = personaToSessionConfig(deps.persona);
+    this.#model = new RealtimeSession({
+      url: deps.options.realtime.url,
+      model: deps.options.realtime.model,
+      apiKey: deps.options.realtime.apiKey,
+      config: {
+        ...cfg,
+        inputTranscription: true,
+        turnDetection: { type: 'server_vad', silenceDurationMs: deps.tuning.vadSilenceMs },
+      },
+      logger: deps.logger,
+      ...(deps.options.transportFactory ? { transportFactory: deps.options.transportFactory } : {}),
+    });
+    this.#player = createAudioPlayer({ behaviors: { noSubscriber: NoSubscriberBehavior.Play } });
+  }
+
+  get persona(): Persona {
+    return this.#persona;
+  }
+
+  /** Connects the model, wires audio both ways, and greets the channel in character. */
+  async start(): Promise<void> {
+    await this.#model.connect();
+    this.#d.connection.subscribe(this.#player);
+    this.#wireModel();
+    this.#wireConnection();
+    const receiver = this.#d.connection.receiver;
+    receiver.speaking.on('start', (userId) => this.#subscribe(userId));
+    if (this.#persona.greeting)
+      this.announce(`Greet the people here in character, e.g.: "${this.#persona.greeting}"`);
+    this.checkOccupancy();
+  }
+
+  async setPersona(persona: Persona): Promise<{ newConnection: boolean }> {
+    this.#persona = persona;
+    const { instructions, voice } = personaToSessionConfig(persona);
+    return this.#model.update({ instructions, voice });
+  }
+
+  async reset(): Promise<void> {
+    this.#interrupt();
+    await this.#model.reset();
+  }
+
+  announce(instruction: string): void {
+    this.#model.createResponse({ instructions: instruction });
+  }
+
+  status(): VoiceStatus {
+    return {
+      persona: { id: this.#persona.id, name: this.#persona.name },
+      channelId: this.channelId,
+      sessionAgeMs: Math.round(performance.now() - this.#startedAt),
+      realtimeState: this.#model.state.status,
+      heard: [...this.#speakers.values()].map((s) => ({
+        userId: s.userId,
+        displayName: s.displayName,
+        speaking: s.speaking,
+        optedOut: this.#d.options.isOptedOut(this.guildId, s.userId),
+        packets: s.packets,
+        corruptPackets: s.decoder.corruptPackets,
+      })),
+      usage: { ...this.#usage },
+      turns: [...this.#turns],
+    };
+  }
+
+  /** Starts or stops the empty-channel timer from the channel's current members. */
+  checkOccupancy(): void {
+    const humans = this.#d.channel.members.filter((m) => !m.user.bot).size;
+    if (humans > 0) {
+      clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
+    } else if (!this.#idleTimer) {
+      this.#idleTimer = setTimeout(() => this.end('empty'), this.#d.tuning.idleLeaveMs);
+    }
+  }
+
+  /** Ends the session once: model closed, player stopped, voice connection destroyed. */
+  end(reason: SessionEndReason, message?: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#idleTimer);
+    this.#current?.stream.abort();
+    this.#player.stop(true);
+    this.#model.close();
+    // Destroying inside the connection's own state handler throws in @discordjs/voice 0.19.
+    setImmediate(() => {
+      if (this.#d.connection.state.status !== VoiceConnectionStatus.Destroyed) this.#d.connection.destroy();
+    });
+    this.#d.emit('sessionEnded', {
+      guildId: this.guildId,
+      channelId: this.channelId,
+      reason,
+      ...(message ? { message } : {}),
+    });
+    this.#d.onEnded(this);
+  }
+
+  // ---- receive ---------------------------------------------------------------------------
+
+  #subscribe(userId: string): void {
+    const receiver = this.#d.connection.receiver;
+    if (receiver.subscriptions.has(userId) || this.#ended) return;
+    const member = this.#d.channel.guild.members.cache.get(userId);
+    if (member?.user.bot) return;
+    const speaker = this.#speaker(userId, member?.displayName ?? member?.user.username ?? 'someone');
+    speaker.speaking = true;
+    const stream = receiver.subscribe(userId, {
+      end: { behavior: EndBehaviorType.AfterSilence, duration: 100 },
+    });
+    stream.on('data', (packet: Buffer) => this.#onPacket(speaker, packet));
+    stream.on('end', () => this.#onSpeakerStopped(speaker));
+    stream.on('error', (err) => {
+      this.#d.logger.warn(
+        { err: err.message, userId },
+        'voice receive stream failed; waiting for the next speech',
+      );
+    });
+  }
+
+  #speaker(userId: string, displayName: string): Speaker {
+    let s = this.#speakers.get(userId);
+    if (!s) {
+      s = {
+        userId,
+        displayName,
+        decoder: createOpusDecoder({ sampleRate: MODEL_RATE, channels: 1 }),
+        packets: 0,
+        speaking: false,
+        held: [],
+      };
+      this.#speakers.set(userId, s);
+    }
+    s.displayName = displayName;
+    return s;
+  }
+
+  #onPacket(s: Speaker, packet: Buffer): void {
+    s.packets++;
+    if (this.#d.options.isOptedOut(this.guildId, s.userId)) return;
+    const pcm = s.decoder.decode(packet);
+    if (!pcm) return; // corrupt: counted by the decoder, the stream lives on
+    const decision = this.#floor.onSpeech(s.userId, performance.now(), (pcm.length / MODEL_RATE) * 1000);
+    if (decision.action === 'hold') {
+      s.held.push(pcm);
+      while (s.held.length * 20 > this.#floor.settings.maxHeldMs) s.held.shift();
+      return;
+    }
+    if (decision.newTurn) this.#beginTurn(s);
+    this.#sendAudio(pcm);
+    if (this.#current && this.#floor.isBargeIn(s.userId)) this.#interrupt();
+  }
+
+  #beginTurn(s: Speaker): void {
+    this.#model.addText('user', speakerLabel(s.displayName));
+    this.#lastSpeaker = s.displayName;
+    this.#turn = { speaker: s.displayName };
+  }
+
+  #sendAudio(pcm: Int16Array): void {
+    this.#model.appendAudio(pcm);
+    const ms = (pcm.length / MODEL_RATE) * 1000;
+    this.#usage.inputAudioMs += ms;
+    this.#pendingUsage.inputAudioMs += ms;
+  }
+
+  #onSpeakerStopped(s: Speaker): void {
+    s.speaking = false;
+    if (this.#floor.holder !== s.userId || this.#ended) return;
+    // Discord sends nothing during silence: one burst of silence lets server VAD end the turn.
+    const silence = new Int16Array((MODEL_RATE * this.#d.tuning.trailingSilenceMs) / 1000);
+    for (let at = 0; at < silence.length; at += FRAME_SAMPLES)
+      this.#model.appendAudio(silence.subarray(at, at + FRAME_SAMPLES));
+    if (this.#turn) this.#turn.speechEndAt = performance.now();
+    this.#endedTurns.push(s.displayName);
+    if (this.#endedTurns.length > 8) this.#endedTurns.shift();
+    const next = this.#floor.release(s.userId, performance.now());
+    const waiting = next ? this.#speakers.get(next) : undefined;
+    if (waiting) {
+      this.#floor.takeHeld(waiting.userId);
+      this.#beginTurn(waiting);
+      for (const pcm of waiting.held.splice(0)) this.#sendAudio(pcm);
+      if (!waiting.speaking) this.#onSpeakerStopped(waiting);
+    }
+  }
+
+  // ---- model → playback --------------------------------------------------------------------
+
+  #wireModel(): void {
+    const m = this.#model;
+    m.on('committed', (e) => {
+      if (this.#turn) this.#turn.committedAt = performance.now();
+      // Server VAD commits turns in the order they ended; a new speaker may already hold the floor.
+      this.#speakerByItem.set(e.itemId, this.#endedTurns.shift() ?? this.#lastSpeaker);
+    });
+    m.on('audio', (pcm, meta) => this.#onModelAudio(pcm, meta.responseId, meta.itemId));
+    m.on('audioDone', (meta) => {
+      if (this.#current?.stream.responseId === meta.responseId) this.#finishCurrent();
+    });
+    m.on('responseDone', (e) => {
+      if (this.#current?.stream.responseId === e.responseId) this.#finishCurrent();
+      this.#d.emit('usage', { guildId: this.guildId, ...this.#pendingUsage });
+      this.#pendingUsage = { inputAudioMs: 0, outputAudioMs: 0 };
+    });
+    m.on('transcript', (t) => {
+      if (!t.final || !t.text.trim()) return;
+      const speaker =
+        t.role === 'user' ? (this.#speakerByItem.get(t.itemId) ?? this.#lastSpeaker) : this.#persona.name;
+      if (t.role === 'user') this.#speakerByItem.delete(t.itemId);
+      this.#d.emit('transcript', {
+        guildId: this.guildId,
+        channelId: this.channelId,
+        role: t.role,
+        speaker,
+        text: t.text,
+        persona: this.#persona,
+      });
+    });
+    m.on('error', (e) => {
+      this.#d.logger.warn({ code: e.code, recoverable: e.recoverable }, e.message);
+      if (!e.recoverable) this.end('error', e.message);
+    });
+  }
+
+  #onModelAudio(pcm: Int16Array, responseId: string, itemId: string): void {
+    if (this.#ended) return;
+    let cur = this.#current;
+    if (cur?.stream.responseId !== responseId) {
+      cur?.stream.finish();
+      const stream = new ResponseStream(responseId);
+      stream.onFirstPacketRead = () => this.#recordFirstPacket();
+      cur = { stream };
+      this.#current = cur;
+      if (this.#turn) this.#turn.firstAudioAt = performance.now();
+    }
+    cur.stream.itemId = itemId;
+    cur.stream.pushAudio(pcm);
+    const ms = (pcm.length / MODEL_RATE) * 1000;
+    this.#usage.outputAudioMs += ms;
+    this.#pendingUsage.outputAudioMs += ms;
+    if (!cur.resource && cur.stream.queuedPackets >= this.#d.tuning.preRollPackets) this.#play(cur);
+  }
+
+  #finishCurrent(): void {
+    const cur = this.#current;
+    if (!cur) return;
+    cur.stream.finish();
+    if (!cur.resource) this.#play(cur);
+  }
+
+  #play(cur: { stream: ResponseStream; resource?: AudioResource }): void {
+    cur.resource = createAudioResource(cur.stream, { inputType: StreamType.Opus });
+    this.#player.play(cur.resource);
+  }
+
+  #recordFirstPacket(): void {
+    const t = this.#turn;
+    if (!t) return;
+    const now = performance.now();
+    const latency: TurnLatency = { speaker: t.speaker };
+    if (t.speechEndAt !== undefined && t.committedAt !== undefined)
+      latency.speechEndToCommitMs = Math.round(t.committedAt - t.speechEndAt);
+    if (t.committedAt !== undefined && t.firstAudioAt !== undefined)
+      latency.commitToFirstAudioMs = Math.round(t.firstAudioAt - t.committedAt);
+    if (t.firstAudioAt !== undefined) latency.firstAudioToFirstPacketMs = Math.round(now - t.firstAudioAt);
+    if (t.speechEndAt !== undefined) latency.totalMs = Math.round(now - t.speechEndAt);
+    this.#turns = [...this.#turns.slice(-9), latency];
+    this.#turn = undefined;
+    this.#d.emit('turn', { guildId: this.guildId, latency });
+  }
+
+  /** Barge-in: silence within a frame, forget queued audio, stop the reply, truncate at what was heard. */
+  #interrupt(): void {
+    const cur = this.#current;
+    if (!cur) return;
+    this.#current = undefined;
+    const heardMs = cur.resource?.playbackDuration ?? 0;
+    this.#player.stop(true);
+    this.#dropPreparedPacket();
+    cur.stream.abort();
+    this.underruns += cur.stream.underruns;
+    this.#model.cancelResponse();
+    if (cur.stream.itemId) this.#model.truncate(cur.stream.itemId, heardMs);
+    this.bargeIns++;
+  }
+
+  /**
+   * @discordjs/voice 0.19.2 keeps one packet prepared ahead and sends it as the first packet of
+   * the next resource; after a barge-in that is 20 ms of the interrupted reply. Private field,
+   * version pinned exactly; guarded so a layout change only skips this.
+   */
+  #dropPreparedPacket(): void {
+    const state = this.#d.connection.state as { networking?: { state?: { preparedPacket?: unknown } } };
+    if (state.networking?.state && 'preparedPacket' in state.networking.state)
+      state.networking.state.preparedPacket = undefined;
+  }
+
+  #wireConnection(): void {
+    const c = this.#d.connection;
+    c.on('stateChange', (_old, next) => {
+      if (next.status === VoiceConnectionStatus.Disconnected) {
+        if (next.reason === VoiceConnectionDisconnectReason.WebSocketClose && next.closeCode === 4014) {
+          this.end(
+            'disconnected',
+            'I was disconnected from the voice channel (moved, kicked or the channel was deleted).',
+          );
+        }
+      } else if (
+        next.status === VoiceConnectionStatus.Signalling &&
+        c.rejoinAttempts > this.#d.tuning.maxRejoinAttempts
+      ) {
+        this.end(
+          'error',
+          `Discord refused the voice connection ${c.rejoinAttempts} times in a row; I stopped retrying. Try /join again later.`,
+        );
+      } else if (next.status === VoiceConnectionStatus.Destroyed) {
+        this.end('disconnected');
+      }
+    });
+    this.#player.on(AudioPlayerStatus.Idle, () => {
+      const cur = this.#current;
+      if (cur?.resource?.ended) {
+        this.underruns += cur.stream.underruns;
+        this.#current = undefined;
+      }
+    });
+    this.#player.on('error', (err) => this.#d.logger.warn({ err: err.message }, 'audio player error'));
+  }
+}
