@@ -1,5 +1,5 @@
 /** Event map in tuple style: `{ audio: [chunk: Int16Array]; error: [err: RealtimeError] }`. */
-export type EventMap = { [event: string]: unknown[] };
+export type EventMap<E> = { [K in keyof E]: unknown[] };
 type Listener<A extends unknown[]> = (...args: A) => void;
 // biome-ignore lint/suspicious/noExplicitAny: listeners of different arities share one set
 type AnyListener = (...args: any[]) => void;
@@ -8,7 +8,7 @@ type AnyListener = (...args: any[]) => void;
  * A minimal typed emitter with no Node dependency, so pure modules and browsers can use it.
  * A throwing listener is reported to `onListenerError` instead of breaking the emitter's caller.
  */
-export class TypedEmitter<E extends EventMap> {
+export class TypedEmitter<E extends EventMap<E>> {
   readonly #listeners = new Map<keyof E, Set<AnyListener>>();
   protected onListenerError: (err: unknown, event: keyof E) => void = (err) => {
     queueMicrotask(() => {
@@ -57,7 +57,7 @@ export class TypedEmitter<E extends EventMap> {
 }
 
 /** Resolves with the event's arguments the next time it fires. */
-export function nextEvent<E extends EventMap, K extends keyof E>(
+export function nextEvent<E extends EventMap<E>, K extends keyof E>(
   emitter: TypedEmitter<E>,
   event: K,
 ): Promise<E[K]> {
