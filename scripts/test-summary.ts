@@ -1,6 +1,6 @@
 // Prints one closing line over every package's vitest JSON report, so CI and
 // humans see the whole suite's count in one place ("N passed, N failed").
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface VitestJson {
