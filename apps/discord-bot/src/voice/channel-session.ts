@@ -9,7 +9,6 @@ import {
   NoSubscriberBehavior,
   StreamType,
   type VoiceConnection,
-  VoiceConnectionDisconnectReason,
   VoiceConnectionStatus,
 } from '@discordjs/voice';
 import { createOpusDecoder, type OpusDecoder } from '@troupe/opus';
@@ -23,8 +22,10 @@ import {
 import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
 import type { SessionEndReason, VoiceEvents, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
+import { dropPreparedPacket, guardConnection } from './connection-guard.ts';
 import { ResponseStream } from './response-stream.ts';
-import type { ChannelManagerOptions, TurnLatency, VoiceTuning } from './types.ts';
+import { TurnClock } from './turn-clock.ts';
+import type { ChannelManagerOptions, VoiceTuning } from './types.ts';
 
 const MODEL_RATE = 24_000;
 const FRAME_SAMPLES = 480; // 20 ms at 24 kHz
@@ -62,8 +63,8 @@ export class VoiceChannelSession implements VoiceSessionPort {
   readonly #speakers = new Map<string, Speaker>();
   readonly #startedAt = performance.now();
   #current: { stream: ResponseStream; resource?: AudioResource } | undefined;
-  #turns: TurnLatency[] = [];
-  #turn: { speaker: string; speechEndAt?: number; committedAt?: number; firstAudioAt?: number } | undefined;
+  readonly #clock = new TurnClock();
+  #guard: { receiveError(err: Error): void } | undefined;
   #lastSpeaker = 'someone';
   /** Who spoke each committed user item, so transcripts are attributed even when turns overlap. */
   readonly #speakerByItem = new Map<string, string>();
@@ -147,7 +148,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
         corruptPackets: s.decoder.corruptPackets,
       })),
       usage: { ...this.#usage },
-      turns: [...this.#turns],
+      turns: this.#clock.recent,
     };
   }
 
@@ -202,6 +203,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
         { err: err.message, userId },
         'voice receive stream failed; waiting for the next speech',
       );
+      this.#guard?.receiveError(err);
     });
   }
 
@@ -241,7 +243,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   #beginTurn(s: Speaker): void {
     this.#model.addText('user', speakerLabel(s.displayName));
     this.#lastSpeaker = s.displayName;
-    this.#turn = { speaker: s.displayName };
+    this.#clock.begin(s.displayName);
   }
 
   #sendAudio(pcm: Int16Array): void {
@@ -258,7 +260,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
     const silence = new Int16Array((MODEL_RATE * this.#d.tuning.trailingSilenceMs) / 1000);
     for (let at = 0; at < silence.length; at += FRAME_SAMPLES)
       this.#model.appendAudio(silence.subarray(at, at + FRAME_SAMPLES));
-    if (this.#turn) this.#turn.speechEndAt = performance.now();
+    this.#clock.speechEnded();
     this.#endedTurns.push(s.displayName);
     if (this.#endedTurns.length > 8) this.#endedTurns.shift();
     const next = this.#floor.release(s.userId, performance.now());
@@ -276,7 +278,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   #wireModel(): void {
     const m = this.#model;
     m.on('committed', (e) => {
-      if (this.#turn) this.#turn.committedAt = performance.now();
+      this.#clock.committed();
       // Server VAD commits turns in the order they ended; a new speaker may already hold the floor.
       this.#speakerByItem.set(e.itemId, this.#endedTurns.shift() ?? this.#lastSpeaker);
     });
@@ -318,7 +320,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
       stream.onFirstPacketRead = () => this.#recordFirstPacket();
       cur = { stream };
       this.#current = cur;
-      if (this.#turn) this.#turn.firstAudioAt = performance.now();
+      this.#clock.firstAudio();
     }
     cur.stream.itemId = itemId;
     cur.stream.pushAudio(pcm);
@@ -341,19 +343,8 @@ export class VoiceChannelSession implements VoiceSessionPort {
   }
 
   #recordFirstPacket(): void {
-    const t = this.#turn;
-    if (!t) return;
-    const now = performance.now();
-    const latency: TurnLatency = { speaker: t.speaker };
-    if (t.speechEndAt !== undefined && t.committedAt !== undefined)
-      latency.speechEndToCommitMs = Math.round(t.committedAt - t.speechEndAt);
-    if (t.committedAt !== undefined && t.firstAudioAt !== undefined)
-      latency.commitToFirstAudioMs = Math.round(t.firstAudioAt - t.committedAt);
-    if (t.firstAudioAt !== undefined) latency.firstAudioToFirstPacketMs = Math.round(now - t.firstAudioAt);
-    if (t.speechEndAt !== undefined) latency.totalMs = Math.round(now - t.speechEndAt);
-    this.#turns = [...this.#turns.slice(-9), latency];
-    this.#turn = undefined;
-    this.#d.emit('turn', { guildId: this.guildId, latency });
+    const latency = this.#clock.firstPacket();
+    if (latency) this.#d.emit('turn', { guildId: this.guildId, latency });
   }
 
   /** Barge-in: silence within a frame, forget queued audio, stop the reply, truncate at what was heard. */
@@ -363,7 +354,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
     this.#current = undefined;
     const heardMs = cur.resource?.playbackDuration ?? 0;
     this.#player.stop(true);
-    this.#dropPreparedPacket();
+    dropPreparedPacket(this.#d.connection);
     cur.stream.abort();
     this.underruns += cur.stream.underruns;
     this.#model.cancelResponse();
@@ -371,39 +362,12 @@ export class VoiceChannelSession implements VoiceSessionPort {
     this.bargeIns++;
   }
 
-  /**
-   * @discordjs/voice 0.19.2 keeps one packet prepared ahead and sends it as the first packet of
-   * the next resource; after a barge-in that is 20 ms of the interrupted reply. Private field,
-   * version pinned exactly; guarded so a layout change only skips this.
-   */
-  #dropPreparedPacket(): void {
-    const state = this.#d.connection.state as { networking?: { state?: { preparedPacket?: unknown } } };
-    if (state.networking?.state && 'preparedPacket' in state.networking.state)
-      state.networking.state.preparedPacket = undefined;
-  }
-
   #wireConnection(): void {
-    const c = this.#d.connection;
-    c.on('stateChange', (_old, next) => {
-      if (next.status === VoiceConnectionStatus.Disconnected) {
-        if (next.reason === VoiceConnectionDisconnectReason.WebSocketClose && next.closeCode === 4014) {
-          this.end(
-            'disconnected',
-            'I was disconnected from the voice channel (moved, kicked or the channel was deleted).',
-          );
-        }
-      } else if (
-        next.status === VoiceConnectionStatus.Signalling &&
-        c.rejoinAttempts > this.#d.tuning.maxRejoinAttempts
-      ) {
-        this.end(
-          'error',
-          `Discord refused the voice connection ${c.rejoinAttempts} times in a row; I stopped retrying. Try /join again later.`,
-        );
-      } else if (next.status === VoiceConnectionStatus.Destroyed) {
-        this.end('disconnected');
-      }
-    });
+    this.#guard = guardConnection(
+      this.#d.connection,
+      { maxRejoinAttempts: this.#d.tuning.maxRejoinAttempts },
+      (reason, message) => this.end(reason, message),
+    );
     this.#player.on(AudioPlayerStatus.Idle, () => {
       const cur = this.#current;
       if (cur?.resource?.ended) {

@@ -37,6 +37,26 @@ describe('voice pipeline end to end (real discord.js + @discordjs/voice, both si
     expect(session.status().turns.at(-1)?.speaker).toBe('bob');
   });
 
+  it('turns two overlapping speakers into two labelled turns, one after the other', async () => {
+    h = await startVoiceHarness();
+    await h.voice.join(h.channel('Hearth'), persona('captain', 'wenrounansheng'));
+    await Promise.all([
+      h.discord.speak('alice', fixturePath('en-alice')),
+      h.discord.speak('bob', fixturePath('en-bob')),
+    ]);
+    const items = await h.model.waitFor(() => {
+      const all = h!.model.sessions[0]!.items;
+      return all.filter((i) => i.audioMs !== undefined).length >= 2 ? all : undefined;
+    });
+    const sequence = items
+      .filter((i) => i.text === '[alice]' || i.text === '[bob]' || i.audioMs !== undefined)
+      .map((i) => (i.audioMs === undefined ? i.text : 'audio'));
+    // Each label is directly followed by that speaker's committed audio: the turns did not interleave.
+    expect(sequence.slice(0, 4)).toEqual(expect.arrayContaining(['[alice]', '[bob]']));
+    expect(sequence[1]).toBe('audio');
+    expect(sequence[3]).toBe('audio');
+  });
+
   it('refuses a channel where it cannot speak, saying what is missing', async () => {
     h = await startVoiceHarness();
     await expect(h.voice.join(h.channel('Library'), persona('captain', 'wenrounansheng'))).rejects.toThrow(
