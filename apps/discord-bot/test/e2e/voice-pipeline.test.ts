@@ -57,6 +57,16 @@ describe('voice pipeline end to end (real discord.js + @discordjs/voice, both si
     expect(sequence[3]).toBe('audio');
   });
 
+  it('leaves by itself once the channel has been empty for the idle time', async () => {
+    h = await startVoiceHarness({ idleLeaveMs: 300 });
+    await h.voice.join(h.channel('Hearth'), persona('captain', 'wenrounansheng'));
+    const ended = new Promise<string>((resolve) => h!.voice.on('sessionEnded', (e) => resolve(e.reason)));
+    for (const u of ['alice', 'bob', 'carol']) h.discord.leaveVoice(u);
+    expect(await ended).toBe('empty');
+    expect(h.voice.get(h.discord.guildId())).toBeUndefined();
+    await h.discord.until(() => h!.model.sessions[0]!.closed);
+  });
+
   it('refuses a channel where it cannot speak, saying what is missing', async () => {
     h = await startVoiceHarness();
     await expect(h.voice.join(h.channel('Library'), persona('captain', 'wenrounansheng'))).rejects.toThrow(
