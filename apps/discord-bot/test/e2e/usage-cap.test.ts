@@ -1,0 +1,42 @@
+import { fixturePath } from '@troupe/discord-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  GUILD_ID,
+  type Harness,
+  runCommand,
+  startHarness,
+  VOICE_CHANNEL_ID,
+} from '../../src/demo/harness.ts';
+import { utcDay } from '../../src/store/store.ts';
+import { silentLogger } from '../helpers/fake-voice.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ logger: silentLogger() });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('daily cap with the real voice layer', () => {
+  it('warns in character near the cap, leaves at it, and refuses /join until the reset', async () => {
+    expect((await runCommand(h, 'Admin', 'settings', 'cap', { minutes: 1 })).content).toContain('1 min');
+    // 45 s already used today: the next turns cross 80 %, then 100 %.
+    h.store.addUsage(GUILD_ID, utcDay(Date.now()), 45_000, 0);
+    h.discord.joinVoice('Alice', VOICE_CHANNEL_ID);
+    expect((await runCommand(h, 'Alice', 'join', undefined, { persona: 'captain-mara' })).content).toContain(
+      'joined',
+    );
+    const ended = new Promise<string>((resolve) => h.bot.voice.on('sessionEnded', (e) => resolve(e.reason)));
+    await h.discord.speak('Alice', fixturePath('en-alice'));
+    await h.realtime.waitFor(
+      () => h.realtime.responses.find((r) => /almost up/.test(r.instructions)),
+      15_000,
+    );
+    await h.discord.speak('Alice', fixturePath('en-alice'));
+    expect(await ended).toBe('cap');
+    const refused = await runCommand(h, 'Alice', 'join', undefined, { persona: 'captain-mara' });
+    expect(refused.content).toMatch(/cap/i);
+    expect(h.bot.voice.get(GUILD_ID)).toBeUndefined();
+  });
+});
