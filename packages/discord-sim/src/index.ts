@@ -11,7 +11,12 @@ export { encodeWav, type Pcm16Audio, parseWav, readWav, WavFormatError, writeWav
 export { ENCRYPTION_MODES, type EncryptionMode, openRtp, sealRtp } from './crypto/transport-crypto.ts';
 export { type FixtureName, fixturePath } from './fixtures.ts';
 export type { GatewayStats } from './gateway/gateway-server.ts';
-export type { SlashContext, SlashInvocation, SlashOptionValues } from './interactions/build-interaction.ts';
+export type {
+  SimAttachment,
+  SlashContext,
+  SlashInvocation,
+  SlashOptionValues,
+} from './interactions/build-interaction.ts';
 export { InteractionHandle, type InteractionResponseRecord } from './interactions/interaction-handle.ts';
 export type {
   SimChannelSpec,

@@ -21,6 +21,16 @@ export interface SlashInvocation {
   options?: SlashOptionValues | undefined;
   /** For autocomplete: the option being typed. */
   focused?: string | undefined;
+  /** Attachment options by name: the file Discord would host (any URL the bot can fetch, e.g. `data:`). */
+  attachments?: Record<string, SimAttachment> | undefined;
+}
+
+/** A file attached to a slash command option. */
+export interface SimAttachment {
+  filename: string;
+  url: string;
+  size: number;
+  contentType?: string;
 }
 
 /** Who invokes it, where. */
@@ -89,6 +99,7 @@ export function buildCommandInteraction(opts: {
     members?: Record<string, unknown>;
     channels?: Record<string, unknown>;
     roles?: Record<string, unknown>;
+    attachments?: Record<string, unknown>;
   } = {};
   let leaf: APIApplicationCommandInteractionDataOption[] = Object.entries(invocation.options ?? {}).map(
     ([name, value]) => {
@@ -133,6 +144,21 @@ export function buildCommandInteraction(opts: {
       } as APIApplicationCommandInteractionDataOption;
     },
   );
+  for (const [name, file] of Object.entries(invocation.attachments ?? {})) {
+    const id = `${opts.id}${leaf.length}`;
+    resolved.attachments = {
+      ...resolved.attachments,
+      [id]: {
+        id,
+        filename: file.filename,
+        size: file.size,
+        url: file.url,
+        proxy_url: file.url,
+        ...(file.contentType ? { content_type: file.contentType } : {}),
+      },
+    };
+    leaf = [...leaf, { name, type: ApplicationCommandOptionType.Attachment, value: id }];
+  }
   if (invocation.subcommand)
     leaf = [
       {
