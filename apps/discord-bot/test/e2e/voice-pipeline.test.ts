@@ -67,6 +67,19 @@ describe('voice pipeline end to end (real discord.js + @discordjs/voice, both si
     await h.discord.until(() => h!.model.sessions[0]!.closed);
   });
 
+  it('skips corrupt Opus packets and keeps the speaker’s stream alive', async () => {
+    h = await startVoiceHarness();
+    const session = await h.voice.join(h.channel('Hearth'), persona('captain', 'wenrounansheng'));
+    const sent = await h.discord.speak('alice', fixturePath('en-alice'), { corruptPct: 20, seed: 7 });
+    expect(sent.packetsCorrupted).toBeGreaterThan(10);
+    await h.model.waitFor(() =>
+      h!.model.responses.find((r) => r.labels.includes('alice') && r.status === 'completed'),
+    );
+    const alice = session.status().heard.find((s) => s.displayName === 'alice')!;
+    expect(alice.corruptPackets).toBe(sent.packetsCorrupted);
+    expect(alice.packets).toBeGreaterThan(sent.packetsCorrupted);
+  });
+
   it('refuses a channel where it cannot speak, saying what is missing', async () => {
     h = await startVoiceHarness();
     await expect(h.voice.join(h.channel('Library'), persona('captain', 'wenrounansheng'))).rejects.toThrow(

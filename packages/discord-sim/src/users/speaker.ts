@@ -5,6 +5,9 @@ import { monoToStereo } from '../audio/signal.ts';
 import type { RtpPacketSpec } from '../rtp/rtp.ts';
 
 /** How a simulated user's client misbehaves while speaking; all randomness comes from `seed`. */
+/** An Opus packet no decoder accepts: TOC code 3 announcing zero frames. */
+const CORRUPT_OPUS = Uint8Array.of(0xfb, 0x00);
+
 export interface SpeakOptions {
   /** Percentage (0–100) of packets never sent. */
   lossPct?: number | undefined;
@@ -20,6 +23,8 @@ export interface SpeakOptions {
   silenceFrames?: number | undefined;
   /** Opus bitrate; defaults to 96 kb/s (needs @troupe/opus to apply it: its native backend currently ignores it). */
   bitrate?: number | undefined;
+  /** Percentage of packets whose Opus payload is replaced by an illegal one (code 3, zero frames). */
+  corruptPct?: number | undefined;
   seed?: number | undefined;
 }
 
@@ -30,6 +35,8 @@ export interface SpeakResult {
   packetsSent: number;
   /** Packets withheld by `lossPct`. */
   packetsLost: number;
+  /** Packets sent with a corrupt Opus payload (`corruptPct`). */
+  packetsCorrupted: number;
   /** Packets that found no voice connection to go to, or were eaten by the UDP-drop fault. */
   packetsUndelivered: number;
 }
@@ -65,7 +72,13 @@ export async function speakPcm(
   const framesEncoded = frames.length;
   for (let i = 0; i < (opts.silenceFrames ?? 5); i++) frames.push(SILENCE_FRAME);
 
-  const result: SpeakResult = { framesEncoded, packetsSent: 0, packetsLost: 0, packetsUndelivered: 0 };
+  const result: SpeakResult = {
+    framesEncoded,
+    packetsSent: 0,
+    packetsLost: 0,
+    packetsCorrupted: 0,
+    packetsUndelivered: 0,
+  };
   const inFlight: Promise<void>[] = [];
   const deliver = (spec: RtpPacketSpec) => {
     if (transmit(spec)) result.packetsSent++;
@@ -78,9 +91,12 @@ export async function speakPcm(
   };
   let held: RtpPacketSpec | undefined;
   const start = performance.now();
-  for (const [i, opus] of frames.entries()) {
+  for (const [i, frame] of frames.entries()) {
     const wait = start + i * 20 - performance.now();
     if (wait > 0) await sleep(wait);
+    const corrupt = i < framesEncoded && opts.corruptPct !== undefined && rng() * 100 < opts.corruptPct;
+    if (corrupt) result.packetsCorrupted++;
+    const opus = corrupt ? CORRUPT_OPUS : frame;
     const spec: RtpPacketSpec = {
       sequence: state.sequence,
       timestamp: state.timestamp,
