@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { createResampler } from '../src/audio/resampler.ts';
 import { type MakeResampler, measureQuality } from '../src/testing/resampler-contract.ts';
 import { type Candidate, printTable, speechLike, timeInterleaved } from './harness.ts';
-import { type LsrModule, lsrMaker, speexResampler } from './quality-adapters.ts';
+import { type LsrModule, lsrMaker, type SpeexQualityModule, speexResampler } from './quality-adapters.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -21,22 +21,8 @@ const PAIRS: Pair[] = [
   { label: '44.1k st → 48k st', inRate: 44100, outRate: 48000, inCh: 2, outCh: 2 },
 ];
 
-interface SpeexModule {
-  _speex_resampler_init(ch: number, inRate: number, outRate: number, q: number, err: number): number;
-  _speex_resampler_process_interleaved_int(
-    st: number,
-    inp: number,
-    inLen: number,
-    out: number,
-    outLen: number,
-  ): number;
-  _malloc(n: number): number;
-  HEAP16: Int16Array;
-  HEAPU32: Uint32Array;
-}
-
 /** Speex (quality 5) over the wasm heap, fed PCM16 frames like ours; downmix/upmix done in JS. */
-function speexCandidate(m: SpeexModule, p: Pair, frame: Int16Array): Candidate {
+function speexCandidate(m: SpeexQualityModule, p: Pair, frame: Int16Array): Candidate {
   const ch = p.inCh === 2 && p.outCh === 2 ? 2 : 1;
   const st = m._speex_resampler_init(ch, p.inRate, p.outRate, 5, 0);
   const frames = p.inRate / 50;
@@ -98,7 +84,7 @@ async function libsamplerateCandidate(
 
 export async function runResamplerBench(): Promise<void> {
   const speexFactory = (await import('@echogarden/speex-resampler-wasm/simd'))
-    .default as () => Promise<SpeexModule>;
+    .default as () => Promise<SpeexQualityModule>;
   const speex = await speexFactory();
   const rows: (string | number)[][] = [];
   const json: Record<string, Record<string, number>> = {};
