@@ -1,0 +1,236 @@
+// Per-frame CPU of the bot's audio path against the typical peer path, interleaved in one process.
+//   inbound  (per speaker, per 20 ms packet): Opus decode → model-rate PCM → base64 → append event
+//   outbound (per bot voice, per 20 ms frame): delta event parse → base64 decode → 24k mono→48k stereo → Opus encode
+// Peer path: prism-media streams over opusscript, wave-resampler (pure JS), JSON.stringify/parse.
+import { createRequire } from 'node:module';
+import { fixturePath, readWav } from '@troupe/discord-sim';
+import { createOpusDecoder, createOpusEncoder } from '@troupe/opus';
+import {
+  createResampler,
+  decodePcm16Base64,
+  decodeServerEvent,
+  encodeClientEvent,
+  encodePcm16Base64,
+  FrameChunker,
+} from '@troupe/realtime-core';
+import prism from 'prism-media';
+import { type Candidate, printJson, printTable, r1, timeInterleaved } from './harness.ts';
+
+// wave-resampler ships a UMD bundle whose named export Node's ESM loader cannot see.
+const { resample } = createRequire(import.meta.url)('wave-resampler') as {
+  resample(samples: ArrayLike<number>, from: number, to: number, details?: object): Float64Array;
+};
+
+/** 48 kHz mono speech: the discord-sim fixtures, concatenated. */
+function speech48kMono(): Int16Array {
+  const clips = (['en-alice', 'en-bob', 'zh-mei'] as const).map((n) => readWav(fixturePath(n)).samples);
+  const out = new Int16Array(clips.reduce((a, c) => a + c.length, 0));
+  let at = 0;
+  for (const c of clips) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * 20 ms Opus packets as a Discord client would send (48 kHz stereo). @evan/opus ignores `application`
+ * (both give CELT, TOC config 31), so there is no Hybrid/SILK set here.
+ */
+function encodePackets(mono: Int16Array, application: 'audio' | 'voip'): Uint8Array[] {
+  const enc = createOpusEncoder({ sampleRate: 48000, channels: 2, application });
+  const packets: Uint8Array[] = [];
+  for (let i = 0; i + 960 <= mono.length; i += 960) {
+    const frame = new Int16Array(1920);
+    for (let j = 0; j < 960; j++) frame[2 * j] = frame[2 * j + 1] = mono[i + j] ?? 0;
+    packets.push(enc.encode(frame).slice());
+  }
+  return packets;
+}
+
+/** Response deltas of `ms` of 24 kHz mono, as the model sends them. */
+function deltaEvents(mono48k: Int16Array, ms: number): string[] {
+  const per = (24000 * ms) / 1000;
+  const out: string[] = [];
+  for (let i = 0; (i + per) * 2 <= mono48k.length; i += per) {
+    const pcm = new Int16Array(per);
+    for (let j = 0; j < per; j++) pcm[j] = mono48k[(i + j) * 2] ?? 0;
+    out.push(
+      JSON.stringify({
+        type: 'response.audio.delta',
+        event_id: `ev_${i}`,
+        response_id: 'resp_1',
+        item_id: 'item_1',
+        output_index: 0,
+        content_index: 0,
+        delta: encodePcm16Base64(pcm),
+      }),
+    );
+  }
+  return out;
+}
+
+/** Results are accumulated here so no candidate's work can be optimised away. */
+const sink = { n: 0 };
+
+function cycle<T>(items: T[]): () => T {
+  let i = 0;
+  return () => items[i++ % items.length] as T;
+}
+
+function inboundCandidates(packets: Uint8Array[]): Candidate[] {
+  const nextOurs = cycle(packets);
+  const ours = createOpusDecoder({ sampleRate: 24000, channels: 1 });
+  // Attribution bookkeeping as the receiver does it: per-speaker packet counts and last-packet time.
+  const speakers = new Map<string, { packets: number; lastPacketAt: number; speaking: boolean }>();
+  const nextPeer = cycle(packets);
+  const peer = new prism.opus.Decoder({ rate: 48000, channels: 2, frameSize: 960 });
+  return [
+    {
+      name: 'troupe: @evan/opus → 24k mono + base64 + encodeClientEvent',
+      run() {
+        const pcm = ours.decode(nextOurs());
+        const s = speakers.get('u1') ?? { packets: 0, lastPacketAt: 0, speaking: false };
+        s.packets++;
+        s.lastPacketAt = performance.now();
+        s.speaking = true;
+        speakers.set('u1', s);
+        if (!pcm) return;
+        sink.n += encodeClientEvent({
+          type: 'input_audio_buffer.append',
+          audio: encodePcm16Base64(pcm),
+        }).length;
+      },
+    },
+    {
+      name: 'peer: prism Decoder(opusscript) 48k st + wave-resampler + JSON.stringify',
+      run() {
+        peer.write(Buffer.from(nextPeer()));
+        const buf = peer.read() as Buffer | null;
+        if (!buf) return;
+        const st = new Int16Array(buf.buffer, buf.byteOffset, buf.length >> 1);
+        const mono = new Float64Array(st.length >> 1);
+        for (let i = 0; i < mono.length; i++) mono[i] = ((st[2 * i] ?? 0) + (st[2 * i + 1] ?? 0)) / 2;
+        const out = resample(mono, 48000, 24000);
+        const pcm = Int16Array.from(out, (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
+        sink.n += JSON.stringify({
+          type: 'input_audio_buffer.append',
+          audio: Buffer.from(pcm.buffer).toString('base64'),
+        }).length;
+      },
+    },
+  ];
+}
+
+function outboundCandidates(deltas: string[], deltaMs: number): Candidate[] {
+  const framesPerRun = deltaMs / 20;
+  const nextOurs = cycle(deltas);
+  const resampler = createResampler({
+    inputRate: 24000,
+    outputRate: 48000,
+    inputChannels: 1,
+    outputChannels: 2,
+  });
+  const chunker = new FrameChunker(1920);
+  const encoder = createOpusEncoder({ sampleRate: 48000, channels: 2 });
+  const nextMono = cycle(deltas);
+  const monoChunker = new FrameChunker(480);
+  const monoEncoder = createOpusEncoder({ sampleRate: 24000, channels: 1 });
+  const nextPeer = cycle(deltas);
+  const peerEnc = new prism.opus.Encoder({ rate: 48000, channels: 2, frameSize: 960 });
+  return [
+    {
+      name: 'troupe: decodeServerEvent + base64 + core resampler + @evan/opus',
+      framesPerRun,
+      run() {
+        const ev = decodeServerEvent(nextOurs());
+        if (ev.type !== 'response.audio.delta') throw new Error(`unexpected event ${ev.type}`);
+        for (const frame of chunker.push(resampler.push(decodePcm16Base64(ev.delta)))) {
+          sink.n += encoder.encode(frame).length;
+        }
+      },
+    },
+    {
+      // Candidate fix: the model already speaks 24 kHz mono; Opus can carry that without a resampler.
+      name: 'troupe alt: decodeServerEvent + base64 + @evan/opus 24k mono (no resampler)',
+      framesPerRun,
+      run() {
+        const ev = decodeServerEvent(nextMono());
+        if (ev.type !== 'response.audio.delta') throw new Error(`unexpected event ${ev.type}`);
+        for (const frame of monoChunker.push(decodePcm16Base64(ev.delta)))
+          sink.n += monoEncoder.encode(frame).length;
+      },
+    },
+    {
+      name: 'peer: JSON.parse + Buffer base64 + wave-resampler + prism Encoder(opusscript)',
+      framesPerRun,
+      run() {
+        const ev = JSON.parse(nextPeer()) as { delta: string };
+        const buf = Buffer.from(ev.delta, 'base64');
+        const mono = new Int16Array(buf.buffer, buf.byteOffset, buf.length >> 1);
+        const up = resample(mono, 24000, 48000);
+        const st = Buffer.alloc(up.length * 4);
+        for (let i = 0; i < up.length; i++) {
+          const v = Math.max(-32768, Math.min(32767, Math.round(up[i] ?? 0)));
+          st.writeInt16LE(v, 4 * i);
+          st.writeInt16LE(v, 4 * i + 2);
+        }
+        peerEnc.write(st);
+        for (let p = peerEnc.read() as Buffer | null; p; p = peerEnc.read() as Buffer | null)
+          sink.n += p.length;
+      },
+    },
+  ];
+}
+
+/** Result of {@link runFrameCosts}, also printed as JSON lines. */
+export interface FrameCostResult {
+  inbound: Map<string, number>;
+  outbound: Map<string, number>;
+}
+
+/** Runs the per-frame cost comparison. `rounds` ≥ 7 (median), `runs` frames per round. */
+export function runFrameCosts(options: { rounds?: number; runs?: number } = {}): FrameCostResult {
+  const rounds = Math.max(7, options.rounds ?? 9);
+  const runs = options.runs ?? 500;
+  const speech = speech48kMono();
+  const celt = timeInterleaved(inboundCandidates(encodePackets(speech, 'audio')), runs, rounds);
+  const deltaMs = 100;
+  const outbound = timeInterleaved(
+    outboundCandidates(deltaEvents(speech, deltaMs), deltaMs),
+    Math.ceil(runs / 5),
+    rounds,
+  );
+
+  const report = (
+    title: string,
+    bench: string,
+    m: Map<string, number>,
+    extra: Record<string, unknown>,
+  ): void => {
+    const values = [...m.values()];
+    const ours = values[0];
+    const peer = values.at(-1);
+    const ratio = (peer ?? Number.NaN) / (ours ?? Number.NaN);
+    printTable(
+      `${title} (µs per 20 ms frame, median of ${rounds} interleaved rounds × ${runs}; lower is better)`,
+      ['path', 'µs/frame', 'streams/core'],
+      [...m].map(([name, us]) => [name, us, 20000 / us]),
+    );
+    console.log(`peer / troupe = ${ratio.toFixed(2)}×`);
+    printJson(bench, {
+      unit: 'us_per_20ms_frame',
+      rounds,
+      ...extra,
+      troupe: r1(ours ?? Number.NaN),
+      peer: r1(peer ?? Number.NaN),
+      ratio: Math.round(ratio * 100) / 100,
+      ...(values.length > 2 ? { troupeAlt24kMono: r1(values[1] ?? Number.NaN) } : {}),
+    });
+  };
+  report('Inbound per speaker, CELT packets', 'frame-costs-inbound', celt, { packets: 'celt-64k' });
+  report('Outbound per bot voice (100 ms deltas)', 'frame-costs-outbound', outbound, { deltaMs });
+  return { inbound: celt, outbound };
+}
+
+if (import.meta.main) runFrameCosts({ rounds: Number(process.env.BENCH_ROUNDS ?? 9) });

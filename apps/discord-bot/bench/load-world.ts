@@ -1,0 +1,186 @@
+// The emulated side of the load bench: discord-sim with N guilds (one human each), realtime-sim
+// behind a timestamping tap, the humans' speaking schedule, and what the listeners measured.
+// Runs in a child process (sim-host.ts) so its CPU is not charged to the bot, or in-process.
+import { fixturePath, readWav, startDiscordSim } from '@troupe/discord-sim';
+import { startRealtimeSim } from '@troupe/realtime-sim';
+import { PermissionFlagsBits } from 'discord.js';
+import { percentile, r1 } from './harness.ts';
+import { startModelTap } from './model-tap.ts';
+
+export const APP_ID = '910000000000000001';
+const FRAME_MS = 20;
+/** A gap this long between consecutive RTP packets outlasts a typical client jitter buffer. */
+export const GAP_MS = 60;
+
+/** What the bot needs to connect to the emulated world. */
+export interface WorldInfo {
+  restApi: string;
+  token: string;
+  apiKey: string;
+  tapUrl: string;
+  cert: string;
+  guildIds: string[];
+}
+
+/** p50/p95/p99 in ms and the sample count. */
+export interface Pcts {
+  p50: number;
+  p95: number;
+  p99: number;
+  n: number;
+}
+
+/** What the emulators measured during one run. */
+export interface WorldMeasurement {
+  elapsedMs: number;
+  /** CPU of the emulator process over the window, % of one core (it shares the machine with the bot). */
+  simCpuPct: number;
+  joined: number;
+  playbackPackets: number;
+  /** Consecutive RTP packets that arrived more than GAP_MS apart. */
+  playbackGaps: number;
+  inboundMs: Pcts;
+  firstPacketMs: Pcts;
+}
+
+function pcts(v: number[]): Pcts {
+  return { p50: r1(percentile(v, 50)), p95: r1(percentile(v, 95)), p99: r1(percentile(v, 99)), n: v.length };
+}
+
+// Snowflakes unique per world: @discordjs/voice keeps a process-wide registry keyed by guild id.
+const idsFor =
+  (salt: number) =>
+  (i: number, kind: number): string =>
+    `9${salt % 10}${String(kind).padStart(2, '0')}${String(i).padStart(14, '0')}`;
+
+/** Starts the world for `n` channels; vary `salt` between worlds served to the same bot process. */
+export async function startLoadWorld(n: number, salt = 0) {
+  const ids = idsFor(salt);
+  const realtime = await startRealtimeSim({ acceptAnyModel: true });
+  const tap = await startModelTap(realtime.url);
+  const guilds = Array.from({ length: n }, (_, i) => ({
+    id: ids(i, 1),
+    name: `Load ${i}`,
+    roles: [{ name: 'Admins', permissions: PermissionFlagsBits.ManageGuild }],
+    channels: [
+      { id: ids(i, 2), name: 'text', type: 'text' as const },
+      { id: ids(i, 3), name: 'Voice', type: 'voice' as const },
+    ],
+    members: [{ user: `human${i}`, roles: ['Admins'] }],
+  }));
+  const discord = await startDiscordSim({
+    applicationId: APP_ID,
+    users: guilds.map((_, i) => ({ username: `human${i}`, id: ids(i, 4) })),
+    guilds,
+  });
+  discord.trustCertificate();
+  const speech = [readWav(fixturePath('en-alice')), readWav(fixturePath('en-bob'))];
+  const connOf = new Map<number, number>();
+  let joined = 0;
+
+  const info: WorldInfo = {
+    restApi: discord.restApi,
+    token: discord.token,
+    apiKey: realtime.apiKey,
+    tapUrl: tap.url,
+    // The sim keeps its voice-server certificate private; a bot in another process must trust it too.
+    cert: (discord as unknown as { cert: string }).cert,
+    guildIds: guilds.map((g) => g.id),
+  };
+
+  return {
+    info,
+    /** Each human joins and runs /join; sequential so model connection k belongs to guild k. */
+    async join(persona: string): Promise<number> {
+      for (const [i, g] of guilds.entries()) {
+        discord.joinVoice(`human${i}`, ids(i, 3));
+        const before = tap.connections.length;
+        const handle = await discord.slash({ user: `human${i}`, guild: g.id }, 'join', {
+          options: { persona },
+        });
+        await handle.edited(1, 15_000);
+        await discord.until(() => tap.connections.length > before, 10_000).catch(() => undefined);
+        if (tap.connections.length > before) {
+          connOf.set(i, before);
+          joined++;
+        }
+      }
+      // Greetings are not part of the measurement.
+      await new Promise((r) => setTimeout(r, 3000));
+      for (let i = 0; i < n; i++) discord.listener(ids(i, 4)).clear();
+      return joined;
+    },
+    /** Humans speak ~3.5 s clips, then stay quiet ~3.5 s while the persona answers, for `seconds`. */
+    async run(seconds: number): Promise<WorldMeasurement> {
+      const lastSent: number[][] = guilds.map(() => []);
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const end = t0 + seconds * 1000;
+      await Promise.all(
+        guilds.map(async (_, i) => {
+          await new Promise((r) => setTimeout(r, (i * 137) % 3000)); // stagger channels
+          let k = i;
+          for (;;) {
+            const clip = speech[k++ % speech.length];
+            // Only start a clip that (with the persona's answer) fits the window.
+            if (!clip || performance.now() + (clip.samples.length / clip.sampleRate) * 1000 + 2000 > end)
+              break;
+            // No trailing silence frames: speak() then resolves at the last audio packet (the inbound reference).
+            await discord.speak(ids(i, 4), clip, { silenceFrames: 0 });
+            lastSent[i]?.push(performance.now());
+            await new Promise((r) => setTimeout(r, 3500));
+          }
+        }),
+      );
+      const elapsedMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const inbound: number[] = [];
+      const firstPacket: number[] = [];
+      let gaps = 0;
+      let playbackPackets = 0;
+      for (let i = 0; i < n; i++) {
+        const packets = discord
+          .listener(ids(i, 4))
+          .heard()
+          .packets.filter((p) => !p.silence);
+        playbackPackets += packets.length;
+        for (let j = 1; j < packets.length; j++) {
+          const a = packets[j - 1];
+          const b = packets[j];
+          if (a && b && b.sequence === ((a.sequence + 1) & 0xffff) && b.arrivalMs - a.arrivalMs > GAP_MS)
+            gaps++;
+        }
+        const conn = tap.connections[connOf.get(i) ?? -1];
+        if (!conn) continue;
+        for (const t of lastSent[i] ?? []) {
+          const next = conn.appendTimes.find((a) => a >= t);
+          if (next !== undefined) inbound.push(next - t);
+        }
+        for (const t of conn.firstDeltaTimes) {
+          if (t < t0) continue;
+          const next = packets.find((p) => p.arrivalMs >= t);
+          if (next) firstPacket.push(next.arrivalMs - t);
+        }
+      }
+      return {
+        elapsedMs,
+        simCpuPct: r1(((cpu.user + cpu.system) / 1000 / elapsedMs) * 100),
+        joined,
+        playbackPackets,
+        playbackGaps: gaps,
+        inboundMs: pcts(inbound),
+        firstPacketMs: pcts(firstPacket),
+      };
+    },
+    async close(): Promise<void> {
+      await discord.close();
+      await tap.close();
+      await realtime.close();
+    },
+  };
+}
+
+/** A running world (return type of {@link startLoadWorld}). */
+export type LoadWorld = Awaited<ReturnType<typeof startLoadWorld>>;
+
+export { FRAME_MS };

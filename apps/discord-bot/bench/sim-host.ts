@@ -1,0 +1,42 @@
+// Child process for the load bench: hosts the emulated world so its CPU is not charged to the bot.
+// Protocol over IPC: {cmd:'start',n} → WorldInfo; {cmd:'join',persona} → joined; {cmd:'run',seconds}
+// → WorldMeasurement; {cmd:'close'} → exits. Every reply is {ok:true,value} or {ok:false,error}.
+import { type LoadWorld, startLoadWorld } from './load-world.ts';
+
+let world: LoadWorld | undefined;
+
+async function handle(msg: {
+  cmd: string;
+  n?: number;
+  salt?: number;
+  persona?: string;
+  seconds?: number;
+}): Promise<unknown> {
+  switch (msg.cmd) {
+    case 'start':
+      world = await startLoadWorld(msg.n ?? 1, msg.salt ?? 0);
+      return world.info;
+    case 'join':
+      if (!world) throw new Error('start first');
+      return world.join(msg.persona ?? 'captain-mara');
+    case 'run':
+      if (!world) throw new Error('start first');
+      return world.run(msg.seconds ?? 10);
+    case 'close':
+      await world?.close();
+      return null;
+    default:
+      throw new Error(`unknown command ${msg.cmd}`);
+  }
+}
+
+process.on('message', (msg: { cmd: string }) => {
+  const done = (): void => {
+    if (msg.cmd === 'close') process.exit(0);
+  };
+  handle(msg).then(
+    (value) => process.send?.({ ok: true, value }, done),
+    (err: unknown) =>
+      process.send?.({ ok: false, error: err instanceof Error ? err.message : String(err) }, done),
+  );
+});
