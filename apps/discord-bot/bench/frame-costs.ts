@@ -1,19 +1,19 @@
 // Per-frame CPU of the bot's audio path against the typical peer path, interleaved in one process.
 //   inbound  (per speaker, per 20 ms packet): Opus decode → model-rate PCM → base64 → append event
-//   outbound (per bot voice, per 20 ms frame): delta event parse → base64 decode → 24k mono→48k stereo → Opus encode
+//   outbound (per bot voice, per 20 ms frame): delta event parse → base64 decode → the bot's ReplyAudio
+//   (Opus at 24 kHz mono, or the earlier resample to 48 kHz stereo) → packets read as the player reads them
 // Peer path: prism-media streams over opusscript, wave-resampler (pure JS), JSON.stringify/parse.
 import { createRequire } from 'node:module';
 import { fixturePath, readWav } from '@troupe/discord-sim';
 import { createOpusDecoder, createOpusEncoder } from '@troupe/opus';
 import {
-  createResampler,
   decodePcm16Base64,
   decodeServerEvent,
   encodeClientEvent,
   encodePcm16Base64,
-  FrameChunker,
 } from '@troupe/realtime-core';
 import prism from 'prism-media';
+import { createPlaybackEncoder, type PlaybackFormat, ReplyAudio } from '../src/voice/reply-audio.ts';
 import { type Candidate, printJson, printTable, r1, timeInterleaved } from './harness.ts';
 
 // wave-resampler ships a UMD bundle whose named export Node's ESM loader cannot see.
@@ -122,45 +122,41 @@ function inboundCandidates(packets: Uint8Array[]): Candidate[] {
   ];
 }
 
+/** The bot's real reply audio path, fed one delta and drained of its packets per run. */
+function playbackCandidate(
+  name: string,
+  deltas: string[],
+  framesPerRun: number,
+  format: PlaybackFormat,
+  complexity?: number,
+): Candidate {
+  const next = cycle(deltas);
+  const reply = new ReplyAudio('resp_1', createPlaybackEncoder(format, complexity), format);
+  return {
+    name,
+    framesPerRun,
+    run() {
+      const ev = decodeServerEvent(next());
+      if (ev.type !== 'response.audio.delta') throw new Error(`unexpected event ${ev.type}`);
+      reply.pushAudio(decodePcm16Base64(ev.delta));
+      for (let p = reply.nextPacket(); p; p = reply.nextPacket()) sink.n += p.length;
+    },
+  };
+}
+
 function outboundCandidates(deltas: string[], deltaMs: number): Candidate[] {
   const framesPerRun = deltaMs / 20;
-  const nextOurs = cycle(deltas);
-  const resampler = createResampler({
-    inputRate: 24000,
-    outputRate: 48000,
-    inputChannels: 1,
-    outputChannels: 2,
-  });
-  const chunker = new FrameChunker(1920);
-  const encoder = createOpusEncoder({ sampleRate: 48000, channels: 2 });
-  const nextMono = cycle(deltas);
-  const monoChunker = new FrameChunker(480);
-  const monoEncoder = createOpusEncoder({ sampleRate: 24000, channels: 1 });
   const nextPeer = cycle(deltas);
   const peerEnc = new prism.opus.Encoder({ rate: 48000, channels: 2, frameSize: 960 });
   return [
-    {
-      name: 'troupe: decodeServerEvent + base64 + core resampler + @evan/opus',
+    playbackCandidate('troupe: ReplyAudio, Opus 24k mono cx5 (default)', deltas, framesPerRun, 'mono24k', 5),
+    playbackCandidate('troupe: ReplyAudio, Opus 24k mono cx10', deltas, framesPerRun, 'mono24k', 10),
+    playbackCandidate(
+      'troupe before: core resampler → Opus 48k stereo cx10',
+      deltas,
       framesPerRun,
-      run() {
-        const ev = decodeServerEvent(nextOurs());
-        if (ev.type !== 'response.audio.delta') throw new Error(`unexpected event ${ev.type}`);
-        for (const frame of chunker.push(resampler.push(decodePcm16Base64(ev.delta)))) {
-          sink.n += encoder.encode(frame).length;
-        }
-      },
-    },
-    {
-      // Candidate fix: the model already speaks 24 kHz mono; Opus can carry that without a resampler.
-      name: 'troupe alt: decodeServerEvent + base64 + @evan/opus 24k mono (no resampler)',
-      framesPerRun,
-      run() {
-        const ev = decodeServerEvent(nextMono());
-        if (ev.type !== 'response.audio.delta') throw new Error(`unexpected event ${ev.type}`);
-        for (const frame of monoChunker.push(decodePcm16Base64(ev.delta)))
-          sink.n += monoEncoder.encode(frame).length;
-      },
-    },
+      'stereo48k',
+    ),
     {
       name: 'peer: JSON.parse + Buffer base64 + wave-resampler + prism Encoder(opusscript)',
       framesPerRun,
@@ -225,7 +221,7 @@ export function runFrameCosts(options: { rounds?: number; runs?: number } = {}):
       troupe: r1(ours ?? Number.NaN),
       peer: r1(peer ?? Number.NaN),
       ratio: Math.round(ratio * 100) / 100,
-      ...(values.length > 2 ? { troupeAlt24kMono: r1(values[1] ?? Number.NaN) } : {}),
+      all: Object.fromEntries([...m].map(([name, us]) => [name, r1(us)])),
     });
   };
   report('Inbound per speaker, CELT packets', 'frame-costs-inbound', celt, { packets: 'celt-64k' });

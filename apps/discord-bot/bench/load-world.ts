@@ -1,6 +1,7 @@
 // The emulated side of the load bench: discord-sim with N guilds (one human each), realtime-sim
 // behind a timestamping tap, the humans' speaking schedule, and what the listeners measured.
 // Runs in a child process (sim-host.ts) so its CPU is not charged to the bot, or in-process.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fixturePath, readWav, startDiscordSim } from '@troupe/discord-sim';
 import { startRealtimeSim } from '@troupe/realtime-sim';
 import { PermissionFlagsBits } from 'discord.js';
@@ -41,6 +42,8 @@ export interface WorldMeasurement {
   playbackGaps: number;
   inboundMs: Pcts;
   firstPacketMs: Pcts;
+  /** Emulator event-loop delay over the window (ms): a stall here would show up as playback gaps. */
+  simLoopDelayMs: { p99: number; max: number };
 }
 
 function pcts(v: number[]): Pcts {
@@ -115,6 +118,8 @@ export async function startLoadWorld(n: number, salt = 0) {
       const lastSent: number[][] = guilds.map(() => []);
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
       const end = t0 + seconds * 1000;
       await Promise.all(
         guilds.map(async (_, i) => {
@@ -134,6 +139,7 @@ export async function startLoadWorld(n: number, salt = 0) {
       );
       const elapsedMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
+      loop.disable();
       const inbound: number[] = [];
       const firstPacket: number[] = [];
       let gaps = 0;
@@ -170,6 +176,7 @@ export async function startLoadWorld(n: number, salt = 0) {
         playbackGaps: gaps,
         inboundMs: pcts(inbound),
         firstPacketMs: pcts(firstPacket),
+        simLoopDelayMs: { p99: r1(loop.percentile(99) / 1e6), max: r1(loop.max / 1e6) },
       };
     },
     async close(): Promise<void> {

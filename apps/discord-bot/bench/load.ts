@@ -3,6 +3,7 @@
 // persona answers. N grows until playback gaps/underruns or a latency breach. The emulators run in
 // a child process (sim-host.ts) so process.cpuUsage() here is the bot's alone.
 import { type ChildProcess, fork } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -25,6 +26,8 @@ export interface LoadStep extends WorldMeasurement {
   rssMb: number;
   /** The bot's own underrun counter (ChannelSession.underruns), when it exposes one. */
   botUnderruns: number | undefined;
+  /** Bot event-loop delay over the window (ms). */
+  botLoopDelayMs: { p99: number; max: number };
   breach: string | undefined;
 }
 
@@ -87,8 +90,11 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
     const rssBefore = settledRss();
     await host.call<number>({ cmd: 'join', persona: 'captain-mara' });
     const cpu0 = process.cpuUsage();
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
     const m = await host.call<WorldMeasurement>({ cmd: 'run', seconds });
     const cpu = process.cpuUsage(cpu0);
+    loop.disable();
     const rssAfter = settledRss();
     let botUnderruns: number | undefined;
     for (const guildId of info.guildIds) {
@@ -116,6 +122,7 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
       rssMbPerChannel: Math.round(((rssAfter - rssBefore) / 1048576 / joined) * 100) / 100,
       rssMb: Math.round(rssAfter / 1048576),
       botUnderruns,
+      botLoopDelayMs: { p99: r1(loop.percentile(99) / 1e6), max: r1(loop.max / 1e6) },
       breach,
     };
   } finally {

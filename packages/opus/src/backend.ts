@@ -18,11 +18,11 @@ export interface EvanEncoder {
   encode(pcm: ArrayBufferView): Uint8Array;
   /** libopus encoder CTL; returns libopus' status (0 = OK). */
   ctl(request: number, value: number): number;
-  reset(): void;
 }
 export interface EvanDecoder {
   decode(packet: ArrayBufferView): Uint8Array;
-  reset(): void;
+  /** libopus decoder CTL; returns libopus' status (0 = OK). */
+  ctl(request: number, value: number): number;
 }
 
 /** Which Opus implementation is in use. */

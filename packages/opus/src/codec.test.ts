@@ -140,3 +140,42 @@ describe('encoder settings', () => {
     );
   });
 });
+
+describe('reset and mono packets', () => {
+  it('reset() returns encoder and decoder to their initial state', () => {
+    const frames = [tone(480, 1, 24000, 300), tone(480, 1, 24000, 900), tone(480, 1, 24000, 1500)];
+    const fresh = createOpusEncoder({ sampleRate: 24000, channels: 1 });
+    const expected = frames.map((f) => Array.from(fresh.encode(f)));
+    const reused = createOpusEncoder({ sampleRate: 24000, channels: 1 });
+    for (const f of frames) reused.encode(f);
+    reused.reset();
+    expect(frames.map((f) => Array.from(reused.encode(f)))).toEqual(expected);
+
+    const dec = createOpusDecoder({ sampleRate: 24000, channels: 1 });
+    const first = Array.from(dec.decode(new Uint8Array(expected[0]!))!);
+    dec.decode(new Uint8Array(expected[1]!));
+    dec.reset();
+    expect(Array.from(dec.decode(new Uint8Array(expected[0]!))!)).toEqual(first);
+  });
+
+  it('24 kHz mono packets decode on a 48 kHz stereo decoder (what Discord clients run) at >= 30 dB', () => {
+    const enc = createOpusEncoder({ sampleRate: 24000, channels: 1 });
+    const dec = createOpusDecoder({ sampleRate: 48000, channels: 2 });
+    const frames = 25;
+    const source = tone(480 * frames, 1, 24000);
+    const left: number[] = [];
+    let stereoMismatch = 0;
+    for (let f = 0; f < frames; f++) {
+      const packet = enc.encode(source.subarray(f * 480, (f + 1) * 480));
+      expect(packet[0]! & 0x04).toBe(0); // TOC stereo bit clear: a mono packet
+      const pcm = dec.decode(packet)!;
+      expect(pcm.length).toBe(1920);
+      for (let i = 0; i < 960; i++) {
+        left.push(pcm[2 * i]!);
+        if (pcm[2 * i] !== pcm[2 * i + 1]) stereoMismatch++;
+      }
+    }
+    expect(stereoMismatch).toBe(0);
+    expect(bestLagSnr(tone(960 * frames, 1, 48000), Int16Array.from(left), 1)).toBeGreaterThan(30);
+  });
+});

@@ -6,6 +6,9 @@ export type OpusSampleRate = 8000 | 12000 | 16000 | 24000 | 48000;
 /** The 3-byte Opus packet Discord treats as silence. */
 export const SILENCE_FRAME: Uint8Array = Uint8Array.of(0xf8, 0xff, 0xfe);
 
+// Neither @evan/opus binding has a reset method; libopus' reset is a CTL (it ignores the argument).
+const OPUS_RESET_STATE = 4028;
+
 const RATES: ReadonlySet<number> = new Set([8000, 12000, 16000, 24000, 48000]);
 
 function checkFormat(sampleRate: number, channels: number): void {
@@ -65,7 +68,7 @@ export function createOpusDecoder(options: { sampleRate: OpusSampleRate; channel
       }
     },
     reset() {
-      decoder.reset();
+      decoder.ctl(OPUS_RESET_STATE, 0);
     },
   };
 }
@@ -124,7 +127,7 @@ export function createOpusEncoder(options: {
       return encoder.encode(frame);
     },
     reset() {
-      encoder.reset();
+      encoder.ctl(OPUS_RESET_STATE, 0);
     },
   };
 }

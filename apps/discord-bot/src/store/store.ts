@@ -21,6 +21,14 @@ export interface DailyUsage {
   warned: boolean;
 }
 
+/** A voice session as recorded in the store (see {@link Store.setVoiceSession}). */
+export interface StoredVoiceSession {
+  guildId: string;
+  channelId: string;
+  personaId: string;
+  startedAt: number;
+}
+
 /** The UTC calendar day ("YYYY-MM-DD") that `ms` falls in. */
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -148,15 +156,72 @@ export class Store {
       this.db
         .prepare('INSERT OR IGNORE INTO user_optout (guild_id, user_id, opted_out_at) VALUES (?, ?, ?)')
         .run(guildId, userId, Date.now());
+      this.#optOuts().add(`${guildId}:${userId}`);
     } else {
       this.db.prepare('DELETE FROM user_optout WHERE guild_id = ? AND user_id = ?').run(guildId, userId);
+      this.#optOuts().delete(`${guildId}:${userId}`);
     }
   }
 
+  /** Asked for every voice packet, so it is answered from memory (a guild lives in one process). */
   isOptedOut(guildId: string, userId: string): boolean {
-    return !!this.db
-      .prepare('SELECT 1 FROM user_optout WHERE guild_id = ? AND user_id = ?')
-      .get(guildId, userId);
+    return this.#optOuts().has(`${guildId}:${userId}`);
+  }
+
+  #optOutSet: Set<string> | undefined;
+
+  #optOuts(): Set<string> {
+    this.#optOutSet ??= new Set(
+      (
+        this.db.prepare('SELECT guild_id, user_id FROM user_optout').all() as {
+          guild_id: string;
+          user_id: string;
+        }[]
+      ).map((r) => `${r.guild_id}:${r.user_id}`),
+    );
+    return this.#optOutSet;
+  }
+
+  /** Remembers that the bot is talking in `channelId` (written on join and on persona switch). */
+  setVoiceSession(guildId: string, channelId: string, personaId: string, startedAt = Date.now()): void {
+    this.db
+      .prepare(
+        `INSERT INTO voice_sessions (guild_id, channel_id, persona_id, started_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(guild_id) DO UPDATE SET channel_id = excluded.channel_id,
+           persona_id = excluded.persona_id, started_at = excluded.started_at`,
+      )
+      .run(guildId, channelId, personaId, startedAt);
+  }
+
+  /** Updates the persona of the recorded session, if any (a switch keeps the channel). */
+  setVoiceSessionPersona(guildId: string, personaId: string): void {
+    this.db.prepare('UPDATE voice_sessions SET persona_id = ? WHERE guild_id = ?').run(personaId, guildId);
+  }
+
+  /**
+   * Forgets the guild's recorded session. With `channelId`, only if it is still that channel, so a
+   * late "ended" event of an old session cannot erase the record of the new one.
+   */
+  clearVoiceSession(guildId: string, channelId?: string): boolean {
+    const r = channelId
+      ? this.db
+          .prepare('DELETE FROM voice_sessions WHERE guild_id = ? AND channel_id = ?')
+          .run(guildId, channelId)
+      : this.db.prepare('DELETE FROM voice_sessions WHERE guild_id = ?').run(guildId);
+    return Number(r.changes) > 0;
+  }
+
+  /** Every session the bot believed it had when it last wrote (after a crash: the ones to reconcile). */
+  listVoiceSessions(): StoredVoiceSession[] {
+    const rows = this.db
+      .prepare('SELECT guild_id, channel_id, persona_id, started_at FROM voice_sessions ORDER BY guild_id')
+      .all() as { guild_id: string; channel_id: string; persona_id: string; started_at: number }[];
+    return rows.map((r) => ({
+      guildId: r.guild_id,
+      channelId: r.channel_id,
+      personaId: r.persona_id,
+      startedAt: r.started_at,
+    }));
   }
 
   close(): void {

@@ -1,17 +1,6 @@
 // One persona in one voice channel: Discord receive → floor policy → model session → playback.
-import {
-  type AudioPlayer,
-  AudioPlayerStatus,
-  type AudioResource,
-  createAudioPlayer,
-  createAudioResource,
-  EndBehaviorType,
-  NoSubscriberBehavior,
-  StreamType,
-  type VoiceConnection,
-  VoiceConnectionStatus,
-} from '@discordjs/voice';
-import { createOpusDecoder, type OpusDecoder } from '@troupe/opus';
+import { EndBehaviorType, type VoiceConnection, VoiceConnectionStatus } from '@discordjs/voice';
+import { createOpusDecoder, type OpusDecoder, type OpusEncoder } from '@troupe/opus';
 import {
   FloorPolicy,
   type Persona,
@@ -22,8 +11,9 @@ import {
 import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
 import type { SessionEndReason, VoiceEvents, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
-import { dropPreparedPacket, guardConnection } from './connection-guard.ts';
-import { ResponseStream } from './response-stream.ts';
+import { guardConnection } from './connection-guard.ts';
+import { PacedPlayback, type PlaybackReport } from './paced-playback.ts';
+import { createPlaybackEncoder, ReplyAudio } from './reply-audio.ts';
 import { TurnClock } from './turn-clock.ts';
 import type { ChannelManagerOptions, VoiceTuning } from './types.ts';
 
@@ -58,11 +48,14 @@ export class VoiceChannelSession implements VoiceSessionPort {
   #persona: Persona;
   readonly #d: ChannelSessionDeps;
   readonly #model: RealtimeSession;
-  readonly #player: AudioPlayer;
+  readonly #playback: PacedPlayback;
+  /** One encoder per channel, reset for each reply. */
+  readonly #encoder: OpusEncoder;
   readonly #floor: FloorPolicy;
   readonly #speakers = new Map<string, Speaker>();
   readonly #startedAt = performance.now();
-  #current: { stream: ResponseStream; resource?: AudioResource } | undefined;
+  /** The reply the model is streaming now (it may still be pre-rolling, or queued behind another). */
+  #current: ReplyAudio | undefined;
   readonly #clock = new TurnClock();
   #guard: { receiveError(err: Error): void } | undefined;
   #lastSpeaker = 'someone';
@@ -98,7 +91,8 @@ export class VoiceChannelSession implements VoiceSessionPort {
       logger: deps.logger,
       ...(deps.options.transportFactory ? { transportFactory: deps.options.transportFactory } : {}),
     });
-    this.#player = createAudioPlayer({ behaviors: { noSubscriber: NoSubscriberBehavior.Play } });
+    this.#encoder = createPlaybackEncoder(deps.tuning.playbackFormat, deps.tuning.opusComplexity);
+    this.#playback = new PacedPlayback(deps.connection, (r) => this.#onReplyPlayed(r));
   }
 
   get persona(): Persona {
@@ -108,7 +102,6 @@ export class VoiceChannelSession implements VoiceSessionPort {
   /** Connects the model, wires audio both ways, and greets the channel in character. */
   async start(): Promise<void> {
     await this.#model.connect();
-    this.#d.connection.subscribe(this.#player);
     this.#wireModel();
     this.#wireConnection();
     const receiver = this.#d.connection.receiver;
@@ -168,8 +161,8 @@ export class VoiceChannelSession implements VoiceSessionPort {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#idleTimer);
-    this.#current?.stream.abort();
-    this.#player.stop(true);
+    this.#current?.abort();
+    this.#playback.close();
     this.#model.close();
     // Destroying inside the connection's own state handler throws in @discordjs/voice 0.19.
     setImmediate(() => {
@@ -237,7 +230,8 @@ export class VoiceChannelSession implements VoiceSessionPort {
     }
     if (decision.newTurn) this.#beginTurn(s);
     this.#sendAudio(pcm);
-    if (this.#current && this.#floor.isBargeIn(s.userId)) this.#interrupt();
+    if ((this.#current || this.#playback.status === 'playing') && this.#floor.isBargeIn(s.userId))
+      this.#interrupt();
   }
 
   #beginTurn(s: Speaker): void {
@@ -284,10 +278,10 @@ export class VoiceChannelSession implements VoiceSessionPort {
     });
     m.on('audio', (pcm, meta) => this.#onModelAudio(pcm, meta.responseId, meta.itemId));
     m.on('audioDone', (meta) => {
-      if (this.#current?.stream.responseId === meta.responseId) this.#finishCurrent();
+      if (this.#current?.responseId === meta.responseId) this.#finishCurrent();
     });
     m.on('responseDone', (e) => {
-      if (this.#current?.stream.responseId === e.responseId) this.#finishCurrent();
+      if (this.#current?.responseId === e.responseId) this.#finishCurrent();
       this.#d.emit('usage', { guildId: this.guildId, ...this.#pendingUsage });
       this.#pendingUsage = { inputAudioMs: 0, outputAudioMs: 0 };
     });
@@ -313,52 +307,64 @@ export class VoiceChannelSession implements VoiceSessionPort {
 
   #onModelAudio(pcm: Int16Array, responseId: string, itemId: string): void {
     if (this.#ended) return;
-    let cur = this.#current;
-    if (cur?.stream.responseId !== responseId) {
-      cur?.stream.finish();
-      const stream = new ResponseStream(responseId);
-      stream.onFirstPacketRead = () => this.#recordFirstPacket();
-      cur = { stream };
-      this.#current = cur;
+    let reply = this.#current;
+    if (reply?.responseId !== responseId) {
+      if (reply) this.#finishCurrent();
+      reply = new ReplyAudio(responseId, this.#encoder, this.#d.tuning.playbackFormat);
+      this.#current = reply;
       this.#clock.firstAudio();
     }
-    cur.stream.itemId = itemId;
-    cur.stream.pushAudio(pcm);
+    reply.itemId = itemId;
+    reply.pushAudio(pcm);
     const ms = (pcm.length / MODEL_RATE) * 1000;
     this.#usage.outputAudioMs += ms;
     this.#pendingUsage.outputAudioMs += ms;
-    if (!cur.resource && cur.stream.queuedPackets >= this.#d.tuning.preRollPackets) this.#play(cur);
+    if (reply.queuedFrames >= this.#d.tuning.preRollPackets) this.#play(reply);
   }
 
+  /** The model finished streaming the current reply: play whatever is left of it. */
   #finishCurrent(): void {
-    const cur = this.#current;
-    if (!cur) return;
-    cur.stream.finish();
-    if (!cur.resource) this.#play(cur);
+    const reply = this.#current;
+    if (!reply) return;
+    reply.finish();
+    if (reply.queuedFrames > 0) this.#play(reply);
+    this.#current = undefined;
   }
 
-  #play(cur: { stream: ResponseStream; resource?: AudioResource }): void {
-    cur.resource = createAudioResource(cur.stream, { inputType: StreamType.Opus });
-    this.#player.play(cur.resource);
+  /** Hands a reply to the pacer; if nothing was playing its first packet goes out now. */
+  #play(reply: ReplyAudio): void {
+    if (this.#playback.has(reply)) return;
+    this.#playback.play(reply);
+    if (this.#playback.reply !== reply) return; // queued behind another reply
+    this.#onFirstPacket();
   }
 
-  #recordFirstPacket(): void {
+  #onFirstPacket(): void {
     const latency = this.#clock.firstPacket();
     if (latency) this.#d.emit('turn', { guildId: this.guildId, latency });
   }
 
-  /** Barge-in: silence within a frame, forget queued audio, stop the reply, truncate at what was heard. */
+  #onReplyPlayed(report: PlaybackReport): void {
+    this.underruns += report.underruns;
+  }
+
+  /**
+   * Barge-in: the next packet is not sent, queued audio is dropped, the reply is cancelled, and
+   * each reply is truncated at what listeners heard of it.
+   */
   #interrupt(): void {
-    const cur = this.#current;
-    if (!cur) return;
+    const receiving = this.#current;
+    const reports = this.#playback.stop();
+    if (!receiving && reports.length === 0) return;
     this.#current = undefined;
-    const heardMs = cur.resource?.playbackDuration ?? 0;
-    this.#player.stop(true);
-    dropPreparedPacket(this.#d.connection);
-    cur.stream.abort();
-    this.underruns += cur.stream.underruns;
+    receiving?.abort();
     this.#model.cancelResponse();
-    if (cur.stream.itemId) this.#model.truncate(cur.stream.itemId, heardMs);
+    const truncated = new Set<ReplyAudio>();
+    for (const { reply, packets } of reports) {
+      truncated.add(reply);
+      if (reply.itemId) this.#model.truncate(reply.itemId, packets * 20);
+    }
+    if (receiving && !truncated.has(receiving) && receiving.itemId) this.#model.truncate(receiving.itemId, 0);
     this.bargeIns++;
   }
 
@@ -368,13 +374,5 @@ export class VoiceChannelSession implements VoiceSessionPort {
       { maxRejoinAttempts: this.#d.tuning.maxRejoinAttempts },
       (reason, message) => this.end(reason, message),
     );
-    this.#player.on(AudioPlayerStatus.Idle, () => {
-      const cur = this.#current;
-      if (cur?.resource?.ended) {
-        this.underruns += cur.stream.underruns;
-        this.#current = undefined;
-      }
-    });
-    this.#player.on('error', (err) => this.#d.logger.warn({ err: err.message }, 'audio player error'));
   }
 }

@@ -1,5 +1,6 @@
 import type { Persona, TransportFactory } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
+import type { PlaybackFormat } from './reply-audio.ts';
 
 export type { TurnLatency, VoiceEvents, VoiceStatus } from '../voice-port.ts';
 
@@ -19,6 +20,10 @@ export interface VoiceTuning {
   maxRejoinAttempts: number;
   /** Server VAD silence the model waits for before ending a turn. */
   vadSilenceMs: number;
+  /** Opus packets at the model's 24 kHz mono (no resampler, default) or resampled to 48 kHz stereo. */
+  playbackFormat: PlaybackFormat;
+  /** Opus encoder complexity 0–10; libopus defaults to 9–10, 5 costs less with little loss on speech. */
+  opusComplexity: number | undefined;
 }
 
 export const DEFAULT_TUNING: VoiceTuning = {
@@ -29,6 +34,8 @@ export const DEFAULT_TUNING: VoiceTuning = {
   hangoverMs: 700,
   maxRejoinAttempts: 5,
   vadSilenceMs: 500,
+  playbackFormat: 'mono24k',
+  opusComplexity: 5,
 };
 
 export interface ChannelManagerOptions {
