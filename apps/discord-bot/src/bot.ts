@@ -10,6 +10,7 @@ import { DiscordTranscriptSink } from './transcripts/discord-sink.ts';
 import { TranscriptPoster } from './transcripts/transcript-poster.ts';
 import { UsageTracker } from './usage/usage-tracker.ts';
 import { ChannelManager } from './voice/channel-manager.ts';
+import type { VoiceTuning } from './voice/types.ts';
 import type { VoiceManagerPort } from './voice-port.ts';
 
 /** Inputs for {@link createBot}. */
@@ -57,6 +58,10 @@ function defaultVoice(
     logger: deps.logger.child({ component: 'voice' }),
     isOptedOut: (guildId: string, userId: string) => deps.store.isOptedOut(guildId, userId),
     ...extra,
+    tuning: {
+      playbackFormat: deps.config.playbackFormat,
+      ...(extra?.tuning as Partial<VoiceTuning> | undefined),
+    },
   });
 }
 

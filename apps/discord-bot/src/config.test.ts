@@ -13,6 +13,15 @@ describe('parseConfig', () => {
     expect(c.secrets).toEqual([]);
   });
 
+  it('plays Opus at 24 kHz mono unless VOICE_PLAYBACK asks for 48 kHz stereo, and explains a typo', () => {
+    expect(parseConfig({}).playbackFormat).toBe('mono24k');
+    expect(parseConfig({ VOICE_PLAYBACK: 'stereo48k', METRICS_HOST: '0.0.0.0' })).toMatchObject({
+      playbackFormat: 'stereo48k',
+      metricsHost: '0.0.0.0',
+    });
+    expect(() => parseConfig({ VOICE_PLAYBACK: 'stereo' })).toThrow(/VOICE_PLAYBACK .*mono24k.*stereo48k/s);
+  });
+
   it('accepts a complete environment and lists its secrets', () => {
     const c = parseConfig(
       {

@@ -18,6 +18,10 @@ export interface BotConfig {
   dbPath: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   metricsPort: number | undefined;
+  /** Bind address of the metrics endpoint (loopback unless set). */
+  metricsHost: string | undefined;
+  /** How model speech is encoded for Discord (VOICE_PLAYBACK). */
+  playbackFormat: 'mono24k' | 'stereo48k';
   shardIds: number[] | undefined;
   shardCount: number | undefined;
   /** True when no Discord/StepFun credentials are set: only the offline demo can run. */
@@ -52,6 +56,8 @@ const envSchema = z.object({
   TROUPE_DB_PATH: optional(z.string().min(1)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  METRICS_HOST: optional(z.string().min(1)),
+  VOICE_PLAYBACK: optional(z.enum(['mono24k', 'stereo48k'])),
   SHARD_IDS: optional(z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'must be like "0,1,2" or "0-3"')),
   SHARD_COUNT: optional(z.coerce.number().int().min(1)),
 });
@@ -68,6 +74,9 @@ const FIX: Record<string, string> = {
   TROUPE_DB_PATH: 'set a writable file path such as ./data/troupe.sqlite',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
   METRICS_PORT: 'use a port number between 1 and 65535, or unset it',
+  METRICS_HOST: 'use an address to bind, e.g. 0.0.0.0 inside a container, or unset it for 127.0.0.1',
+  VOICE_PLAYBACK:
+    'use mono24k (default: Opus at the model rate) or stereo48k (resampled; for clients that mishandle mono)',
   SHARD_IDS: 'list shard ids like "0,1" or a range "0-3", or unset it',
   SHARD_COUNT: 'use a positive integer, or unset it (discord.js picks the recommended count)',
 };
@@ -129,6 +138,8 @@ export function parseConfig(
     dbPath: e.TROUPE_DB_PATH ?? './data/troupe.sqlite',
     logLevel: e.LOG_LEVEL ?? 'info',
     metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    playbackFormat: e.VOICE_PLAYBACK ?? 'mono24k',
     shardIds: e.SHARD_IDS ? parseShardIds(e.SHARD_IDS) : undefined,
     shardCount: e.SHARD_COUNT,
     offlineDemo: !e.DISCORD_TOKEN && !e.STEPFUN_API_KEY,

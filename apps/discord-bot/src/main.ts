@@ -4,6 +4,7 @@ import { checkOpusBackend, opusBackend } from '@troupe/opus';
 import { createBot } from './bot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { type BotMetrics, startBotMetrics } from './metrics/index.ts';
 import { Store } from './store/store.ts';
 
 async function main(): Promise<number> {
@@ -28,8 +29,24 @@ async function main(): Promise<number> {
   }
   const store = new Store(config.dbPath);
   const bot = await createBot({ config, logger, store });
+  let metrics: BotMetrics | undefined;
+  if (config.metricsPort !== undefined) {
+    try {
+      metrics = await startBotMetrics({
+        voice: bot.voice,
+        port: config.metricsPort,
+        host: config.metricsHost,
+        logger,
+      });
+    } catch (err) {
+      console.error(`troupe: ${(err as Error).message}`);
+      store.close();
+      return 1;
+    }
+  }
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down: leaving voice channels');
+    await metrics?.close();
     await bot.stop();
     store.close();
     process.exit(0);

@@ -58,6 +58,17 @@ export interface VoiceEvents {
   usage: [{ guildId: string; inputAudioMs: number; outputAudioMs: number }];
   turn: [{ guildId: string; latency: TurnLatency }];
   sessionEnded: [{ guildId: string; channelId: string; reason: SessionEndReason; message?: string }];
+  // Observability (Prometheus, /voice status); nothing in the app's logic depends on these.
+  sessionStarted: [{ guildId: string; channelId: string }];
+  /** The model connection was re-established (dropped socket, rollover, voice switch, reset). */
+  reconnected: [{ guildId: string; reason: string }];
+  modelError: [{ guildId: string; code: string }];
+  /** A speaker's last packet of an utterance: received → its audio handed to the model socket. */
+  inboundLatency: [{ guildId: string; ms: number }];
+  /** A reply's first model audio received → its first Opus packet sent to Discord. */
+  playbackStart: [{ guildId: string; ms: number }];
+  /** Audio packets of an interrupted reply sent after the barge-in decision (goal: 0). */
+  bargeIn: [{ guildId: string; framesAfterDecision: number }];
 }
 
 /** What the app needs from the ChannelManager. */

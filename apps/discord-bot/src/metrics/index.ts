@@ -5,4 +5,5 @@ export {
   type MetricsEventSource,
 } from './attach-manager.ts';
 export { type MetricsServer, type MetricsServerOptions, startMetricsServer } from './server.ts';
+export { type BotMetrics, startBotMetrics } from './start.ts';
 export { createVoiceMetrics, type VoiceMetrics, type VoiceMetricsOptions } from './voice-metrics.ts';

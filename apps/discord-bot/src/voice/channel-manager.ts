@@ -73,6 +73,7 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       throw new VoiceJoinError(`I joined, but the voice model is unavailable: ${(err as Error).message}`);
     }
     logger.info({ persona: persona.id }, 'voice session started');
+    this.emit('sessionStarted', { guildId: channel.guild.id, channelId: channel.id });
     return session;
   }
 

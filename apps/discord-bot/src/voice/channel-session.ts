@@ -25,6 +25,8 @@ interface Speaker {
   displayName: string;
   decoder: OpusDecoder;
   packets: number;
+  /** Receive → handed-to-the-model time of the speaker's latest packet (ms). */
+  lastInboundMs: number;
   speaking: boolean;
   held: Int16Array[];
 }
@@ -189,7 +191,10 @@ export class VoiceChannelSession implements VoiceSessionPort {
     const stream = receiver.subscribe(userId, {
       end: { behavior: EndBehaviorType.AfterSilence, duration: 100 },
     });
-    stream.on('data', (packet: Buffer) => this.#onPacket(speaker, packet));
+    stream.on('data', (packet: Buffer) => {
+      const at = performance.now();
+      if (this.#onPacket(speaker, packet)) speaker.lastInboundMs = performance.now() - at;
+    });
     stream.on('end', () => this.#onSpeakerStopped(speaker));
     stream.on('error', (err) => {
       this.#d.logger.warn(
@@ -208,6 +213,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
         displayName,
         decoder: createOpusDecoder({ sampleRate: MODEL_RATE, channels: 1 }),
         packets: 0,
+        lastInboundMs: 0,
         speaking: false,
         held: [],
       };
@@ -217,21 +223,23 @@ export class VoiceChannelSession implements VoiceSessionPort {
     return s;
   }
 
-  #onPacket(s: Speaker, packet: Buffer): void {
+  /** Returns true when the packet's audio went to the model now (not dropped, not held). */
+  #onPacket(s: Speaker, packet: Buffer): boolean {
     s.packets++;
-    if (this.#d.options.isOptedOut(this.guildId, s.userId)) return;
+    if (this.#d.options.isOptedOut(this.guildId, s.userId)) return false;
     const pcm = s.decoder.decode(packet);
-    if (!pcm) return; // corrupt: counted by the decoder, the stream lives on
+    if (!pcm) return false; // corrupt: counted by the decoder, the stream lives on
     const decision = this.#floor.onSpeech(s.userId, performance.now(), (pcm.length / MODEL_RATE) * 1000);
     if (decision.action === 'hold') {
       s.held.push(pcm);
       while (s.held.length * 20 > this.#floor.settings.maxHeldMs) s.held.shift();
-      return;
+      return false;
     }
     if (decision.newTurn) this.#beginTurn(s);
     this.#sendAudio(pcm);
     if ((this.#current || this.#playback.status === 'playing') && this.#floor.isBargeIn(s.userId))
       this.#interrupt();
+    return true;
   }
 
   #beginTurn(s: Speaker): void {
@@ -250,6 +258,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   #onSpeakerStopped(s: Speaker): void {
     s.speaking = false;
     if (this.#floor.holder !== s.userId || this.#ended) return;
+    this.#d.emit('inboundLatency', { guildId: this.guildId, ms: s.lastInboundMs });
     // Discord sends nothing during silence: one burst of silence lets server VAD end the turn.
     const silence = new Int16Array((MODEL_RATE * this.#d.tuning.trailingSilenceMs) / 1000);
     for (let at = 0; at < silence.length; at += FRAME_SAMPLES)
@@ -299,7 +308,9 @@ export class VoiceChannelSession implements VoiceSessionPort {
         persona: this.#persona,
       });
     });
+    m.on('reconnected', (e) => this.#d.emit('reconnected', { guildId: this.guildId, reason: e.reason }));
     m.on('error', (e) => {
+      this.#d.emit('modelError', { guildId: this.guildId, code: e.code });
       this.#d.logger.warn({ code: e.code, recoverable: e.recoverable }, e.message);
       if (!e.recoverable) this.end('error', e.message);
     });
@@ -336,16 +347,19 @@ export class VoiceChannelSession implements VoiceSessionPort {
     if (this.#playback.has(reply)) return;
     this.#playback.play(reply);
     if (this.#playback.reply !== reply) return; // queued behind another reply
-    this.#onFirstPacket();
+    this.#onFirstPacket(reply);
   }
 
-  #onFirstPacket(): void {
+  #onFirstPacket(reply: ReplyAudio): void {
+    this.#d.emit('playbackStart', { guildId: this.guildId, ms: performance.now() - reply.createdAt });
     const latency = this.#clock.firstPacket();
     if (latency) this.#d.emit('turn', { guildId: this.guildId, latency });
   }
 
   #onReplyPlayed(report: PlaybackReport): void {
     this.underruns += report.underruns;
+    if (report.aborted)
+      this.#d.emit('bargeIn', { guildId: this.guildId, framesAfterDecision: report.reply.packetsAfterAbort });
   }
 
   /**

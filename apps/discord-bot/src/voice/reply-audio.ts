@@ -33,6 +33,10 @@ export class ReplyAudio {
   #complete = false;
   #aborted = false;
   packetsEncoded = 0;
+  /** Packets handed out after abort(): what a barge-in failed to silence (0 unless a bug). */
+  packetsAfterAbort = 0;
+  /** When the reply's first audio arrived (performance.now()). */
+  readonly createdAt = performance.now();
 
   constructor(responseId: string, encoder: OpusEncoder, format: PlaybackFormat = 'mono24k') {
     if (encoder.frameSamples !== (format === 'mono24k' ? 480 : 1920))
@@ -88,6 +92,7 @@ export class ReplyAudio {
     if (!frame) return undefined;
     const packet = this.#encoder.encode(frame);
     this.packetsEncoded++;
+    if (this.#aborted) this.packetsAfterAbort++;
     // The encoder returns a packet we own: wrap it rather than copy it.
     return Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
   }
