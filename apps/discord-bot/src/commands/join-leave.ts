@@ -1,6 +1,8 @@
 import { ChannelType, type ChatInputCommandInteraction, type VoiceBasedChannel } from 'discord.js';
 import { callerOf } from './caller.ts';
+import { assertOwnChannel } from './channels.ts';
 import { type CommandContext, UserError } from './context.ts';
+import { echo } from './echo.ts';
 import { checkPersonaSwitch } from './permissions.ts';
 
 /** `/join [channel] [persona]`. */
@@ -12,6 +14,7 @@ export async function handleJoin(
   const option = i.options.getChannel('channel');
   let channel: VoiceBasedChannel | null = null;
   if (option) {
+    assertOwnChannel(i, option);
     if (option.type !== ChannelType.GuildVoice && option.type !== ChannelType.GuildStageVoice) {
       throw new UserError(`${option.name} is not a voice channel. Pick a voice channel for \`channel\`.`);
     }
@@ -26,7 +29,7 @@ export async function handleJoin(
   const entry = personaId ? ctx.registry.get(guildId, personaId) : undefined;
   if (personaId && !entry) {
     throw new UserError(
-      `No persona called \`${personaId}\` here. See \`/persona list\` for the ids you can use.`,
+      `No persona called ${echo(personaId)} here. See \`/persona list\` for the ids you can use.`,
     );
   }
   const persona = entry?.persona ?? ctx.registry.defaultFor(guildId);

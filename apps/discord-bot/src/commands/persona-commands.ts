@@ -1,6 +1,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
+import { echo } from './echo.ts';
 import { checkAdmin, checkPersonaSwitch } from './permissions.ts';
 
 /** `/persona list|show|set|import|remove`. */
@@ -23,7 +24,8 @@ export async function handlePersona(
   const resolvePersona = () => {
     const id = i.options.getString('persona', true);
     const entry = ctx.registry.get(guildId, id);
-    if (!entry) throw new UserError(`No persona called \`${id}\` here. See \`/persona list\` for valid ids.`);
+    if (!entry)
+      throw new UserError(`No persona called ${echo(id)} here. See \`/persona list\` for valid ids.`);
     return entry;
   };
   if (sub === 'show') {
@@ -72,7 +74,7 @@ export async function handlePersona(
     if (settings.defaultPersona === persona.id) ctx.store.updateSettings(guildId, { defaultPersona: null });
     return `🗑️ Removed **${persona.name}** (\`${persona.id}\`) from this server.`;
   }
-  throw new UserError(`Unknown subcommand \`${sub}\`. Redeploy the commands (\`pnpm deploy-commands\`).`);
+  throw new UserError(`Unknown subcommand ${echo(sub)}. Redeploy the commands (\`pnpm deploy-commands\`).`);
 }
 
 async function importCard(ctx: CommandContext, i: ChatInputCommandInteraction<'cached'>): Promise<string> {

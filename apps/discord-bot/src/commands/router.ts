@@ -6,7 +6,7 @@ import {
 } from 'discord.js';
 import { type CommandContext, UserError } from './context.ts';
 import { handleJoin, handleLeave } from './join-leave.ts';
-import { handlePersona } from './persona-commands.ts';
+import { clip, handlePersona } from './persona-commands.ts';
 import { handleSettings } from './settings-commands.ts';
 import { handleVoice } from './voice-commands.ts';
 
@@ -64,7 +64,8 @@ async function runCommand(
       content = `❌ Something went wrong (reference \`${i.id}\`). Try again; if it keeps happening, tell a server admin.`;
     }
   }
-  await i.editReply({ content, allowedMentions: { parse: [] } });
+  // Clipped: a reply over Discord's 2000-character limit is refused and the user would wait forever.
+  await i.editReply({ content: clip(content), allowedMentions: { parse: [] } });
 }
 
 /** Autocomplete for every `persona` option; garbage input yields a valid (possibly empty) list. */

@@ -1,7 +1,9 @@
 import { ChannelType, type ChatInputCommandInteraction } from 'discord.js';
 import type { GuildSettings } from '../store/store.ts';
 import { callerOf } from './caller.ts';
+import { assertOwnChannel } from './channels.ts';
 import { type CommandContext, UserError } from './context.ts';
+import { echo } from './echo.ts';
 import { checkAdmin } from './permissions.ts';
 
 /** `/settings show|default-persona|transcripts|cap|switch-role` (admins). */
@@ -19,11 +21,12 @@ export async function handleSettings(
   } else if (sub === 'default-persona') {
     const id = i.options.getString('persona', true);
     const entry = ctx.registry.get(guildId, id);
-    if (!entry) throw new UserError(`No persona called \`${id}\` here. See \`/persona list\`.`);
+    if (!entry) throw new UserError(`No persona called ${echo(id)} here. See \`/persona list\`.`);
     next = ctx.store.updateSettings(guildId, { defaultPersona: entry.persona.id });
   } else if (sub === 'transcripts') {
     const enabled = i.options.getBoolean('enabled', true);
     const channel = i.options.getChannel('channel');
+    if (channel) assertOwnChannel(i, channel);
     if (channel && channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildVoice) {
       throw new UserError(`${channel.name} cannot hold messages. Pick a text channel.`);
     }
@@ -39,7 +42,7 @@ export async function handleSettings(
     const role = i.options.getRole('role');
     next = ctx.store.updateSettings(guildId, { personaSwitchRoleId: role?.id ?? null });
   } else {
-    throw new UserError(`Unknown subcommand \`${sub}\`. Redeploy the commands (\`pnpm deploy-commands\`).`);
+    throw new UserError(`Unknown subcommand ${echo(sub)}. Redeploy the commands (\`pnpm deploy-commands\`).`);
   }
   return `${sub === 'show' ? '⚙️ Current settings' : '✅ Saved'}\n${formatSettings(ctx, next)}`;
 }

@@ -3,6 +3,7 @@ import { formatDuration } from '../usage/usage-policy.ts';
 import type { VoiceStatus } from '../voice-port.ts';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
+import { echo } from './echo.ts';
 import { checkPersonaSwitch } from './permissions.ts';
 import { clip } from './persona-commands.ts';
 
@@ -37,7 +38,7 @@ export async function handleVoice(
     await session.reset();
     return `🧹 ${session.persona.name} forgot this conversation and starts fresh.`;
   }
-  throw new UserError(`Unknown subcommand \`${sub}\`. Redeploy the commands (\`pnpm deploy-commands\`).`);
+  throw new UserError(`Unknown subcommand ${echo(sub)}. Redeploy the commands (\`pnpm deploy-commands\`).`);
 }
 
 const ms = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v)}`);

@@ -45,6 +45,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Which channel the bot was talking in, so a restart after a crash can rejoin it (or clear a
+    // stale voice state) instead of leaving a zombie member in the channel.
+    version: 2,
+    name: 'voice_sessions',
+    sql: `
+      CREATE TABLE voice_sessions (
+        guild_id TEXT PRIMARY KEY,
+        channel_id TEXT NOT NULL,
+        persona_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies every migration newer than the recorded version, each in its own transaction. Returns the count applied. */

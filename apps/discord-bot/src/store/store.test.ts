@@ -74,6 +74,23 @@ describe('Store', () => {
     s.close();
   });
 
+  it('records the voice session per guild; a late end of an old channel keeps the new record', () => {
+    const s = new Store(':memory:');
+    s.setVoiceSession('g1', 'c1', 'pirate', 5);
+    s.setVoiceSession('g2', 'c9', 'pirate', 6);
+    s.setVoiceSession('g1', 'c2', 'pirate', 7);
+    s.setVoiceSessionPersona('g1', 'captain');
+    expect(s.clearVoiceSession('g1', 'c1')).toBe(false);
+    expect(s.listVoiceSessions()).toEqual([
+      { guildId: 'g1', channelId: 'c2', personaId: 'captain', startedAt: 7 },
+      { guildId: 'g2', channelId: 'c9', personaId: 'pirate', startedAt: 6 },
+    ]);
+    expect(s.clearVoiceSession('g1', 'c2')).toBe(true);
+    expect(s.clearVoiceSession('g2')).toBe(true);
+    expect(s.listVoiceSessions()).toEqual([]);
+    s.close();
+  });
+
   it('accumulates usage per UTC day and remembers the warning', () => {
     const s = new Store(':memory:');
     const day = utcDay(Date.UTC(2026, 0, 1, 23, 59));

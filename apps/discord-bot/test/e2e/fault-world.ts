@@ -1,0 +1,167 @@
+// A many-guild world for the fault tests: discord-sim (and optionally realtime-sim) with the real
+// bot from createBot, every guild with its own ids, roles and channels. Loopback only.
+import { type DiscordSim, type SimGuildSpec, startDiscordSim } from '@troupe/discord-sim';
+import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
+import { PermissionFlagsBits } from 'discord.js';
+import { type Bot, type CreateBotOptions, createBot } from '../../src/bot.ts';
+import { type BotConfig, parseConfig } from '../../src/config.ts';
+import { deployCommands } from '../../src/deploy-commands.ts';
+import { createLogger } from '../../src/logger.ts';
+import { Store } from '../../src/store/store.ts';
+
+export const APP_ID = '910000000000000001';
+/** A fake token in Discord's three-part shape (the real bot's config insists on it). */
+export const FAULT_TOKEN = 'OTEwMDAwMDAwMDAwMDAwMDAx.fault-sim.c2VjcmV0LXRva2VuLWZvci10ZXN0cy1vbmx5';
+/** A fake StepFun key, long enough to be scanned for. */
+export const FAULT_API_KEY = 'sk-fault-sim-0123456789abcdef';
+
+/** Ids of one guild in the fault world (guild `i`). */
+export interface FaultGuild {
+  index: number;
+  id: string;
+  name: string;
+  textId: string;
+  voiceId: string;
+  storytellerRoleId: string;
+}
+
+const id = (base: bigint, n: number) => String(base + BigInt(n));
+
+/** Guild `i`: ids derived from `i` so every guild is distinct and recognisable in failures. */
+export function faultGuild(i: number): FaultGuild {
+  return {
+    index: i,
+    id: id(910000000000010000n, i * 100),
+    name: `Guild ${String(i).padStart(2, '0')}`,
+    textId: id(910000000000010001n, i * 100),
+    voiceId: id(910000000000010002n, i * 100),
+    storytellerRoleId: id(910000000000010003n, i * 100),
+  };
+}
+
+/**
+ * Users: Owner (owns every guild), Admin (Manage Server everywhere), Mod (Manage Server only in even
+ * guilds: an admin elsewhere must not count), Pleb (no roles), Teller (the Storytellers role).
+ */
+export const USERS = ['Owner', 'Admin', 'Mod', 'Pleb', 'Teller'] as const;
+
+function guildSpec(g: FaultGuild): SimGuildSpec {
+  return {
+    id: g.id,
+    name: g.name,
+    roles: [
+      { name: 'Admins', permissions: PermissionFlagsBits.ManageGuild },
+      { name: 'Storytellers', id: g.storytellerRoleId, permissions: 0n },
+    ],
+    channels: [
+      { id: g.textId, name: `text-${g.index}`, type: 'text' },
+      { id: g.voiceId, name: `voice-${g.index}`, type: 'voice' },
+    ],
+    members: [
+      { user: 'Owner' },
+      { user: 'Admin', roles: ['Admins'] },
+      { user: 'Mod', roles: g.index % 2 === 0 ? ['Admins'] : [] },
+      { user: 'Pleb' },
+      { user: 'Teller', roles: ['Storytellers'] },
+    ],
+  };
+}
+
+export interface FaultWorld {
+  discord: DiscordSim;
+  realtime: RealtimeSim | undefined;
+  bot: Bot;
+  store: Store;
+  config: BotConfig;
+  guilds: FaultGuild[];
+  /** Every log line the bot wrote (JSON, after redaction), for assertions and the secret scan. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface FaultWorldOptions {
+  guilds: number;
+  dbPath?: string;
+  /** Start realtime-sim and use the real voice layer (default: the caller's createVoice). */
+  realtime?: boolean;
+  createVoice?: CreateBotOptions['createVoice'];
+  voiceOptions?: Record<string, unknown>;
+  /** Users already sitting in voice channels at start, by guild index. */
+  inVoice?: { guild: number; user: (typeof USERS)[number] }[];
+}
+
+/** Boots the world and logs the bot in; commands are registered in every guild. */
+export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld> {
+  const guilds = Array.from({ length: o.guilds }, (_, i) => faultGuild(i));
+  const specs = guilds.map(guildSpec);
+  for (const v of o.inVoice ?? []) {
+    const m = specs[v.guild]?.members?.find((x) => x.user === v.user);
+    if (m) m.voiceChannel = `voice-${v.guild}`;
+  }
+  const discord = await startDiscordSim({
+    applicationId: APP_ID,
+    token: FAULT_TOKEN,
+    users: USERS.map((username, n) => ({ username, id: id(910000000000000100n, n) })),
+    guilds: specs,
+  });
+  discord.trustCertificate();
+  const realtime = o.realtime
+    ? await startRealtimeSim({ apiKey: FAULT_API_KEY, acceptAnyModel: true, speed: 8 })
+    : undefined;
+  const config: BotConfig = {
+    ...parseConfig({}),
+    discordToken: FAULT_TOKEN,
+    discordAppId: APP_ID,
+    discordApiUrl: discord.restApi,
+    stepfunApiKey: FAULT_API_KEY,
+    realtimeUrl: realtime?.url ?? 'ws://127.0.0.1:9/v1/realtime',
+    offlineDemo: false,
+    secrets: [FAULT_TOKEN, FAULT_API_KEY],
+  };
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    secrets: config.secrets,
+    destination: { write: (line) => logs.push(line) },
+  });
+  const store = new Store(o.dbPath ?? ':memory:');
+  const bot = await createBot({
+    config,
+    logger,
+    store,
+    ...(o.createVoice ? { createVoice: o.createVoice } : {}),
+    ...(o.voiceOptions ? { voiceOptions: o.voiceOptions } : {}),
+  });
+  await Promise.all(
+    guilds.map((g) =>
+      deployCommands({ token: FAULT_TOKEN, appId: APP_ID, guildId: g.id, api: discord.restApi }),
+    ),
+  );
+  await bot.start(FAULT_TOKEN);
+  let closed = false;
+  return {
+    discord,
+    realtime,
+    bot,
+    store,
+    config,
+    guilds,
+    logs,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await bot.stop();
+      store.close();
+      await discord.close();
+      await realtime?.close();
+    },
+  };
+}
+
+/** p-th percentile (0..100) of `values`, nearest-rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
