@@ -42,6 +42,10 @@ export interface WorldMeasurement {
   playbackGaps: number;
   inboundMs: Pcts;
   firstPacketMs: Pcts;
+  /** Barge-in decision (truncate reaches the emulator) → the bot's last audio packet heard. */
+  bargeInSilentMs: Pcts;
+  /** Audio packets of the bot heard after each barge-in decision. */
+  bargeInFrames: Pcts;
   /** Emulator event-loop delay over the window (ms): a stall here would show up as playback gaps. */
   simLoopDelayMs: { p99: number; max: number };
 }
@@ -113,7 +117,10 @@ export async function startLoadWorld(n: number, salt = 0) {
       for (let i = 0; i < n; i++) discord.listener(ids(i, 4)).clear();
       return joined;
     },
-    /** Humans speak ~3.5 s clips, then stay quiet ~3.5 s while the persona answers, for `seconds`. */
+    /**
+     * Humans speak ~3.5 s clips, then stay quiet ~3.5 s while the persona answers, for `seconds`.
+     * Every third clip starts 1.5 s after the previous one ended: it talks over the answer (barge-in).
+     */
     async run(seconds: number): Promise<WorldMeasurement> {
       const lastSent: number[][] = guilds.map(() => []);
       const t0 = performance.now();
@@ -133,7 +140,7 @@ export async function startLoadWorld(n: number, salt = 0) {
             // No trailing silence frames: speak() then resolves at the last audio packet (the inbound reference).
             await discord.speak(ids(i, 4), clip, { silenceFrames: 0 });
             lastSent[i]?.push(performance.now());
-            await new Promise((r) => setTimeout(r, 3500));
+            await new Promise((r) => setTimeout(r, k % 3 === 0 ? 1500 : 3500));
           }
         }),
       );
@@ -142,6 +149,8 @@ export async function startLoadWorld(n: number, salt = 0) {
       loop.disable();
       const inbound: number[] = [];
       const firstPacket: number[] = [];
+      const bargeSilent: number[] = [];
+      const bargeFrames: number[] = [];
       let gaps = 0;
       let playbackPackets = 0;
       for (let i = 0; i < n; i++) {
@@ -162,6 +171,13 @@ export async function startLoadWorld(n: number, salt = 0) {
           const next = conn.appendTimes.find((a) => a >= t);
           if (next !== undefined) inbound.push(next - t);
         }
+        for (const t of conn.truncateTimes) {
+          if (t < t0) continue;
+          // Packets of the interrupted reply still heard: until the next reply starts (> 300 ms later).
+          const after = packets.filter((p) => p.arrivalMs > t && p.arrivalMs < t + 300);
+          bargeFrames.push(after.length);
+          bargeSilent.push(after.length > 0 ? (after.at(-1)?.arrivalMs ?? t) - t : 0);
+        }
         for (const t of conn.firstDeltaTimes) {
           if (t < t0) continue;
           const next = packets.find((p) => p.arrivalMs >= t);
@@ -176,6 +192,8 @@ export async function startLoadWorld(n: number, salt = 0) {
         playbackGaps: gaps,
         inboundMs: pcts(inbound),
         firstPacketMs: pcts(firstPacket),
+        bargeInSilentMs: pcts(bargeSilent),
+        bargeInFrames: pcts(bargeFrames),
         simLoopDelayMs: { p99: r1(loop.percentile(99) / 1e6), max: r1(loop.max / 1e6) },
       };
     },

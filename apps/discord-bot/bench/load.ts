@@ -113,7 +113,9 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
             ? `inbound p95 ${m.inboundMs.p95} ms`
             : m.firstPacketMs.n >= 10 && m.firstPacketMs.p95 > 40
               ? `first-packet p95 ${m.firstPacketMs.p95} ms`
-              : undefined;
+              : m.bargeInFrames.n > 0 && m.bargeInFrames.p95 > 1
+                ? `barge-in p95 ${m.bargeInFrames.p95} frames`
+                : undefined;
     return {
       ...m,
       channels: n,
@@ -160,6 +162,8 @@ export async function runLoad(options: {
       'bot underruns',
       'in p50/p95/p99 ms',
       'out p50/p95/p99 ms',
+      'barge-in frames p50/p99 (n)',
+      'loop delay p99/max ms bot | sims',
       'breach',
     ],
     results.map((s) => [
@@ -173,6 +177,8 @@ export async function runLoad(options: {
       String(s.botUnderruns ?? '-'),
       `${s.inboundMs.p50}/${s.inboundMs.p95}/${s.inboundMs.p99}`,
       `${s.firstPacketMs.p50}/${s.firstPacketMs.p95}/${s.firstPacketMs.p99}`,
+      `${s.bargeInFrames.p50}/${s.bargeInFrames.p99} (${s.bargeInFrames.n})`,
+      `${s.botLoopDelayMs.p99}/${s.botLoopDelayMs.max} | ${s.simLoopDelayMs.p99}/${s.simLoopDelayMs.max}`,
       s.breach ?? '-',
     ]),
   );

@@ -10,6 +10,8 @@ export interface TapConnection {
   readonly index: number;
   appendTimes: number[];
   firstDeltaTimes: number[];
+  /** When the bot's conversation.item.truncate (its barge-in decision) reached the emulator side. */
+  truncateTimes: number[];
 }
 
 /** A running relay. */
@@ -23,6 +25,7 @@ export interface ModelTap {
 }
 
 const APPEND = '"input_audio_buffer.append"';
+const TRUNCATE = '"conversation.item.truncate"';
 const RESPONSE_ID = /"response_id":"([^"]+)"/;
 
 /** Starts the relay on 127.0.0.1; `target` is the simulator's ws URL. */
@@ -41,7 +44,12 @@ export async function startModelTap(target: string): Promise<ModelTap> {
       }),
   };
   wss.on('connection', (client, req) => {
-    const conn: TapConnection = { index: tap.connections.length, appendTimes: [], firstDeltaTimes: [] };
+    const conn: TapConnection = {
+      index: tap.connections.length,
+      appendTimes: [],
+      firstDeltaTimes: [],
+      truncateTimes: [],
+    };
     tap.connections.push(conn);
     tap.onConnection?.(conn);
     const seenResponses = new Set<string>();
@@ -53,6 +61,7 @@ export async function startModelTap(target: string): Promise<ModelTap> {
     client.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
       if (text.includes(APPEND)) conn.appendTimes.push(performance.now());
+      else if (text.includes(TRUNCATE)) conn.truncateTimes.push(performance.now());
       if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
       else queued.push(text);
     });

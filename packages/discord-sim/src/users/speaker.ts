@@ -63,14 +63,16 @@ export async function speakPcm(
   const rng = createRng(opts.seed ?? 1);
   const encoder = createOpusEncoder({ sampleRate: 48_000, channels: 2, bitrate: opts.bitrate ?? 96_000 });
   const stereo = monoToStereo(pcm48kMono);
-  const frames: Uint8Array[] = [];
-  for (let off = 0; off < stereo.length; off += FRAME * 2) {
+  const framesEncoded = Math.ceil(stereo.length / (FRAME * 2));
+  // Encoded as each frame is due, like a real client: encoding a whole clip up front would block
+  // the emulator's event loop for tens of ms and show up as jitter in every other stream.
+  const frameAt = (i: number): Uint8Array => {
+    if (i >= framesEncoded) return SILENCE_FRAME;
     const frame = new Int16Array(FRAME * 2);
-    frame.set(stereo.subarray(off, off + FRAME * 2));
-    frames.push(encoder.encode(frame));
-  }
-  const framesEncoded = frames.length;
-  for (let i = 0; i < (opts.silenceFrames ?? 5); i++) frames.push(SILENCE_FRAME);
+    frame.set(stereo.subarray(i * FRAME * 2, (i + 1) * FRAME * 2));
+    return encoder.encode(frame);
+  };
+  const totalFrames = framesEncoded + (opts.silenceFrames ?? 5);
 
   const result: SpeakResult = {
     framesEncoded,
@@ -91,11 +93,12 @@ export async function speakPcm(
   };
   let held: RtpPacketSpec | undefined;
   const start = performance.now();
-  for (const [i, frame] of frames.entries()) {
+  for (let i = 0; i < totalFrames; i++) {
     const wait = start + i * 20 - performance.now();
     if (wait > 0) await sleep(wait);
     const corrupt = i < framesEncoded && opts.corruptPct !== undefined && rng() * 100 < opts.corruptPct;
     if (corrupt) result.packetsCorrupted++;
+    const frame = frameAt(i); // encoded even when replaced, so the encoder's state is as a client's
     const opus = corrupt ? CORRUPT_OPUS : frame;
     const spec: RtpPacketSpec = {
       sequence: state.sequence,
@@ -115,7 +118,7 @@ export async function speakPcm(
       emit(spec);
       emit(held);
       held = undefined;
-    } else if (opts.reorderPct && rng() * 100 < opts.reorderPct && i < frames.length - 1) held = spec;
+    } else if (opts.reorderPct && rng() * 100 < opts.reorderPct && i < totalFrames - 1) held = spec;
     else emit(spec);
   }
   if (held) emit(held);
