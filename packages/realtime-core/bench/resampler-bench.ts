@@ -6,6 +6,9 @@ import { type LsrModule, lsrMaker, type SpeexQualityModule, speexResampler } fro
 
 const require = createRequire(import.meta.url);
 
+const JS_NAME = 'troupe Kaiser FIR (JS)';
+const WASM_NAME = 'troupe Kaiser FIR (wasm SIMD)';
+
 interface Pair {
   label: string;
   inRate: number;
@@ -90,14 +93,17 @@ export async function runResamplerBench(): Promise<void> {
   const json: Record<string, Record<string, number>> = {};
   for (const p of PAIRS) {
     const frame = speechLike(p.inRate, 0.02, p.inCh);
-    const ours = createResampler({
+    const opts = {
       inputRate: p.inRate,
       outputRate: p.outRate,
       inputChannels: p.inCh,
       outputChannels: p.outCh,
-    });
+    };
+    const oursJs = createResampler({ ...opts, backend: 'js' });
+    const oursWasm = createResampler({ ...opts, backend: 'wasm-simd' });
     const candidates: Candidate[] = [
-      { name: 'troupe Kaiser FIR (JS)', run: () => ours.push(frame) },
+      { name: JS_NAME, run: () => oursJs.push(frame) },
+      { name: WASM_NAME, run: () => oursWasm.push(frame) },
       speexCandidate(speex, p, frame),
       await libsamplerateCandidate(p, frame, 2, 'libsamplerate-js FASTEST'),
       await libsamplerateCandidate(p, frame, 1, 'libsamplerate-js MEDIUM'),
@@ -127,7 +133,8 @@ export async function runResamplerBench(): Promise<void> {
       outputChannels: p.outCh,
     };
     const makers: [string, MakeResampler, number | null][] = [
-      ['troupe Kaiser FIR (JS)', createResampler, createResampler(opts).delay],
+      [JS_NAME, (o) => createResampler({ ...o, backend: 'js' }), createResampler(opts).delay],
+      [WASM_NAME, (o) => createResampler({ ...o, backend: 'wasm-simd' }), createResampler(opts).delay],
       ['speex q5 wasm-SIMD', (o) => speexResampler(speex, o), null],
       ['libsamplerate-js FASTEST', await lsrMaker(lsr, opts, 2), null],
       ['libsamplerate-js MEDIUM', await lsrMaker(lsr, opts, 1), null],

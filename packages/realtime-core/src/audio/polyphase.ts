@@ -25,6 +25,11 @@ export class PolyphaseChannel {
     this.#pos = (this.#spec.tapsPerPhase - 1) * this.#spec.up;
   }
 
+  /** Bytes of this channel's buffer (history plus room for a chunk). */
+  get stateBytes(): number {
+    return this.#buf.byteLength;
+  }
+
   /** Number of outputs the next `inputLength` samples will produce. */
   outputCount(inputLength: number): number {
     const { up, down, tapsPerPhase } = this.#spec;

@@ -3,10 +3,24 @@ import { resamplerContract } from '../testing/resampler-contract.ts';
 import { designFilter } from './kaiser-design.ts';
 import { FrameChunker, mixInto } from './pcm.ts';
 import { createResampler, downmixToMono, upmixToStereo } from './resampler.ts';
+import { wasmSimdAvailable } from './wasm/kernel.ts';
 
-resamplerContract('polyphase Kaiser FIR', createResampler);
+// The same contract for both kernels: the wasm SIMD one (Node 24 always has SIMD, so it is
+// asserted below rather than silently falling back) and the portable JS fallback.
+resamplerContract('polyphase Kaiser FIR, JS kernel', (o) => createResampler({ ...o, backend: 'js' }));
+resamplerContract('polyphase Kaiser FIR, wasm SIMD kernel', (o) =>
+  createResampler({ ...o, backend: 'wasm-simd' }),
+);
 
 describe('resampler details', () => {
+  it('picks the wasm SIMD kernel by default where it runs, and says so', () => {
+    expect(wasmSimdAvailable()).toBe(true);
+    const o = { inputRate: 48000, outputRate: 24000, inputChannels: 2, outputChannels: 1 } as const;
+    expect(createResampler(o).backend).toBe('wasm-simd');
+    expect(createResampler({ ...o, backend: 'js' }).backend).toBe('js');
+    expect(createResampler({ ...o, outputRate: 48000 }).backend).toBe('passthrough');
+  });
+
   it('shares one coefficient table per rate pair', () => {
     expect(designFilter(48000, 24000)).toBe(designFilter(48000, 24000));
   });
