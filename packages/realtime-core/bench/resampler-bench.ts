@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
-import { createResampler } from '../src/audio/resampler.ts';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createResampler, type ResamplerBackend } from '../src/audio/resampler.ts';
+import { kernelRuntime } from '../src/audio/wasm/kernel.ts';
 import { type MakeResampler, measureQuality } from '../src/testing/resampler-contract.ts';
 import { type Candidate, printTable, speechLike, timeInterleaved } from './harness.ts';
 import { type LsrModule, lsrMaker, type SpeexQualityModule, speexResampler } from './quality-adapters.ts';
@@ -83,6 +86,39 @@ async function libsamplerateCandidate(
         i16[i] = Math.max(-32768, Math.min(32767, Math.round(out[i]! * 32768)));
     },
   };
+}
+
+/**
+ * Measured memory per stream: N instances made and fed one frame each, then the growth of JS
+ * heap + ArrayBuffers + the shared wasm Memory after a forced GC, divided by N.
+ */
+function bytesPerStream(p: Pair, backend: ResamplerBackend, n: number) {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const opts = { inputRate: p.inRate, outputRate: p.outRate, inputChannels: p.inCh, outputChannels: p.outCh };
+  const frame = speechLike(p.inRate, 0.02, p.inCh);
+  // Warm: coefficient tables and the shared scratch exist before the baseline.
+  createResampler({ ...opts, backend }).push(frame);
+  const wasmBytes = () => kernelRuntime()?.memory.buffer.byteLength ?? 0;
+  const total = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers + (backend === 'wasm-simd' ? wasmBytes() : 0);
+  };
+  gc();
+  gc();
+  const before = total();
+  const held = [];
+  for (let i = 0; i < n; i++) {
+    const r = createResampler({ ...opts, backend });
+    r.push(frame);
+    held.push(r);
+  }
+  gc();
+  gc();
+  const measured = (total() - before) / n;
+  const declared = held[0]!.stateBytes;
+  held.length = 0;
+  return { measured, declared };
 }
 
 export async function runResamplerBench(): Promise<void> {
@@ -175,4 +211,24 @@ export async function runResamplerBench(): Promise<void> {
     qrows,
   );
   console.log(JSON.stringify({ bench: 'resampler', metric: 'quality', results: qjson }));
+
+  const mrows: (string | number)[][] = [];
+  const mjson: Record<string, Record<string, { measured: number; declared: number }>> = {};
+  const n = 4000;
+  for (const p of PAIRS) {
+    mjson[p.label] = {};
+    for (const backend of ['js', 'wasm-simd'] as const) {
+      const m = bytesPerStream(p, backend, n);
+      mjson[p.label]![backend] = m;
+      mrows.push([p.label, backend, String(m.declared), String(Math.round(m.measured))]);
+    }
+  }
+  printTable(
+    `Resampler memory per stream (${n} live instances; wasm includes the shared Memory's growth)`,
+    ['pair', 'backend', 'state bytes (declared)', 'bytes/stream (measured)'],
+    mrows,
+  );
+  console.log(
+    JSON.stringify({ bench: 'resampler', metric: 'bytes_per_stream', instances: n, results: mjson }),
+  );
 }

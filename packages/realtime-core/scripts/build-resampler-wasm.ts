@@ -8,6 +8,9 @@
 //        mode 0 mono, 1 stereo averaged to mono, 2 stereo split into dstL/dstR
 //   filter(buf, coeffs, phaseBytes, mainBytes, up, stepBytes, stepPhase, phase, count, out)
 //        `count` outputs of the polyphase FIR; see the comment on `filter` below
+//   filterSym(buf, rev, coeffs, mainBytes, halfBytes, stepBytes, count, out)
+//        the same for one phase (up = 1), folded on the taps' symmetry; `rev` is reverse(buf)
+//   reverse(src, n, dst)                     dst[m] = src[n − 1 − m], n a multiple of 4
 //   store(srcL, srcR, count, mode, dst)      f32 → int16 (Math.round, saturating)
 //        mode 0 mono, 1 mono duplicated to stereo, 2 srcL/srcR interleaved to stereo
 // Loads and stores work in whole vectors, so they read and write up to 8 lanes past the end:
@@ -142,6 +145,35 @@ function whileLoop(cond: number[], body: number[]): number[] {
   ];
 }
 
+/** out[0] = Σ lanes of (a0 + a1) + (a2 + a3); out += 4. Clobbers a0. */
+function horizontalStore(a0: number, a1: number, a2: number, a3: number, out: number): number[] {
+  const add = (x: number, y: number) => [...op.get(x), ...op.get(y), ...s(SIMD.f32x4Add)];
+  return [
+    ...add(a0, a1),
+    ...add(a2, a3),
+    ...s(SIMD.f32x4Add),
+    ...op.tee(a0),
+    ...op.get(a0),
+    ...op.get(a0),
+    ...op.shuffle32([2, 3, 2, 3]),
+    ...s(SIMD.f32x4Add),
+    ...op.tee(a0),
+    ...op.get(a0),
+    ...op.get(a0),
+    ...op.shuffle32([1, 1, 1, 1]),
+    ...s(SIMD.f32x4Add),
+    ...op.set(a0),
+    ...op.get(out),
+    ...op.get(a0),
+    ...op.simd(SIMD.f32x4ExtractLane, 0),
+    ...op.f32Store(),
+    ...op.get(out),
+    ...op.i32(4),
+    ...op.i32Add,
+    ...op.set(out),
+  ];
+}
+
 // --- load: int16 interleaved → f32 ----------------------------------------------------------
 function buildLoad(): Func {
   const [src, frames, mode, dstL, dstR, i] = [0, 1, 2, 3, 4, 5];
@@ -266,7 +298,6 @@ function buildFilter(): Func {
     ...op.i32Add,
     ...op.set(bp),
   ];
-  const add = (x: number, y: number) => [...op.get(x), ...op.get(y), ...s(SIMD.f32x4Add)];
   const perOutput = [
     // cp = coeffs + phase·phaseBytes; bp = buf
     ...op.get(coeffs),
@@ -293,29 +324,7 @@ function buildFilter(): Func {
       [...mac(a0, 0), ...mac(a1, 16), ...mac(a2, 32), ...mac(a3, 48), ...advance(64)],
     ),
     ...whileLoop([...op.get(cp), ...op.get(end), ...op.i32LtS], [...mac(a0, 0), ...advance(16)]),
-    // a0 = (a0 + a1) + (a2 + a3); horizontal sum of its lanes
-    ...add(a0, a1),
-    ...add(a2, a3),
-    ...s(SIMD.f32x4Add),
-    ...op.tee(a0),
-    ...op.get(a0),
-    ...op.get(a0),
-    ...op.shuffle32([2, 3, 2, 3]),
-    ...s(SIMD.f32x4Add),
-    ...op.tee(a0),
-    ...op.get(a0),
-    ...op.get(a0),
-    ...op.shuffle32([1, 1, 1, 1]),
-    ...s(SIMD.f32x4Add),
-    ...op.set(a0),
-    ...op.get(out),
-    ...op.get(a0),
-    ...op.simd(SIMD.f32x4ExtractLane, 0),
-    ...op.f32Store(),
-    ...op.get(out),
-    ...op.i32(4),
-    ...op.i32Add,
-    ...op.set(out),
+    ...horizontalStore(a0, a1, a2, a3, out),
     // step: phase += stepPhase, buf += stepBytes, wrapping the phase into the next sample
     ...op.get(buf),
     ...op.get(stepBytes),
@@ -346,6 +355,113 @@ function buildFilter(): Func {
     name: 'filter',
     params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
     locals: [I32, I32, I32, I32, V128, V128, V128, V128],
+    body: whileLoop([...op.i32(0), ...op.get(count), ...op.i32LtS], perOutput),
+  };
+}
+
+// --- reverse: dst[m] = src[n − 1 − m] for a whole number of vectors -------------------------
+function buildReverse(): Func {
+  const [src, n, dst, sp, end] = [0, 1, 2, 3, 4];
+  const body = [
+    ...op.get(src),
+    ...op.get(n),
+    ...op.i32(4),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.i32(16),
+    ...op.i32Sub,
+    ...op.set(sp),
+    ...op.get(dst),
+    ...op.get(n),
+    ...op.i32(4),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.set(end),
+    ...whileLoop(
+      [...op.get(dst), ...op.get(end), ...op.i32LtS],
+      [
+        ...op.get(dst),
+        ...op.get(sp),
+        ...op.vload(),
+        ...op.get(sp),
+        ...op.vload(),
+        ...op.shuffle32([3, 2, 1, 0]),
+        ...op.vstore(),
+        ...op.get(dst),
+        ...op.i32(16),
+        ...op.i32Add,
+        ...op.set(dst),
+        ...op.get(sp),
+        ...op.i32(16),
+        ...op.i32Sub,
+        ...op.set(sp),
+      ],
+    ),
+  ];
+  return { name: 'reverse', params: [I32, I32, I32], locals: [I32, I32], body };
+}
+
+// --- filterSym: the single-phase (up = 1) FIR folded on its symmetry -------------------------
+// A single phase of a linear-phase filter is symmetric, so output = Σ c[j]·(x[s+j] + x[s+K−1−j])
+// over half the taps, as the JS kernel does. The mirrored samples come from `rev`, a reversed
+// copy of the window buffer, so both operands are plain forward vector loads (no shuffles).
+// Each output moves `buf` forward and `rev` back by `stepBytes`.
+function buildFilterSym(): Func {
+  const [buf, rev, coeffs, mainBytes, halfBytes, stepBytes, count, out] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [cp, fp, rp, mainEnd, end, a0, a1, a2, a3] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const mac = (acc: number, offset: number) => [
+    ...op.get(acc),
+    ...op.get(cp),
+    ...op.vload(offset, 4),
+    ...op.get(fp),
+    ...op.vload(offset),
+    ...op.get(rp),
+    ...op.vload(offset),
+    ...s(SIMD.f32x4Add),
+    ...s(SIMD.f32x4Mul),
+    ...s(SIMD.f32x4Add),
+    ...op.set(acc),
+  ];
+  const advance = (bytes: number) =>
+    [cp, fp, rp].flatMap((l) => [...op.get(l), ...op.i32(bytes), ...op.i32Add, ...op.set(l)]);
+  const perOutput = [
+    ...op.get(coeffs),
+    ...op.tee(cp),
+    ...op.get(mainBytes),
+    ...op.i32Add,
+    ...op.set(mainEnd),
+    ...op.get(coeffs),
+    ...op.get(halfBytes),
+    ...op.i32Add,
+    ...op.set(end),
+    ...op.get(buf),
+    ...op.set(fp),
+    ...op.get(rev),
+    ...op.set(rp),
+    ...[a0, a1, a2, a3].flatMap((a) => [...op.f32x4(0), ...op.set(a)]),
+    ...whileLoop(
+      [...op.get(cp), ...op.get(mainEnd), ...op.i32LtS],
+      [...mac(a0, 0), ...mac(a1, 16), ...mac(a2, 32), ...mac(a3, 48), ...advance(64)],
+    ),
+    ...whileLoop([...op.get(cp), ...op.get(end), ...op.i32LtS], [...mac(a0, 0), ...advance(16)]),
+    ...horizontalStore(a0, a1, a2, a3, out),
+    ...op.get(buf),
+    ...op.get(stepBytes),
+    ...op.i32Add,
+    ...op.set(buf),
+    ...op.get(rev),
+    ...op.get(stepBytes),
+    ...op.i32Sub,
+    ...op.set(rev),
+    ...op.get(count),
+    ...op.i32(1),
+    ...op.i32Sub,
+    ...op.set(count),
+  ];
+  return {
+    name: 'filterSym',
+    params: [I32, I32, I32, I32, I32, I32, I32, I32],
+    locals: [I32, I32, I32, I32, I32, V128, V128, V128, V128],
     body: whileLoop([...op.i32(0), ...op.get(count), ...op.i32LtS], perOutput),
   };
 }
@@ -470,7 +586,7 @@ function encodeLocals(locals: ValType[]): number[] {
 
 /** The kernel's bytes. Deterministic: same source, same bytes. */
 export function buildResamplerKernel(): Uint8Array {
-  const funcs = [buildLoad(), buildFilter(), buildStore()];
+  const funcs = [buildLoad(), buildFilter(), buildFilterSym(), buildReverse(), buildStore()];
   const types = section(1, vec(funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec([])])));
   // (import "env" "memory" (memory 1))
   const imports = section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, ...uleb(1)]]));

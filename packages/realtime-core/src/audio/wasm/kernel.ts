@@ -22,6 +22,17 @@ export interface KernelExports {
     count: number,
     out: number,
   ): void;
+  filterSym(
+    buf: number,
+    rev: number,
+    coeffs: number,
+    mainBytes: number,
+    halfBytes: number,
+    stepBytes: number,
+    count: number,
+    out: number,
+  ): void;
+  reverse(src: number, n: number, dst: number): void;
   store(srcL: number, srcR: number, count: number, mode: number, dst: number): void;
 }
 
@@ -63,12 +74,16 @@ export interface CoefficientTable {
   phaseBytes: number;
   /** Bytes per phase covered by the four-vector main loop (a multiple of 64). */
   mainBytes: number;
+  /** For one phase (up = 1): the first half of its symmetric taps, zero-padded likewise. */
+  folded: { ptr: number; halfBytes: number; mainBytes: number } | undefined;
 }
 
 export interface Scratch {
   in16: number;
   work: [number, number];
   fout: [number, number];
+  /** A reversed copy of one work buffer, for the folded kernel. */
+  rev: number;
   out16: number;
   /** Capacity: history samples per channel and outputs per channel per call. */
   hist: number;
@@ -144,7 +159,16 @@ export class KernelRuntime {
     for (let p = 0; p < spec.up; p++) {
       f32.set(spec.coeffs.subarray(p * k, (p + 1) * k), (ptr >> 2) + p * k4);
     }
-    const table = { ptr, phaseBytes: k4 * 4, mainBytes: (k4 >> 4) * 64 };
+    let folded: CoefficientTable['folded'];
+    if (spec.up === 1) {
+      const half = k >> 1;
+      const h4 = (half + 3) & ~3;
+      const fptr = this.alloc(h4 * 4);
+      this.f32.set(spec.coeffs.subarray(0, half), fptr >> 2);
+      folded = { ptr: fptr, halfBytes: h4 * 4, mainBytes: (h4 >> 4) * 64 };
+      this.sharedBytes += h4 * 4;
+    }
+    const table = { ptr, phaseBytes: k4 * 4, mainBytes: (k4 >> 4) * 64, folded };
     this.sharedBytes += align16(bytes);
     this.#tables.set(spec, table);
     return table;
@@ -164,7 +188,7 @@ export class KernelRuntime {
     const workBytes = align16((h + MAX_CHUNK) * 4 + SLACK_BYTES);
     const foutBytes = align16(o * 4 + SLACK_BYTES);
     const outBytes = align16(o * 2 * 2 + SLACK_BYTES);
-    const bytes = inBytes + 2 * workBytes + 2 * foutBytes + outBytes;
+    const bytes = inBytes + 3 * workBytes + 2 * foutBytes + outBytes;
     const base = this.alloc(bytes);
     const work0 = base + inBytes;
     const fout0 = work0 + 2 * workBytes;
@@ -173,6 +197,7 @@ export class KernelRuntime {
       work: [work0, work0 + workBytes],
       fout: [fout0, fout0 + foutBytes],
       out16: fout0 + 2 * foutBytes,
+      rev: fout0 + 2 * foutBytes + outBytes,
       hist: h,
       outputs: o,
       bytes,

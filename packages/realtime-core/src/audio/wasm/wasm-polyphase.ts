@@ -2,7 +2,7 @@
 // stream is the exact output position (JS number) and K−1 history floats per channel in the
 // shared Memory; the position walk is the JS kernel's, so chunking never changes the output.
 import type { FilterSpec } from '../kaiser-design.ts';
-import { type KernelRuntime, MAX_CHUNK } from './kernel.ts';
+import { type CoefficientTable, type KernelRuntime, MAX_CHUNK } from './kernel.ts';
 
 export interface ResamplerCore {
   /** Resamples `frames` whole frames of interleaved input. */
@@ -28,8 +28,6 @@ export function createWasmCore(
   const histBytes = (hist * 4 + 15) & ~15;
   const stateBytes = histBytes * filtered;
   const slot = rt.alloc(stateBytes);
-  const stepBytes = Math.floor(down / up) * 4;
-  const stepPhase = down % up;
   const wasm = rt.exports;
   let pos = hist * up;
 
@@ -56,22 +54,8 @@ export function createWasmCore(
         const limit = (hist + n) * up;
         const count = pos < limit ? Math.ceil((limit - pos) / down) : 0;
         if (count > 0) {
-          const idx = Math.floor(pos / up);
-          const phase = pos - idx * up;
-          const start = (idx - hist) * 4;
           for (let c = 0; c < filtered; c++) {
-            wasm.filter(
-              sc.work[c]! + start,
-              table.ptr,
-              table.phaseBytes,
-              table.mainBytes,
-              up,
-              stepBytes,
-              stepPhase,
-              phase,
-              count,
-              sc.fout[c]!,
-            );
+            filterChunk(rt, spec, table, sc.work[c]!, sc.rev, n, pos, count, sc.fout[c]!);
           }
           wasm.store(sc.fout[0], sc.fout[1], count, storeMode, sc.out16);
           const from = sc.out16 >> 1;
@@ -98,5 +82,56 @@ export function createWasmCore(
   function outputs(from: number, frames: number): number {
     const limit = (hist + frames) * up;
     return from < limit ? Math.ceil((limit - from) / down) : 0;
+  }
+}
+
+/**
+ * Runs the FIR for `count` outputs over one channel's work buffer (K−1 history samples then
+ * `n` new ones) from position `pos`, into `fout`. `rev` is room for a reversed copy of the
+ * work buffer, used when the filter has one phase and is folded on its symmetry.
+ */
+export function filterChunk(
+  rt: KernelRuntime,
+  spec: FilterSpec,
+  table: CoefficientTable,
+  work: number,
+  rev: number,
+  n: number,
+  pos: number,
+  count: number,
+  fout: number,
+): void {
+  const { up, down, tapsPerPhase: k } = spec;
+  const hist = k - 1;
+  const idx = Math.floor(pos / up);
+  const start = idx - hist;
+  const folded = table.folded;
+  if (folded) {
+    // rev[m] = work[n4 − 1 − m], so the mirror of work[start + K − 1 − j] is rev[n4 − start − K + j].
+    const n4 = (hist + n + 3) & ~3;
+    rt.exports.reverse(work, n4, rev);
+    rt.exports.filterSym(
+      work + start * 4,
+      rev + (n4 - start - k) * 4,
+      folded.ptr,
+      folded.mainBytes,
+      folded.halfBytes,
+      down * 4,
+      count,
+      fout,
+    );
+  } else {
+    rt.exports.filter(
+      work + start * 4,
+      table.ptr,
+      table.phaseBytes,
+      table.mainBytes,
+      up,
+      Math.floor(down / up) * 4,
+      down % up,
+      pos - idx * up,
+      count,
+      fout,
+    );
   }
 }
