@@ -1,9 +1,9 @@
-import { importCharacterCard } from '@troupe/realtime-core';
 import { Client, type ClientOptions, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from 'pino';
 import type { CommandContext } from './commands/context.ts';
 import { routeInteraction } from './commands/router.ts';
 import type { BotConfig } from './config.ts';
+import { createCardParser } from './personas/card-parser.ts';
 import { PersonaRegistry } from './personas/registry.ts';
 import type { Store } from './store/store.ts';
 import { DiscordTranscriptSink } from './transcripts/discord-sink.ts';
@@ -110,7 +110,7 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
     registry,
     voice,
     usage,
-    importCard: importCharacterCard,
+    importCard: createCardParser(),
     maxCardBytes: 2 * 1024 * 1024,
     fetch: o.fetch ?? fetch,
   };

@@ -12,7 +12,8 @@ export interface CommandContext {
   registry: PersonaRegistry;
   voice: VoiceManagerPort;
   usage: UsageTracker;
-  importCard(bytes: Uint8Array, fileName: string): Persona;
+  /** Parses a character card (the bot parses off the main thread: see personas/card-parser.ts). */
+  importCard(bytes: Uint8Array, fileName: string): Persona | Promise<Persona>;
   /** Max accepted character-card size in bytes. */
   maxCardBytes: number;
   fetch: typeof fetch;

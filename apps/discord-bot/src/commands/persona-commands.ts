@@ -1,4 +1,8 @@
+import type { Persona } from '@troupe/realtime-core';
 import type { ChatInputCommandInteraction } from 'discord.js';
+import { CardTooLargeError, downloadCapped } from '../personas/card-download.ts';
+import { cardBytesProblem, importFailureReason, safeFileName } from '../personas/card-input.ts';
+import { containImportedPersona } from '../personas/contain.ts';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
 import { echo } from './echo.ts';
@@ -88,23 +92,25 @@ async function importCard(ctx: CommandContext, i: ChatInputCommandInteraction<'c
   }
   let bytes: Uint8Array;
   try {
-    const res = await ctx.fetch(file.url, { signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const buf = new Uint8Array(await res.arrayBuffer());
-    if (buf.byteLength > ctx.maxCardBytes)
-      throw new UserError('The downloaded card is larger than the size limit.');
-    bytes = buf;
+    bytes = await downloadCapped(ctx.fetch, file.url, ctx.maxCardBytes);
   } catch (err) {
-    if (err instanceof UserError) throw err;
+    if (err instanceof CardTooLargeError) {
+      throw new UserError(
+        `That file is larger than Discord said; cards may be at most ${Math.floor(ctx.maxCardBytes / 1024)} KiB. Export a smaller PNG or the JSON card.`,
+      );
+    }
     ctx.logger.warn({ err, guildId: i.guildId }, 'card download failed');
     throw new UserError('Could not download the attachment from Discord. Try uploading it again.');
   }
-  let persona: ReturnType<CommandContext['importCard']>;
+  const problem = cardBytesProblem(bytes);
+  if (problem) throw new UserError(problem);
+  let persona: Persona;
   try {
-    persona = ctx.importCard(bytes, file.name);
+    // Card text is untrusted and written for this server only: fence it before it is stored.
+    persona = containImportedPersona(await ctx.importCard(bytes, safeFileName(file.name)));
   } catch (err) {
     throw new UserError(
-      `That is not a usable Character Card V2/V3: ${(err as Error).message}. Export it again as JSON or PNG from SillyTavern.`,
+      `That is not a usable Character Card V2/V3: ${importFailureReason(err)}. Export it again as JSON or PNG from SillyTavern.`,
     );
   }
   const id = ctx.registry.uniqueId(persona.id);

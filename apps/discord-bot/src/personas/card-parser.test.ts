@@ -1,0 +1,41 @@
+import { buildPngWithText } from '@troupe/realtime-core';
+import { describe, expect, it } from 'vitest';
+import { createCardParser } from './card-parser.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const card = (data: object) => JSON.stringify({ spec: 'chara_card_v2', data });
+const heavy = buildPngWithText(
+  { chara: Buffer.from(card({ name: 'Heavy', description: 'h'.repeat(2_900_000) })).toString('base64') },
+  { compressed: true },
+);
+
+describe('createCardParser (worker threads)', () => {
+  it('parses a card off the main thread and passes importer errors through by name', async () => {
+    const parse = createCardParser();
+    await expect(parse(enc(card({ name: 'Sera', first_mes: 'Hi.' })), 's.json')).resolves.toMatchObject({
+      id: 'sera',
+      greeting: 'Hi.',
+    });
+    await expect(parse(enc('nope'), 'n.json')).rejects.toMatchObject({
+      name: 'PersonaError',
+      message: expect.stringMatching(/not valid JSON/),
+    });
+  });
+
+  it('stops a parse that needs too much memory or time', async () => {
+    await expect(createCardParser({ maxHeapMb: 8 })(heavy, 'h.png')).rejects.toMatchObject({
+      name: 'CardParseMemory',
+    });
+    await expect(createCardParser({ timeoutMs: 20 })(heavy, 'h.png')).rejects.toMatchObject({
+      name: 'CardParseTimeout',
+    });
+  });
+
+  it('answers every queued parse when only one may run at a time', async () => {
+    const parse = createCardParser({ concurrency: 1 });
+    const names = await Promise.all(
+      ['A1', 'B2', 'C3'].map(async (n) => (await parse(enc(card({ name: n })), `${n}.json`)).name),
+    );
+    expect(names).toEqual(['A1', 'B2', 'C3']);
+  });
+});
