@@ -10,6 +10,7 @@ import {
 import { VoiceOpcodes } from 'discord-api-types/voice/v8';
 import { resampleLinear, stereoToMono } from './audio/signal.ts';
 import { type Pcm16Audio, readWav } from './audio/wav.ts';
+import { writeCapture } from './capture.ts';
 import { GatewayServer } from './gateway/gateway-server.ts';
 import {
   buildCommandInteraction,
@@ -248,7 +249,18 @@ export class DiscordSim {
     }[];
   }
 
+  /** PEM of the voice server's self-signed certificate (for NODE_EXTRA_CA_CERTS in a child process). */
+  get certificatePem(): string {
+    return this.cert;
+  }
+
+  /** Open voice WebSockets from the bot, over all guilds (a crashed bot's sockets close with it). */
+  openVoiceSockets(): number {
+    return this.voice.openSockets();
+  }
+
   async close(): Promise<void> {
+    writeCapture(this.token, this.requests, this.messages);
     await this.gateway.close();
     await this.voice.close();
     await this.rest.close();

@@ -138,6 +138,13 @@ export class VoiceServer {
     if (direction !== 'toBot') this.dropFromBotUntil = until;
   }
 
+  /** Voice WebSockets currently open. */
+  openSockets(): number {
+    let n = 0;
+    for (const c of this.wss.clients) if (c.readyState === c.OPEN) n++;
+    return n;
+  }
+
   async close(): Promise<void> {
     for (const c of this.wss.clients) c.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
