@@ -2,7 +2,7 @@
 // behind a timestamping tap, the humans' speaking schedule, and what the listeners measured.
 // Runs in a child process (sim-host.ts) so its CPU is not charged to the bot, or in-process.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fixturePath, readWav, startDiscordSim } from '@troupe/discord-sim';
+import { encodeSpeech, fixturePath, readWav, startDiscordSim } from '@troupe/discord-sim';
 import { startRealtimeSim } from '@troupe/realtime-sim';
 import { PermissionFlagsBits } from 'discord.js';
 import { percentile, r1 } from './harness.ts';
@@ -81,7 +81,14 @@ export async function startLoadWorld(n: number, salt = 0) {
     guilds,
   });
   discord.trustCertificate();
-  const speech = [readWav(fixturePath('en-alice')), readWav(fixturePath('en-bob'))];
+  // Encoded once: each human's client would encode its own voice, which is not the bot's cost and
+  // would make the emulator (one thread playing N clients) the bottleneck being measured.
+  const speech = (['en-alice', 'en-bob'] as const).map((name) => {
+    const wav = readWav(fixturePath(name));
+    const mono48k = wav.sampleRate === 48_000 && wav.channels === 1 ? wav.samples : undefined;
+    if (!mono48k) throw new Error(`fixture ${name} must be 48 kHz mono`);
+    return { ms: mono48k.length / 48, opus: encodeSpeech(mono48k) };
+  });
   const connOf = new Map<number, number>();
   let joined = 0;
 
@@ -135,10 +142,9 @@ export async function startLoadWorld(n: number, salt = 0) {
           for (;;) {
             const clip = speech[k++ % speech.length];
             // Only start a clip that (with the persona's answer) fits the window.
-            if (!clip || performance.now() + (clip.samples.length / clip.sampleRate) * 1000 + 2000 > end)
-              break;
+            if (!clip || performance.now() + clip.ms + 2000 > end) break;
             // No trailing silence frames: speak() then resolves at the last audio packet (the inbound reference).
-            await discord.speak(ids(i, 4), clip, { silenceFrames: 0 });
+            await discord.speak(ids(i, 4), clip.opus, { silenceFrames: 0 });
             lastSent[i]?.push(performance.now());
             await new Promise((r) => setTimeout(r, k % 3 === 0 ? 1500 : 3500));
           }

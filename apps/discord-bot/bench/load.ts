@@ -135,6 +135,27 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
   }
 }
 
+/**
+ * Runs one step in a fresh bot process: @discordjs/voice keeps process-wide state (connection
+ * registry, timers), and a previous world's leftovers must not be measured.
+ */
+function runLoadStepIsolated(n: number, seconds: number, salt: number): Promise<LoadStep> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL(import.meta.url), [], {
+      env: { ...process.env, BENCH_LOAD_CHILD: JSON.stringify({ n, seconds, salt }) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: LoadStep | undefined;
+    child.once('message', (m: { ok: boolean; step?: LoadStep; error?: string }) => {
+      if (m.ok) result = m.step;
+      else reject(new Error(m.error));
+    });
+    child.once('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`load step N=${n} exited (${code}) without a result`)),
+    );
+  });
+}
+
 /** Increases N over `steps` until a breach; prints a table and one JSON line per step. */
 export async function runLoad(options: {
   steps: number[];
@@ -144,7 +165,7 @@ export async function runLoad(options: {
 }): Promise<LoadStep[]> {
   const results: LoadStep[] = [];
   for (const [k, n] of options.steps.entries()) {
-    const s = await runLoadStep(n, options.seconds, k + 1);
+    const s = await runLoadStepIsolated(n, options.seconds, k + 1);
     results.push(s);
     printJson('load', { ...s, seconds: options.seconds, sims: 'child-process' });
     if (s.breach && !options.continueAfterBreach) break;
@@ -200,7 +221,14 @@ export async function runLoad(options: {
   return results;
 }
 
-if (import.meta.main) {
+const child = process.env.BENCH_LOAD_CHILD;
+if (child) {
+  const { n, seconds, salt } = JSON.parse(child) as { n: number; seconds: number; salt: number };
+  runLoadStep(n, seconds, salt).then(
+    (step) => process.send?.({ ok: true, step }, () => process.exit(0)),
+    (err: unknown) => process.send?.({ ok: false, error: String(err) }, () => process.exit(1)),
+  );
+} else if (import.meta.main) {
   const steps = (process.env.BENCH_LOAD_STEPS ?? '10,25,50')
     .split(',')
     .map(Number)

@@ -19,9 +19,22 @@ async function handle(msg: {
     case 'join':
       if (!world) throw new Error('start first');
       return world.join(msg.persona ?? 'captain-mara');
-    case 'run':
+    case 'run': {
       if (!world) throw new Error('start first');
-      return world.run(msg.seconds ?? 10);
+      const profile = process.env.BENCH_PROFILE_SIM;
+      if (!profile) return world.run(msg.seconds ?? 10);
+      // BENCH_PROFILE_SIM=file.cpuprofile: where the emulators spend the conversation window.
+      const { Session } = await import('node:inspector/promises');
+      const { writeFileSync } = await import('node:fs');
+      const session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      const result = await world.run(msg.seconds ?? 10);
+      const { profile: data } = await session.post('Profiler.stop');
+      writeFileSync(profile, JSON.stringify(data));
+      return result;
+    }
     case 'close':
       await world?.close();
       return null;

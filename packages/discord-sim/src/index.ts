@@ -33,5 +33,5 @@ export { buildRtpPacket, parseRtpPacket } from './rtp/rtp.ts';
 export { DiscordSim, type SpeakInput, startDiscordSim } from './sim.ts';
 export type { DiscordSimFaults, DiscordSimOptions, DiscordSimStats } from './sim-types.ts';
 export { type Heard, type HeardPacket, Listener } from './users/listener.ts';
-export type { SpeakOptions, SpeakResult } from './users/speaker.ts';
+export { encodeSpeech, type PreEncodedSpeech, type SpeakOptions, type SpeakResult } from './users/speaker.ts';
 export type { VoiceServerStats, VoiceSession } from './voice/voice-session.ts';

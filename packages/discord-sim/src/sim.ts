@@ -29,16 +29,30 @@ import { RestServer } from './rest/rest-server.ts';
 import { buildRtpPacket } from './rtp/rtp.ts';
 import type { DiscordSimFaults, DiscordSimOptions, DiscordSimStats } from './sim-types.ts';
 import { Listener } from './users/listener.ts';
-import { type RtpSenderState, type SpeakOptions, type SpeakResult, speakPcm } from './users/speaker.ts';
+import {
+  type PreEncodedSpeech,
+  type RtpSenderState,
+  type SpeakOptions,
+  type SpeakResult,
+  speakPcm,
+} from './users/speaker.ts';
 import { generateCertificate } from './voice/certificate.ts';
 import { VoiceServer } from './voice/voice-server.ts';
 import type { VoiceSession } from './voice/voice-session.ts';
 import { VoicePresence } from './voice-presence.ts';
 
-/** Audio a simulated user can speak: 48 kHz mono PCM, a decoded WAV, or a WAV file path. */
-export type SpeakInput = Int16Array | Pcm16Audio | string;
+/**
+ * Audio a simulated user can speak: 48 kHz mono PCM, a decoded WAV, a WAV file path, or speech
+ * already encoded with `encodeSpeech` (then `bitrate` does not apply).
+ */
+export type SpeakInput = Int16Array | Pcm16Audio | string | PreEncodedSpeech;
 
-function toMono48k(input: SpeakInput): Int16Array {
+function toSpeakSource(input: SpeakInput): Int16Array | PreEncodedSpeech {
+  if (typeof input === 'string' || input instanceof Int16Array) return toMono48k(input);
+  return 'opusFrames' in input ? input : toMono48k(input);
+}
+
+function toMono48k(input: Int16Array | Pcm16Audio | string): Int16Array {
   if (input instanceof Int16Array) return input;
   const audio = typeof input === 'string' ? readWav(input) : input;
   const mono = audio.channels === 2 ? stereoToMono(audio.samples) : audio.samples;
@@ -208,7 +222,7 @@ export class DiscordSim {
    */
   async speak(user: string, input: SpeakInput, opts: SpeakOptions = {}): Promise<SpeakResult> {
     const u = this.world.user(user);
-    const pcm = toMono48k(input);
+    const source = toSpeakSource(input);
     let state = this.senders.get(u.id);
     if (!state) {
       state = { ssrc: this.voice.allocateSsrc(), sequence: (u.id.length * 7919) & 0xffff, timestamp: 0 };
@@ -225,7 +239,7 @@ export class DiscordSim {
     };
     const first = this.sessionFor(u.id);
     if (first?.key) this.mapSpeaker(first, u.id, sender.ssrc);
-    return speakPcm(pcm, sender, transmit, opts);
+    return speakPcm(source, sender, transmit, opts);
   }
 
   /** Invokes a slash command as `ctx.user`; the handle records the bot's responses. */

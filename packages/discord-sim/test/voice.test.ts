@@ -1,7 +1,7 @@
 import { EndBehaviorType, type VoiceConnection } from '@discordjs/voice';
 import { createOpusDecoder } from '@troupe/opus';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alignedSnr, fixturePath, readWav, stereoToMono } from '../src/index.ts';
+import { alignedSnr, encodeSpeech, fixturePath, readWav, stereoToMono } from '../src/index.ts';
 import { type Harness, joinBot, playFrames, startHarness, toneFrames } from './harness.ts';
 
 /** Subscribes to a user and collects Opus packets until the stream ends after silence. */
@@ -46,6 +46,20 @@ describe('voice server with the real @discordjs/voice client', () => {
     expect(session?.mode).toBe('aead_aes256_gcm_rtpsize');
     expect(h.sim.faults.voiceStateUpdates).toBe(1);
     expect(h.sim.stats.voice.identifies).toBe(1);
+  });
+
+  it('speaks pre-encoded speech (encodeSpeech) packet for packet, as load tests reuse one clip', async () => {
+    h = await startHarness();
+    const connection = await joinBot(h);
+    const speech = encodeSpeech(new Int16Array(48_000 / 5).map((_, i) => Math.round(8000 * Math.sin(i / 9))));
+    expect(speech.opusFrames).toHaveLength(10);
+    const received = collect(connection, h.sim.user('alice').id);
+    const result = await h.sim.speak('alice', speech);
+    expect(result).toMatchObject({ framesEncoded: 10, packetsSent: 15 });
+    const audio = (await received).filter((p) => !(p.length === 3 && p[0] === 0xf8));
+    expect(audio.map((p) => Buffer.from(p).toString('hex'))).toEqual(
+      speech.opusFrames.map((f) => Buffer.from(f).toString('hex')),
+    );
   });
 
   it('delivers a user speaking a fixture to the receiver with SNR ≥ 30 dB', async () => {

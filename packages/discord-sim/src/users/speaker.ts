@@ -50,28 +50,56 @@ export interface RtpSenderState {
 
 const FRAME = 960;
 
+/** Speech already cut into 20 ms Opus frames (see {@link encodeSpeech}): load tests reuse one clip. */
+export interface PreEncodedSpeech {
+  readonly opusFrames: readonly Uint8Array[];
+}
+
+type FrameSource = ((i: number) => Uint8Array) & { frames: number };
+
+/**
+ * Encodes as each frame is due, like a real client: encoding a whole clip up front would block
+ * the emulator's event loop for tens of ms and show up as jitter in every other stream.
+ */
+function liveEncoder(pcm48kMono: Int16Array, bitrate = 96_000): FrameSource {
+  const encoder = createOpusEncoder({ sampleRate: 48_000, channels: 2, bitrate });
+  const stereo = monoToStereo(pcm48kMono);
+  const frames = Math.ceil(stereo.length / (FRAME * 2));
+  return Object.assign(
+    (i: number): Uint8Array => {
+      if (i >= frames) return SILENCE_FRAME;
+      const frame = new Int16Array(FRAME * 2);
+      frame.set(stereo.subarray(i * FRAME * 2, (i + 1) * FRAME * 2));
+      return encoder.encode(frame);
+    },
+    { frames },
+  );
+}
+
+function preEncoded(speech: PreEncodedSpeech): FrameSource {
+  const frames = speech.opusFrames.length;
+  return Object.assign((i: number) => speech.opusFrames[i] ?? SILENCE_FRAME, { frames });
+}
+
+/** Encodes 48 kHz mono PCM once, as a client would, for many `speak()` calls. */
+export function encodeSpeech(pcm48kMono: Int16Array, bitrate?: number): PreEncodedSpeech {
+  const next = liveEncoder(pcm48kMono, bitrate);
+  return { opusFrames: Array.from({ length: next.frames }, (_, i) => next(i)) };
+}
+
 /**
  * Encodes 48 kHz mono PCM to 20 ms stereo Opus frames and hands them to `transmit` on a
  * drift-free 20 ms schedule (due times are start + n·20 ms, not "20 ms after the last").
  */
 export async function speakPcm(
-  pcm48kMono: Int16Array,
+  source: Int16Array | PreEncodedSpeech,
   state: RtpSenderState,
   transmit: (spec: RtpPacketSpec) => boolean,
   opts: SpeakOptions = {},
 ): Promise<SpeakResult> {
   const rng = createRng(opts.seed ?? 1);
-  const encoder = createOpusEncoder({ sampleRate: 48_000, channels: 2, bitrate: opts.bitrate ?? 96_000 });
-  const stereo = monoToStereo(pcm48kMono);
-  const framesEncoded = Math.ceil(stereo.length / (FRAME * 2));
-  // Encoded as each frame is due, like a real client: encoding a whole clip up front would block
-  // the emulator's event loop for tens of ms and show up as jitter in every other stream.
-  const frameAt = (i: number): Uint8Array => {
-    if (i >= framesEncoded) return SILENCE_FRAME;
-    const frame = new Int16Array(FRAME * 2);
-    frame.set(stereo.subarray(i * FRAME * 2, (i + 1) * FRAME * 2));
-    return encoder.encode(frame);
-  };
+  const frameAt = source instanceof Int16Array ? liveEncoder(source, opts.bitrate) : preEncoded(source);
+  const framesEncoded = frameAt.frames;
   const totalFrames = framesEncoded + (opts.silenceFrames ?? 5);
 
   const result: SpeakResult = {
