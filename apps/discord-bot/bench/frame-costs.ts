@@ -186,7 +186,9 @@ export interface FrameCostResult {
 }
 
 /** Runs the per-frame cost comparison. `rounds` ≥ 7 (median), `runs` frames per round. */
-export function runFrameCosts(options: { rounds?: number; runs?: number } = {}): FrameCostResult {
+export function runFrameCosts(
+  options: { rounds?: number; runs?: number; quiet?: boolean } = {},
+): FrameCostResult {
   const rounds = Math.max(7, options.rounds ?? 9);
   const runs = options.runs ?? 500;
   const speech = speech48kMono();
@@ -224,8 +226,10 @@ export function runFrameCosts(options: { rounds?: number; runs?: number } = {}):
       all: Object.fromEntries([...m].map(([name, us]) => [name, r1(us)])),
     });
   };
-  report('Inbound per speaker, CELT packets', 'frame-costs-inbound', celt, { packets: 'celt-64k' });
-  report('Outbound per bot voice (100 ms deltas)', 'frame-costs-outbound', outbound, { deltaMs });
+  if (!options.quiet) {
+    report('Inbound per speaker, CELT packets', 'frame-costs-inbound', celt, { packets: 'celt-64k' });
+    report('Outbound per bot voice (100 ms deltas)', 'frame-costs-outbound', outbound, { deltaMs });
+  }
   return { inbound: celt, outbound };
 }
 
