@@ -150,18 +150,23 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 }
 
 function writeListenerWav(outDir: string | undefined, pcm: Int16Array, sampleRate: number): string {
-  // Default: <repo>/out (git-ignored), else a temp dir.
-  const dirs = outDir
-    ? [outDir]
-    : [resolve(import.meta.dirname, '../../../../out'), mkdtempSync(join(tmpdir(), 'troupe-demo-'))];
+  // Default: <repo>/out (git-ignored), else a temp dir, created only if the first is not writable.
+  const dirs: (() => string)[] = outDir
+    ? [() => outDir]
+    : [
+        () => resolve(import.meta.dirname, '../../../../out'),
+        () => mkdtempSync(join(tmpdir(), 'troupe-demo-')),
+      ];
+  const tried: string[] = [];
   for (const dir of dirs) {
-    const path = join(dir, 'demo-listener.wav');
     try {
+      const path = join(dir(), 'demo-listener.wav');
+      tried.push(path);
       writeWav(path, pcm, sampleRate, 2);
       return path;
     } catch {
       // Not writable (e.g. read-only checkout): try the next location.
     }
   }
-  throw new Error(`demo: could not write demo-listener.wav in ${dirs.join(' or ')}`);
+  throw new Error(`demo: could not write demo-listener.wav (tried ${tried.join(', ') || 'no location'})`);
 }
