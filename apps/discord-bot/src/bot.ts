@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { CommandContext } from './commands/context.ts';
 import { routeInteraction } from './commands/router.ts';
 import type { BotConfig } from './config.ts';
+import { withTestCapture } from './logger.ts';
 import { createCardParser } from './personas/card-parser.ts';
 import { PersonaRegistry } from './personas/registry.ts';
 import type { Store } from './store/store.ts';
@@ -67,7 +68,14 @@ function defaultVoice(
 
 /** Wires discord.js, the interaction router, the voice layer, personas, usage caps and transcripts. */
 export async function createBot(o: CreateBotOptions): Promise<Bot> {
-  const { config, logger, store } = o;
+  const { config, store } = o;
+  // Tests: also capture every log line for the suite's secret scan (no-op in production).
+  const logger = withTestCapture(o.logger, {
+    discordApiUrl: config.discordApiUrl,
+    secrets: [...new Set([config.discordToken, config.stepfunApiKey, ...config.secrets])].filter(
+      (s): s is string => !!s,
+    ),
+  });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
     ...o.clientOptions,

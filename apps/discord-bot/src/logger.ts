@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
 
 /** Object paths pino censors wherever they appear in a log record. */
@@ -43,4 +46,62 @@ export function createLogger(opts: {
     },
     stream,
   );
+}
+
+/** Environment variable naming the secret-scan capture directory (tests only; see scripts/secret-scan.ts). */
+export const CAPTURE_DIR_ENV = 'TROUPE_TEST_CAPTURE_DIR';
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** A logger that sends every call to both `a` and `b` (children too). */
+export function teeLogger(a: pino.Logger, b: pino.Logger): pino.Logger {
+  const out = Object.create(a) as pino.Logger & Record<string, unknown>;
+  for (const level of LEVELS) {
+    out[level] = (...args: unknown[]) => {
+      (a[level] as (...x: unknown[]) => void).apply(a, args);
+      (b[level] as (...x: unknown[]) => void).apply(b, args);
+    };
+  }
+  out.child = ((bindings: pino.Bindings, options?: pino.ChildLoggerOptions) =>
+    teeLogger(a.child(bindings, options), b.child(bindings, options))) as unknown as pino.Logger['child'];
+  return out;
+}
+
+function isLoopbackUrl(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+let captureCounter = 0;
+
+/**
+ * Test-only: with `TROUPE_TEST_CAPTURE_DIR` set, every line the bot logs is also written, after the
+ * same redaction production applies, to a file in that directory, and the secret values are noted
+ * next to it, so the suite-wide secret scan (scripts/secret-scan.ts) can grep everything the bot
+ * wrote for them, whatever logger a test injected. Only when the bot talks to a Discord on a
+ * loopback address (an emulator): a real token is never written anywhere.
+ */
+export function withTestCapture(
+  logger: pino.Logger,
+  o: { secrets: readonly string[]; discordApiUrl: string | undefined },
+  env: Record<string, string | undefined> = process.env,
+): pino.Logger {
+  const dir = env[CAPTURE_DIR_ENV];
+  if (!dir || !isLoopbackUrl(o.discordApiUrl)) return logger;
+  mkdirSync(dir, { recursive: true });
+  const base = join(dir, `bot-${process.pid}-${++captureCounter}-${randomBytes(3).toString('hex')}`);
+  writeFileSync(
+    `${base}.secrets.json`,
+    JSON.stringify(o.secrets.map((value, n) => ({ label: `bot config secret #${n + 1}`, value }))),
+  );
+  const capture = createLogger({
+    level: 'trace',
+    secrets: o.secrets,
+    destination: { write: (line) => appendFileSync(`${base}.log`, line) },
+  });
+  return teeLogger(logger, capture);
 }
