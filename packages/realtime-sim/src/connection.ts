@@ -109,7 +109,7 @@ export class SimConnection {
     this.log.counters.received++;
     const event = decodeClientEvent(data, this.#opts.maxMessageBytes);
     if (event.type === 'invalid') {
-      this.#error(event.reason.startsWith('event of') ? 'message_too_large' : 'invalid_json', event.reason);
+      this.#error(event.problem === 'too_large' ? 'message_too_large' : 'invalid_json', event.reason);
       return;
     }
     if (event.type === 'unknown') {

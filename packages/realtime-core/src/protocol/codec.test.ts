@@ -31,16 +31,30 @@ describe('server event codec', () => {
   });
 
   it.each([
-    ['{"type":', /malformed JSON/],
-    ['[1,2]', /not a JSON object/],
-    ['{"x":1}', /no string "type"/],
-    ['{"type":"response.audio.delta","delta":5}', /invalid response\.audio\.delta: response_id/],
-    ['{"type":"error","error":{}}', /invalid error: error\.message/],
-  ])('turns %s into a typed invalid event', (raw, reason) => {
+    ['{"type":', 'malformed_json', /malformed JSON/],
+    ['[1,2]', 'not_an_object', /not a JSON object/],
+    ['{"x":1}', 'no_type', /no string "type"/],
+    ['{"type":"response.audio.delta","delta":5}', 'schema', /invalid response\.audio\.delta: response_id/],
+    ['{"type":"error","error":{}}', 'schema', /invalid error: error\.message/],
+  ])('turns %s into a typed invalid event', (raw, problem, reason) => {
     const e = decodeServerEvent(raw);
-    expect(e.type).toBe('invalid');
+    expect(e).toMatchObject({ type: 'invalid', problem });
     if (e.type === 'invalid') expect(e.reason).toMatch(reason);
   });
+
+  it('reports a deeply nested invalid event instead of throwing (the excerpt used to re-stringify it)', () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const e = decodeServerEvent(`{"type":"response.done","response":{"id":5,"x":${deep}}}`);
+    expect(e).toMatchObject({ type: 'invalid', problem: 'schema', eventType: 'response.done' });
+    if (e.type === 'invalid') expect(e.excerpt.length).toBeLessThan(300);
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'treats "type":"%s" as an unknown event, not an Object.prototype member',
+    (type) => {
+      expect(decodeServerEvent(JSON.stringify({ type }))).toMatchObject({ type: 'unknown', eventType: type });
+    },
+  );
 
   it('rejects oversized frames before parsing them', () => {
     const e = decodeServerEvent('x'.repeat(1001), 1000);
@@ -81,6 +95,13 @@ describe('client event codec', () => {
     const text = encodeClientEvent({ type: 'input_audio_buffer.append', audio: 'QUJD' });
     expect(JSON.parse(text)).toEqual({ type: 'input_audio_buffer.append', audio: 'QUJD' });
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'valueOf'])(
+    'passes client "type":"%s" through as unknown (it used to throw and crash the simulator)',
+    (type) => {
+      expect(decodeClientEvent(JSON.stringify({ type }))).toMatchObject({ type: 'unknown', eventType: type });
+    },
+  );
 
   it('reports invalid client events with the offending field', () => {
     const e = decodeClientEvent('{"type":"conversation.item.truncate","item_id":"i","audio_end_ms":-1}');

@@ -1,8 +1,9 @@
 // The only place realtime JSON is parsed or serialised. Everything past this file sees
 // typed events; malformed input becomes an `invalid` event instead of an exception.
-import { type ClientEvent, type ClientEventType, clientEventSchemas } from './client-events.ts';
+import { type ClientEvent, clientEventSchemas } from './client-events.ts';
 import {
   type InvalidEvent,
+  type InvalidProblem,
   type KnownServerEvent,
   type ServerEvent,
   serverEventAliases,
@@ -33,34 +34,37 @@ function excerpt(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…(${text.length} chars)` : text;
 }
 
-function invalid(reason: string, text: string, eventType?: string): InvalidEvent {
+function invalid(problem: InvalidProblem, reason: string, text: string, eventType?: string): InvalidEvent {
   return eventType === undefined
-    ? { type: 'invalid', reason, excerpt: excerpt(text) }
-    : { type: 'invalid', reason, eventType, excerpt: excerpt(text) };
+    ? { type: 'invalid', problem, reason, excerpt: excerpt(text) }
+    : { type: 'invalid', problem, reason, eventType, excerpt: excerpt(text) };
 }
 
-type Parsed = { ok: true; value: Record<string, unknown>; type: string } | { ok: false; event: InvalidEvent };
+type Parsed =
+  | { ok: true; value: Record<string, unknown>; type: string; text: string }
+  | { ok: false; event: InvalidEvent };
 
 function parseObject(data: WireData, maxBytes: number): Parsed {
   const size = byteLength(data);
   if (size > maxBytes) {
-    return { ok: false, event: invalid(`event of ${size} bytes exceeds the ${maxBytes}-byte limit`, '') };
+    const reason = `event of ${size} bytes exceeds the ${maxBytes}-byte limit`;
+    return { ok: false, event: invalid('too_large', reason, '') };
   }
   const text = toText(data);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, event: invalid(`malformed JSON: ${(err as Error).message}`, text) };
+    return { ok: false, event: invalid('malformed_json', `malformed JSON: ${(err as Error).message}`, text) };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, event: invalid('event is not a JSON object', text) };
+    return { ok: false, event: invalid('not_an_object', 'event is not a JSON object', text) };
   }
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || type.length === 0) {
-    return { ok: false, event: invalid('event has no string "type"', text) };
+    return { ok: false, event: invalid('no_type', 'event has no string "type"', text) };
   }
-  return { ok: true, value: value as Record<string, unknown>, type };
+  return { ok: true, value: value as Record<string, unknown>, type, text };
 }
 
 function issueSummary(error: { issues: readonly { path: PropertyKey[]; message: string }[] }): string {
@@ -70,25 +74,56 @@ function issueSummary(error: { issues: readonly { path: PropertyKey[]; message: 
     .join('; ');
 }
 
+/** Own-property lookup: a `"type":"constructor"` or `"__proto__"` must not find Object.prototype members. */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+type SafeParser = {
+  safeParse(
+    v: unknown,
+  ): { success: true; data: unknown } | { success: false; error: Parameters<typeof issueSummary>[0] };
+};
+
+/**
+ * Validates against a schema, never throwing. The excerpt is cut from the received text, not
+ * re-serialised: JSON.stringify recurses and threw RangeError on a deeply nested event.
+ */
+function validate<T>(
+  schema: SafeParser,
+  value: unknown,
+  parsed: { type: string; text: string },
+): T | InvalidEvent {
+  try {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data as T;
+    return invalid(
+      'schema',
+      `invalid ${parsed.type}: ${issueSummary(result.error)}`,
+      parsed.text,
+      parsed.type,
+    );
+  } catch (err) {
+    const reason = `invalid ${parsed.type}: validation failed (${(err as Error).message})`;
+    return invalid('schema', reason, parsed.text, parsed.type);
+  }
+}
+
 /** Parses one server frame. Never throws. */
 export function decodeServerEvent(data: WireData, maxBytes = DEFAULT_MAX_EVENT_BYTES): ServerEvent {
   const parsed = parseObject(data, maxBytes);
   if (!parsed.ok) return parsed.event;
-  const type = serverEventAliases[parsed.type] ?? parsed.type;
-  const schema = serverEventSchemas[type as keyof typeof serverEventSchemas];
+  const type = own(serverEventAliases, parsed.type) ?? parsed.type;
+  const schema = own<SafeParser>(serverEventSchemas, type);
   if (!schema) {
     const unknown: UnknownServerEvent = { type: 'unknown', eventType: parsed.type, raw: parsed.value };
     return unknown;
   }
-  const result = schema.safeParse(type === parsed.type ? parsed.value : { ...parsed.value, type });
-  if (!result.success) {
-    return invalid(
-      `invalid ${parsed.type}: ${issueSummary(result.error)}`,
-      JSON.stringify(parsed.value),
-      parsed.type,
-    );
-  }
-  return result.data as KnownServerEvent;
+  return validate<KnownServerEvent>(
+    schema,
+    type === parsed.type ? parsed.value : { ...parsed.value, type },
+    parsed,
+  );
 }
 
 /** Parses one client frame (used by servers such as realtime-sim). Never throws. */
@@ -98,17 +133,9 @@ export function decodeClientEvent(
 ): ClientEvent | InvalidEvent | { type: 'unknown'; eventType: string; raw: Record<string, unknown> } {
   const parsed = parseObject(data, maxBytes);
   if (!parsed.ok) return parsed.event;
-  const schema = clientEventSchemas[parsed.type as ClientEventType];
+  const schema = own<SafeParser>(clientEventSchemas, parsed.type);
   if (!schema) return { type: 'unknown', eventType: parsed.type, raw: parsed.value };
-  const result = schema.safeParse(parsed.value);
-  if (!result.success) {
-    return invalid(
-      `invalid ${parsed.type}: ${issueSummary(result.error)}`,
-      excerpt(JSON.stringify(parsed.value)),
-      parsed.type,
-    );
-  }
-  return result.data as ClientEvent;
+  return validate<ClientEvent>(schema, parsed.value, parsed);
 }
 
 /**

@@ -18,6 +18,7 @@ export {
 export { serverEventFixtures } from './fixtures.ts';
 export {
   type InvalidEvent,
+  type InvalidProblem,
   type KnownServerEvent,
   type KnownServerEventType,
   type ServerEvent,

@@ -146,9 +146,13 @@ export interface UnknownServerEvent {
   raw: Record<string, unknown>;
 }
 
+/** What was wrong with a frame, as a stable code (the reason text varies per frame). */
+export type InvalidProblem = 'too_large' | 'malformed_json' | 'not_an_object' | 'no_type' | 'schema';
+
 /** Input that is not a valid event: the reason and a bounded excerpt for the log. */
 export interface InvalidEvent {
   type: 'invalid';
+  problem: InvalidProblem;
   reason: string;
   eventType?: string;
   excerpt: string;
