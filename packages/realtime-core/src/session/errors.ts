@@ -29,3 +29,22 @@ export class RealtimeError extends Error {
     this.serverCode = options.serverCode;
   }
 }
+
+/** The upgrade was refused for the key: retrying cannot help. The key itself is never quoted. */
+export function authRejected(httpStatus: number): RealtimeError {
+  return new RealtimeError(
+    'auth_failed',
+    `The realtime server rejected the API key (HTTP ${httpStatus}). Check STEPFUN_API_KEY: create or copy a key in the StepFun console.`,
+    { recoverable: false },
+  );
+}
+
+export function reconnectExhausted(attempts: number): RealtimeError {
+  return new RealtimeError(
+    'reconnect_exhausted',
+    `Could not reach the realtime server after ${attempts} attempts.`,
+    {
+      recoverable: false,
+    },
+  );
+}

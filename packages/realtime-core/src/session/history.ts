@@ -8,6 +8,9 @@ export interface HistoryEntry {
   itemId?: string;
 }
 
+/** Reply items whose audio length is remembered for truncation. */
+const MAX_AUDIO_ITEMS = 32;
+
 interface AssistantAudio {
   samples: number;
   /** Fraction of the item the listeners heard, once truncated. */
@@ -41,11 +44,16 @@ export class ConversationHistory {
       this.#entries.splice(0, this.#entries.length - this.maxItems);
   }
 
-  /** Counts reply audio per item so a later truncation can be turned into a fraction. */
+  /**
+   * Counts reply audio per item so a later truncation can be turned into a fraction. Only recent
+   * items are kept: barge-in truncates the reply playing now, and a long session must not
+   * accumulate one record per reply forever.
+   */
   addAssistantAudio(itemId: string, samples: number): void {
     const a = this.#audio.get(itemId) ?? { samples: 0 };
     a.samples += samples;
     this.#audio.set(itemId, a);
+    if (this.#audio.size > MAX_AUDIO_ITEMS) this.#audio.delete(this.#audio.keys().next().value as string);
   }
 
   /** Records the final transcript of a reply, cut to what was heard if it was truncated. */

@@ -1,40 +1,26 @@
 import { encodePcm16Base64 } from '../audio/pcm16-base64.ts';
 import {
   type ClientEvent,
-  decodeServerEvent,
   encodeClientEvent,
   type KnownServerEvent,
+  type WireData,
 } from '../protocol/index.ts';
-import type { RealtimeTransport, TransportCloseInfo, TransportFactory } from '../transport/types.ts';
+import type { RealtimeTransport, TransportCloseInfo } from '../transport/types.ts';
 import { createWsTransport } from '../transport/ws-transport.ts';
 import { TypedEmitter } from '../util/typed-emitter.ts';
 import { AudioOutbox } from './audio-outbox.ts';
-import { type BackoffPolicy, backoffDelay, defaultBackoff } from './backoff.ts';
+import { backoffDelay, defaultBackoff } from './backoff.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from './clock.ts';
-import { RealtimeError } from './errors.ts';
+import { ProtocolDiagnostics, type ProtocolProblem } from './diagnostics.ts';
+import { authRejected, RealtimeError, reconnectExhausted } from './errors.ts';
 import { ConversationHistory, type HistoryRole } from './history.ts';
+import { decodeFrame, outOfOrder } from './inbound.ts';
 import { type ProviderProfile, stepfunProfile } from './profile.ts';
 import { ReplyTracker } from './reply-tracker.ts';
 import { classifyServerError, sessionUpdateEvent } from './session-wire.ts';
-import type { RealtimeSessionEvents, SessionConfig, SessionState } from './types.ts';
+import type { RealtimeSessionEvents, RealtimeSessionOptions, SessionConfig, SessionState } from './types.ts';
 
-export interface RealtimeSessionOptions {
-  /** Base URL, e.g. `wss://api.stepfun.com/v1/realtime`; the model goes in the query. */
-  url: string;
-  model: string;
-  apiKey: string;
-  config: SessionConfig;
-  profile?: ProviderProfile;
-  transportFactory?: TransportFactory;
-  clock?: Clock;
-  logger?: Logger;
-  random?: () => number;
-  backoff?: BackoffPolicy;
-  /** How long to wait for `session.created` after the socket opens. */
-  readyTimeoutMs?: number;
-  /** Most microphone audio held while it cannot be sent. Default 3 s. */
-  maxHeldAudioMs?: number;
-}
+export type { RealtimeSessionOptions } from './types.ts';
 
 /** Why the session is opening a new connection. */
 export type ConnectReason = 'initial' | 'reconnect' | 'rollover' | 'voice' | 'reset';
@@ -52,9 +38,9 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #random: () => number;
-  readonly #history = new ConversationHistory();
+  readonly #history: ConversationHistory;
   readonly #outbox: AudioOutbox;
-  readonly #loggedUnknown = new Set<string>();
+  readonly #diagnostics: ProtocolDiagnostics;
   readonly #replies: ReplyTracker;
   #appendsRejected = false;
   #rolloverDue = false;
@@ -69,7 +55,13 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
     this.#log = options.logger ?? silentLogger;
     this.#random = options.random ?? Math.random;
     this.#outbox = new AudioOutbox((this.sampleRate * (options.maxHeldAudioMs ?? 3000)) / 1000);
-    this.#replies = new ReplyTracker(this.#history, (event, ...args) => this.emit(event, ...args));
+    this.#history = new ConversationHistory(options.history);
+    this.#diagnostics = new ProtocolDiagnostics(this.#log, this.#clock, options.diagnostics);
+    this.#replies = new ReplyTracker(
+      this.#history,
+      (event, ...args) => this.emit(event, ...args),
+      (problem) => this.#problem(problem),
+    );
     this.onListenerError = (err, event) => this.#log.error({ err, event }, 'realtime session listener threw');
   }
 
@@ -87,6 +79,11 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
 
   get history(): ConversationHistory {
     return this.#history;
+  }
+
+  /** Counts of the protocol problems the server caused (each is logged once, repeats summarised). */
+  get diagnostics(): ProtocolDiagnostics {
+    return this.#diagnostics;
   }
 
   /** Microphone samples discarded because they could not be sent in time. */
@@ -152,6 +149,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   truncate(itemId: string, audioEndMs: number): void {
     const ms = Math.max(0, Math.round(audioEndMs));
     this.#history.truncate(itemId, ms, this.sampleRate);
+    if (this.#state.status === 'ready') this.#replies.expectTruncation(itemId);
     this.#sendIfReady({
       type: 'conversation.item.truncate',
       item_id: itemId,
@@ -175,6 +173,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
 
   close(): void {
     this.#setState({ status: 'closed' });
+    this.#diagnostics.dispose();
   }
 
   // ---- connection lifecycle -------------------------------------------------------------
@@ -211,7 +210,6 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
       () => this.#onRolloverDue(),
       this.#profile.maxSessionMs - this.#profile.rolloverMarginMs,
     );
-    this.#replies.resetForConnection();
     this.#setState({ status: 'ready', transport, since, rollover });
     this.#send(sessionUpdateEvent(this.#config));
     if (reason !== 'initial' && reason !== 'reset')
@@ -227,13 +225,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
     const s = this.#state;
     if (s.status === 'closed' || !('transport' in s) || s.transport !== transport) return;
     if (info.httpStatus === 401 || info.httpStatus === 403) {
-      this.#fail(
-        new RealtimeError(
-          'auth_failed',
-          `The realtime server rejected the API key (HTTP ${info.httpStatus}). Check STEPFUN_API_KEY: create or copy a key in the StepFun console.`,
-          { recoverable: false },
-        ),
-      );
+      this.#fail(authRejected(info.httpStatus));
       return;
     }
     this.#log.warn(
@@ -246,15 +238,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   #scheduleReconnect(attempt: number): void {
     const delay = backoffDelay(this.#opts.backoff ?? defaultBackoff, attempt, this.#random);
     if (delay === null) {
-      this.#fail(
-        new RealtimeError(
-          'reconnect_exhausted',
-          `Could not reach the realtime server after ${attempt - 1} attempts.`,
-          {
-            recoverable: false,
-          },
-        ),
-      );
+      this.#fail(reconnectExhausted(attempt - 1));
       return;
     }
     const timer = this.#clock.setTimeout(() => this.#open('reconnect', attempt), delay);
@@ -314,7 +298,11 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
     const prevTransport = 'transport' in prev ? prev.transport : undefined;
     const nextTransport = 'transport' in next ? next.transport : undefined;
     this.#state = next;
-    if (prevTransport && prevTransport !== nextTransport) prevTransport.close(1000, 'replaced');
+    if (prevTransport && prevTransport !== nextTransport) {
+      prevTransport.close(1000, 'replaced');
+      // Listeners hear about a reply cut off by a lost or replaced connection, not by close().
+      this.#replies.endConnection(next.status !== 'closed');
+    }
     if (next.status === 'closed') this.#outbox.clear();
     this.emit('stateChange', next, prev);
   }
@@ -345,31 +333,33 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
       this.#send({ type: 'input_audio_buffer.append', audio: encodePcm16Base64(chunk) });
   }
 
-  #onMessage(transport: RealtimeTransport, data: Parameters<typeof decodeServerEvent>[0]): void {
+  /** One frame from the server. Nothing it contains may throw out of here: it would crash the process. */
+  #onMessage(transport: RealtimeTransport, data: WireData): void {
     const s = this.#state;
     if (!('transport' in s) || s.transport !== transport) return;
-    const event = decodeServerEvent(data);
-    if (event.type === 'invalid') {
-      this.#log.warn({ reason: event.reason, excerpt: event.excerpt }, 'ignored an invalid realtime event');
-      this.emit('error', new RealtimeError('protocol_invalid_event', event.reason, { recoverable: true }));
-      return;
+    const { event, problem } = decodeFrame(data, this.#opts.maxEventBytes);
+    if (problem) this.#problem(problem);
+    if (!event) return;
+    try {
+      if (event.type !== 'unknown') this.#handle(transport, event);
+    } catch (err) {
+      const detail = `handling ${event.type} threw: ${(err as Error)?.message ?? String(err)}`;
+      this.#problem({ kind: 'handler_threw', eventType: event.type, detail, signature: detail });
     }
-    if (event.type === 'unknown') {
-      if (!this.#loggedUnknown.has(event.eventType)) {
-        this.#loggedUnknown.add(event.eventType);
-        this.#log.info({ eventType: event.eventType }, 'ignoring unknown realtime event type');
-      }
-      this.emit('serverEvent', event);
-      return;
-    }
-    this.#handle(transport, event);
     this.emit('serverEvent', event);
+  }
+
+  /** Logs the problem once (repeats are counted); a first fault also reaches 'error' listeners. */
+  #problem(problem: ProtocolProblem): void {
+    if (!this.#diagnostics.report(problem) || problem.kind === 'unknown_event_type') return;
+    this.emit('error', new RealtimeError('protocol_invalid_event', problem.detail, { recoverable: true }));
   }
 
   #handle(transport: RealtimeTransport, e: KnownServerEvent): void {
     switch (e.type) {
       case 'session.created':
         if (this.#state.status === 'connecting') this.#onReady(transport);
+        else this.#problem(outOfOrder(e.type, 'duplicate', 'the session on this connection already started'));
         return;
       case 'error': {
         const classified = classifyServerError(e, this.#opts.model, this.#profile);

@@ -1,6 +1,34 @@
 import type { ServerEvent } from '../protocol/index.ts';
-import type { RealtimeTransport } from '../transport/types.ts';
+import type { RealtimeTransport, TransportFactory } from '../transport/types.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import type { Clock, Logger } from './clock.ts';
+import type { DiagnosticsOptions } from './diagnostics.ts';
 import type { RealtimeError } from './errors.ts';
+import type { ProviderProfile } from './profile.ts';
+
+export interface RealtimeSessionOptions {
+  /** Base URL, e.g. `wss://api.stepfun.com/v1/realtime`; the model goes in the query. */
+  url: string;
+  model: string;
+  apiKey: string;
+  config: SessionConfig;
+  profile?: ProviderProfile;
+  transportFactory?: TransportFactory;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** How long to wait for `session.created` after the socket opens. */
+  readyTimeoutMs?: number;
+  /** Most microphone audio held while it cannot be sent. Default 3 s. */
+  maxHeldAudioMs?: number;
+  /** Server frames larger than this are refused unparsed. Default 8 MiB. */
+  maxEventBytes?: number;
+  /** How much conversation is kept and replayed to a new connection. Default 60 items, 16,000 chars. */
+  history?: { maxItems?: number; maxChars?: number };
+  /** How protocol problems are summarised in the log. */
+  diagnostics?: DiagnosticsOptions;
+}
 
 /** What the persona and the app decide about a model session. */
 export interface SessionConfig {
@@ -47,6 +75,7 @@ export type RealtimeSessionEvents = {
   speechStopped: [event: { itemId: string; audioEndMs: number }];
   committed: [event: { itemId: string }];
   responseCreated: [event: { responseId: string }];
+  /** Once per reply; `interrupted` when its connection was lost before the server finished it. */
   responseDone: [event: { responseId: string; status: string; usage: Record<string, unknown> | undefined }];
   error: [error: RealtimeError];
   reconnected: [event: { reason: 'reconnect' | 'voice' | 'reset' }];
