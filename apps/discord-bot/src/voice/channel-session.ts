@@ -94,7 +94,9 @@ export class VoiceChannelSession implements VoiceSessionPort {
       ...(deps.options.transportFactory ? { transportFactory: deps.options.transportFactory } : {}),
     });
     this.#encoder = createPlaybackEncoder(deps.tuning.playbackFormat, deps.tuning.opusComplexity);
-    this.#playback = new PacedPlayback(deps.connection, (r) => this.#onReplyPlayed(r));
+    this.#playback = new PacedPlayback(deps.connection, (r) => this.#onReplyPlayed(r), {
+      onReplyStarted: (r) => this.#onFirstPacket(r),
+    });
   }
 
   get persona(): Persona {
@@ -342,12 +344,9 @@ export class VoiceChannelSession implements VoiceSessionPort {
     this.#current = undefined;
   }
 
-  /** Hands a reply to the pacer; if nothing was playing its first packet goes out now. */
+  /** Hands a reply to the pacer: its first packet goes out now, or right after the one playing. */
   #play(reply: ReplyAudio): void {
-    if (this.#playback.has(reply)) return;
     this.#playback.play(reply);
-    if (this.#playback.reply !== reply) return; // queued behind another reply
-    this.#onFirstPacket(reply);
   }
 
   #onFirstPacket(reply: ReplyAudio): void {
@@ -358,7 +357,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
 
   #onReplyPlayed(report: PlaybackReport): void {
     this.underruns += report.underruns;
-    if (report.aborted)
+    if (report.end === 'stopped')
       this.#d.emit('bargeIn', { guildId: this.guildId, framesAfterDecision: report.reply.packetsAfterAbort });
   }
 

@@ -49,8 +49,8 @@ describe('PacedPlayback', () => {
     expect(out.sent.filter((p) => p.silence)).toHaveLength(5);
     expect(out.speaking).toEqual([false]);
     expect(playback.status).toBe('idle');
-    expect(reports.map((r) => [r.reply.responseId, r.packets, r.underruns, r.aborted])).toEqual([
-      ['r1', 4, 0, false],
+    expect(reports.map((r) => [r.reply.responseId, r.packets, r.underruns, r.end])).toEqual([
+      ['r1', 4, 0, 'done'],
     ]);
   });
 
@@ -66,7 +66,7 @@ describe('PacedPlayback', () => {
     expect(audioAtStop).toBe(4);
     expect(out.sent.filter((p) => !p.silence)).toHaveLength(4);
     expect(out.sent.filter((p) => p.silence)).toHaveLength(5);
-    expect(reports[0]?.aborted).toBe(true);
+    expect(reports[0]?.end).toBe('stopped');
   });
 
   it('an underrun sends silence and waits for the rest of the reply instead of dropping it', async () => {
@@ -79,7 +79,7 @@ describe('PacedPlayback', () => {
     clock.advance(300);
     await Promise.resolve();
     expect(out.sent.filter((p) => !p.silence)).toHaveLength(5);
-    expect(reports[0]).toMatchObject({ packets: 5, underruns: 3, aborted: false });
+    expect(reports[0]).toMatchObject({ packets: 5, underruns: 3, end: 'done' });
   });
 
   it('gives up on a reply that delivers nothing for maxMissedFrames ticks', async () => {
@@ -87,12 +87,20 @@ describe('PacedPlayback', () => {
     playback.play(reply('r1', 1, false));
     clock.advance(1000);
     await Promise.resolve();
-    expect(reports[0]).toMatchObject({ packets: 1, underruns: 10, aborted: true });
+    expect(reports[0]).toMatchObject({ packets: 1, underruns: 10, end: 'stalled' });
     expect(playback.status).toBe('idle');
   });
 
   it('queues a second reply behind the first and plays it back to back on the same clock', async () => {
-    const { clock, out, reports, playback, t0 } = setup();
+    const clock = new ManualClock();
+    const out = sink(clock);
+    const reports: PlaybackReport[] = [];
+    const started: [string, number][] = [];
+    const playback = new PacedPlayback(out, (r) => reports.push(r), {
+      clock,
+      onReplyStarted: (r) => started.push([r.responseId, clock.now()]),
+    });
+    const t0 = clock.now();
     playback.play(reply('r1', 3));
     playback.play(reply('r2', 2));
     expect(out.sent).toHaveLength(1); // r2 waits
@@ -101,6 +109,10 @@ describe('PacedPlayback', () => {
     const audio = out.sent.filter((p) => !p.silence);
     expect(audio.map((p) => p.at - t0)).toEqual([0, 20, 40, 60, 80]);
     expect(reports.map((r) => r.reply.responseId)).toEqual(['r1', 'r2']);
+    expect(started).toEqual([
+      ['r1', t0],
+      ['r2', t0 + 60],
+    ]);
   });
 
   it('stop() also drops queued replies, reporting them as unheard', () => {

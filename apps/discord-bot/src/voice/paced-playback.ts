@@ -34,7 +34,8 @@ export interface PlaybackReport {
   packets: number;
   /** Ticks that found no audio while the reply was still streaming (a silence frame went instead). */
   underruns: number;
-  aborted: boolean;
+  /** done: played to the end; stopped: barge-in or close; stalled: nothing arrived for too long. */
+  end: 'done' | 'stopped' | 'stalled';
 }
 
 const FRAME_MS = 20;
@@ -64,14 +65,21 @@ export class PacedPlayback {
   readonly #sink: OpusSink;
   readonly #clock: PacerClock;
   readonly #onReplyEnded: (report: PlaybackReport) => void;
+  readonly #onReplyStarted: ((reply: ReplyAudio) => void) | undefined;
   readonly #maxMissedFrames: number;
 
   /** `maxMissedFrames`: a reply that delivers nothing for this many ticks is given up. */
   constructor(
     sink: OpusSink,
     onReplyEnded: (report: PlaybackReport) => void,
-    options: { clock?: PacerClock; maxMissedFrames?: number } = {},
+    options: {
+      clock?: PacerClock;
+      maxMissedFrames?: number;
+      /** Called as a reply's first packet is sent (queued replies too); must not call play/stop. */
+      onReplyStarted?: (reply: ReplyAudio) => void;
+    } = {},
   ) {
+    this.#onReplyStarted = options.onReplyStarted;
     this.#sink = sink;
     this.#onReplyEnded = onReplyEnded;
     this.#clock = options.clock ?? realClock;
@@ -114,9 +122,9 @@ export class PacedPlayback {
   stop(): PlaybackReport[] {
     const queued = this.#queue.splice(0).map((reply) => {
       reply.abort();
-      return { reply, packets: 0, underruns: 0, aborted: true };
+      return { reply, packets: 0, underruns: 0, end: 'stopped' as const };
     });
-    const report = this.#endReply(true);
+    const report = this.#endReply('stopped');
     if (report) this.#tick();
     return report ? [report, ...queued] : queued;
   }
@@ -141,6 +149,7 @@ export class PacedPlayback {
       timer: undefined,
     });
     this.#tick();
+    this.#onReplyStarted?.(reply);
   }
 
   #set(next: State): void {
@@ -153,10 +162,10 @@ export class PacedPlayback {
   }
 
   /** Ends the playing reply (if any) and switches to trailing silence; reports it. */
-  #endReply(abort: boolean): PlaybackReport | undefined {
+  #endReply(end: PlaybackReport['end']): PlaybackReport | undefined {
     const s = this.#state;
     if (s.status !== 'playing') return undefined;
-    if (abort) s.reply.abort();
+    if (end !== 'done') s.reply.abort();
     this.#clearTimer();
     this.#set({
       status: 'trailing',
@@ -168,7 +177,7 @@ export class PacedPlayback {
       reply: s.reply,
       packets: s.packets,
       underruns: s.underruns,
-      aborted: s.reply.aborted,
+      end,
     };
     // Reported after this call stack: a listener that starts another reply must not re-enter a tick.
     queueMicrotask(() => this.#onReplyEnded(report));
@@ -194,7 +203,7 @@ export class PacedPlayback {
         s.missedInARow = 0;
       } else if (s.reply.done || s.missedInARow >= this.#maxMissedFrames) {
         const next = this.#queue.shift();
-        this.#endReply(!s.reply.done);
+        this.#endReply(s.reply.done ? 'done' : 'stalled');
         if (next) {
           // Back to back: the next reply's first packet takes this tick, on the same clock.
           this.#start(next, s.nextAt);
