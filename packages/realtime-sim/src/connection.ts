@@ -24,9 +24,17 @@ import { synthesizeSpeech } from './voice-synth.ts';
 
 const RATE = 24_000;
 
+/**
+ * How a fault kills the socket: `terminate` drops TCP with no close frame, `close` sends close
+ * 1011, `corrupt` sends a text frame of invalid UTF-8, which the client must fail the socket on.
+ */
+export type DropMode = 'terminate' | 'close' | 'corrupt';
+
 export interface ConnectionIo {
-  send(text: string): void;
+  /** Text goes as a text frame, bytes as a binary frame. */
+  send(data: string | Uint8Array): void;
   close(code: number, reason: string): void;
+  drop(mode: DropMode): void;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
@@ -38,7 +46,7 @@ interface ActiveResponse {
   sentSamples: number;
   words: string[];
   timer: unknown;
-  dropAfterFirstDelta: boolean;
+  dropAfterFirstDelta: DropMode | undefined;
 }
 
 let counter = 0;
@@ -90,14 +98,14 @@ export class SimConnection {
     for (const text of queued) this.#io.send(text);
   }
 
-  sendRaw(text: string): void {
-    this.#io.send(text);
+  sendRaw(data: string | Uint8Array): void {
+    this.#io.send(data);
   }
 
-  dropNextResponse(): void {
-    this.#dropNext = true;
+  dropNextResponse(mode: DropMode = 'terminate'): void {
+    this.#dropNext = mode;
   }
-  #dropNext = false;
+  #dropNext: DropMode | undefined;
 
   onClose(): void {
     this.log.closed = true;
@@ -290,7 +298,7 @@ export class SimConnection {
       timer: undefined,
       dropAfterFirstDelta: this.#dropNext,
     };
-    this.#dropNext = false;
+    this.#dropNext = undefined;
     for (const ev of responseOpeningEvents(log.responseId, itemId)) this.#emit(ev);
     this.#schedule(this.#opts.firstDeltaDelayMs ?? 20);
   }
@@ -323,7 +331,7 @@ export class SimConnection {
       });
     }
     if (a.dropAfterFirstDelta) {
-      this.#io.close(1006, 'simulated drop');
+      this.#io.drop(a.dropAfterFirstDelta);
       return;
     }
     if (a.sentSamples < a.audio.length) {

@@ -2,7 +2,7 @@ import { EventEmitter, once as eventsOnce } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { SimConnection } from './connection.ts';
+import { type DropMode, SimConnection } from './connection.ts';
 import type { SimLog, SimOptions, SimResponseLog, SimSessionLog } from './types.ts';
 
 const DEFAULT_MODELS = [
@@ -37,12 +37,12 @@ export interface SimEvents {
 }
 
 export interface SimFaults {
-  /** Drops the socket right after the first audio delta of the next response. */
-  dropNextResponse(): void;
+  /** Kills the socket right after the first audio delta of the next response (default: TCP drop). */
+  dropNextResponse(mode?: DropMode): void;
   /** Drops every open connection now (like a network cut). */
   dropAll(): void;
-  /** Sends a raw frame (malformed JSON, unknown types, oversized text) to every connection. */
-  sendRaw(text: string): void;
+  /** Sends a raw frame to every connection: text as a text frame (malformed JSON, unknown types, oversized), bytes as a binary frame. */
+  sendRaw(data: string | Uint8Array): void;
   /** Sends an error event to every connection. */
   sendError(code: string, message: string): void;
   /** Stops sending for `ms` (events are queued, then flushed). */
@@ -125,8 +125,14 @@ export async function startRealtimeSim(options: SimOptions = {}): Promise<Realti
       }
       const conn = new SimConnection(
         {
-          send: (text) => ws.readyState === ws.OPEN && ws.send(text),
-          close: (code, reason) => (code === 1006 ? ws.terminate() : ws.close(code, reason)),
+          send: (data) => ws.readyState === ws.OPEN && ws.send(data),
+          close: (code, reason) => ws.close(code, reason),
+          drop: (mode) => {
+            if (mode === 'terminate') ws.terminate();
+            else if (mode === 'close') ws.close(1011, 'simulated server error');
+            // ws does not validate what it sends: the client receives a text frame that is not UTF-8.
+            else ws.send(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), { binary: false });
+          },
           setTimeout: (fn, ms) => later(fn, ms),
           clearTimeout: (h) => {
             clearTimeout(h as ReturnType<typeof setTimeout>);
@@ -140,7 +146,16 @@ export async function startRealtimeSim(options: SimOptions = {}): Promise<Realti
       live.set(ws, conn);
       sessions.push(conn.log);
       events.emit('connection', conn.log);
-      ws.on('message', (data, isBinary) => conn.onMessage(isBinary ? (data as Buffer) : data.toString()));
+      ws.on('message', (data, isBinary) => {
+        // The simulator must outlive any client input: a throw here would take the test process down.
+        try {
+          conn.onMessage(isBinary ? (data as Buffer) : data.toString());
+        } catch (err) {
+          conn.sendRaw(
+            JSON.stringify({ type: 'error', error: { type: 'server_error', message: String(err) } }),
+          );
+        }
+      });
       ws.on('close', () => {
         live.delete(ws);
         conn.onClose();
@@ -170,14 +185,14 @@ export async function startRealtimeSim(options: SimOptions = {}): Promise<Realti
   const { port } = http.address() as AddressInfo;
 
   const faults: SimFaults = {
-    dropNextResponse: () => {
-      for (const c of live.values()) c.dropNextResponse();
+    dropNextResponse: (mode) => {
+      for (const c of live.values()) c.dropNextResponse(mode);
     },
     dropAll: () => {
       for (const ws of live.keys()) ws.terminate();
     },
-    sendRaw: (text) => {
-      for (const c of live.values()) c.sendRaw(text);
+    sendRaw: (data) => {
+      for (const c of live.values()) c.sendRaw(data);
     },
     sendError: (code, message) => {
       for (const c of live.values())
