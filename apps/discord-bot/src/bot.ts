@@ -2,6 +2,7 @@ import { Client, type ClientOptions, Events, GatewayIntentBits } from 'discord.j
 import type { Logger } from 'pino';
 import type { CommandContext } from './commands/context.ts';
 import { routeInteraction } from './commands/router.ts';
+import { type RestoreOutcome, restoreVoiceSessions } from './commands/voice-restore.ts';
 import type { BotConfig } from './config.ts';
 import { withTestCapture } from './logger.ts';
 import { createCardParser } from './personas/card-parser.ts';
@@ -42,6 +43,8 @@ export interface Bot {
   voice: VoiceManagerPort;
   usage: UsageTracker;
   transcripts: TranscriptPoster;
+  /** Set by `start()`: the post-crash voice reconciliation (rejoin once, or clear stale voice states). */
+  voiceRestore: Promise<RestoreOutcome[]> | undefined;
   start(token?: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -101,6 +104,8 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
     sink: new DiscordTranscriptSink(client, logger.child({ component: 'transcripts' })),
   });
   voice.on('sessionEnded', (e) => {
+    // Ended on purpose or not, there is nothing to restore after a restart.
+    store.clearVoiceSession(e.guildId, e.channelId);
     logger.info({ guildId: e.guildId, channelId: e.channelId, reason: e.reason }, 'voice session ended');
     if (e.reason === 'error' || e.reason === 'disconnected') {
       notify(
@@ -129,12 +134,13 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
   client.on(Events.ShardError, (err, shardId) => logger.error({ err, shardId }, 'gateway shard error'));
 
   let stopped = false;
-  return {
+  const bot: Bot = {
     client,
     registry,
     voice,
     usage,
     transcripts,
+    voiceRestore: undefined,
     async start(token = config.discordToken) {
       if (!token)
         throw new Error(
@@ -144,14 +150,26 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
       await client.login(token);
       await ready;
       logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'bot ready');
+      // Not awaited: a slow rejoin in one guild must not hold up start-up.
+      bot.voiceRestore = restoreVoiceSessions({
+        client,
+        store,
+        registry,
+        voice,
+        usage,
+        logger: logger.child({ component: 'voice-restore' }),
+      });
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      // A rejoin still in flight would otherwise reconnect after the leave below.
+      await bot.voiceRestore?.catch(() => undefined);
       // Leave every voice channel first so no zombie connection outlives the process.
       await voice.destroyAll().catch((err: unknown) => logger.error({ err }, 'voice shutdown failed'));
       await transcripts.flush().catch((err: unknown) => logger.warn({ err }, 'transcript flush failed'));
       await client.destroy();
     },
   };
+  return bot;
 }

@@ -58,6 +58,8 @@ export async function handleJoin(
     if (e.name === 'VoiceJoinError' && typeof e.message === 'string') throw new UserError(e.message);
     throw err;
   }
+  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts).
+  ctx.store.setVoiceSession(guildId, channel.id, persona.id);
   return `🎭 **${persona.name}** joined <#${channel.id}>. Just talk! \`/voice optout\` if you'd rather not be heard, \`/leave\` to end.`;
 }
 

@@ -58,6 +58,7 @@ export async function handlePersona(
     }
     if (session.persona.id === persona.id) return `${persona.name} is already the active persona.`;
     const { newConnection } = await session.setPersona(persona);
+    ctx.store.setVoiceSessionPersona(guildId, persona.id);
     return `🎭 Switched to **${persona.name}**. The conversation continues${
       newConnection ? ' (new voice: the model reconnected with the history replayed)' : ''
     }.`;
