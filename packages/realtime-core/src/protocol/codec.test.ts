@@ -60,8 +60,18 @@ describe('server event codec', () => {
     const e = decodeServerEvent('x'.repeat(1001), 1000);
     expect(e).toMatchObject({
       type: 'invalid',
+      problem: 'too_large',
       reason: expect.stringMatching(/exceeds the 1000-byte limit/),
     });
+  });
+
+  it('names an oversized event by the type at its head, with a bounded excerpt', () => {
+    const big = `{"event_id":"e1","type":"response.audio.delta","delta":"${'A'.repeat(5000)}"}`;
+    for (const frame of [big, new TextEncoder().encode(big)]) {
+      const e = decodeServerEvent(frame, 1000);
+      expect(e).toMatchObject({ type: 'invalid', problem: 'too_large', eventType: 'response.audio.delta' });
+      if (e.type === 'invalid') expect(e.excerpt.length).toBeLessThan(300);
+    }
   });
 
   it('keeps extra provider fields (loose schemas)', () => {

@@ -30,6 +30,12 @@ function byteLength(data: WireData): number {
   return data.reduce((n, part) => n + part.byteLength, 0);
 }
 
+function headBytes(data: Exclude<WireData, string>, n: number): Uint8Array {
+  const first = Array.isArray(data) ? (data[0] ?? new Uint8Array()) : data;
+  const bytes = first instanceof ArrayBuffer ? new Uint8Array(first) : (first as Uint8Array);
+  return bytes.subarray(0, n);
+}
+
 function excerpt(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…(${text.length} chars)` : text;
 }
@@ -47,8 +53,11 @@ type Parsed =
 function parseObject(data: WireData, maxBytes: number): Parsed {
   const size = byteLength(data);
   if (size > maxBytes) {
+    // Not parsed, but its head names the event for the log (the first "type" key is a good guess).
+    const head = typeof data === 'string' ? data.slice(0, 1024) : toText(headBytes(data, 1024));
+    const type = /"type"\s*:\s*"([^"\\]{1,100})"/.exec(head)?.[1];
     const reason = `event of ${size} bytes exceeds the ${maxBytes}-byte limit`;
-    return { ok: false, event: invalid('too_large', reason, '') };
+    return { ok: false, event: invalid('too_large', reason, head, type) };
   }
   const text = toText(data);
   let value: unknown;

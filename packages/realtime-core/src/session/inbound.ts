@@ -18,6 +18,12 @@ function byteCount(data: Exclude<WireData, string>): number {
     : (data as Uint8Array | ArrayBuffer).byteLength;
 }
 
+function hexHead(data: Exclude<WireData, string>, n: number): string {
+  const first = Array.isArray(data) ? data[0] : data;
+  const bytes = first instanceof ArrayBuffer ? new Uint8Array(first) : (first as Uint8Array | undefined);
+  return Array.from(bytes?.subarray(0, n) ?? [], (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /**
  * Transports hand text frames over as strings and binary frames as bytes. The realtime protocol
  * sends JSON in text frames only, so bytes mean a proxy or server fault: reported, not guessed at.
@@ -25,7 +31,7 @@ function byteCount(data: Exclude<WireData, string>): number {
 export function decodeFrame(data: WireData, maxBytes: number | undefined): Inbound {
   if (typeof data !== 'string') {
     const detail = `ignored a ${byteCount(data)}-byte binary frame: the realtime protocol sends JSON text frames`;
-    return { problem: { kind: 'binary_frame', detail, signature: '' } };
+    return { problem: { kind: 'binary_frame', detail, signature: '', excerpt: `hex ${hexHead(data, 32)}` } };
   }
   const event = decodeServerEvent(data, maxBytes);
   if (event.type === 'invalid') {
