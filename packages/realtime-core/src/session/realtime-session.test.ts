@@ -144,6 +144,20 @@ describe('RealtimeSession', () => {
     ).toEqual(['Aye.']);
   });
 
+  it('a rollover owed when the connection dropped is not repeated on the fresh connection', async () => {
+    const { session, current, clock, factory, accept } = await ready();
+    reply(current(), 'r1', 'a1', 480);
+    clock.advance(25 * 60_000); // rollover due, deferred: a reply is in flight
+    current().serverClose(1006, 'network');
+    clock.advance(10_000);
+    accept();
+    expect(session.state.status).toBe('ready');
+    expect(factory.made).toHaveLength(2);
+    reply(current(), 'r2', 'a2', 480);
+    done(current(), 'r2');
+    expect(factory.made).toHaveLength(2); // no rollover right after a reconnect
+  });
+
   it('truncates at the heard position and keeps only the heard part of the transcript', async () => {
     const { session, current } = await ready();
     reply(current(), 'r1', 'a1', 24_000, 'one two three four five six seven eight nine ten');

@@ -210,6 +210,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
       () => this.#onRolloverDue(),
       this.#profile.maxSessionMs - this.#profile.rolloverMarginMs,
     );
+    this.#rolloverDue = false; // a rollover owed by the previous connection is paid by this one
     this.#setState({ status: 'ready', transport, since, rollover });
     this.#send(sessionUpdateEvent(this.#config));
     if (reason !== 'initial' && reason !== 'reset')
