@@ -5,7 +5,7 @@
 // Peer path: prism-media streams over opusscript, wave-resampler (pure JS), JSON.stringify/parse.
 import { createRequire } from 'node:module';
 import { fixturePath, readWav } from '@troupe/discord-sim';
-import { createOpusDecoder, createOpusEncoder } from '@troupe/opus';
+import { bestLagSnr, createOpusDecoder, createOpusEncoder } from '@troupe/opus';
 import {
   decodePcm16Base64,
   decodeServerEvent,
@@ -179,6 +179,30 @@ function outboundCandidates(deltas: string[], deltaMs: number): Candidate[] {
   ];
 }
 
+/**
+ * What complexity 5 costs in fidelity: the fixture speech (24 kHz mono, as the model speaks) through
+ * the playback encoder and a 48 kHz stereo client decoder, SNR against the source, per complexity.
+ */
+export function playbackQuality(complexities: number[] = [5, 10]): Map<number, number> {
+  const speech = speech48kMono();
+  const mono24 = new Int16Array(Math.floor(speech.length / 2));
+  for (let i = 0; i < mono24.length; i++) mono24[i] = speech[2 * i] ?? 0;
+  const out = new Map<number, number>();
+  for (const cx of complexities) {
+    const reply = new ReplyAudio('q', createPlaybackEncoder('mono24k', cx));
+    reply.pushAudio(mono24);
+    reply.finish();
+    const client = createOpusDecoder({ sampleRate: 24000, channels: 1 });
+    const parts: Int16Array[] = [];
+    for (let p = reply.nextPacket(); p; p = reply.nextPacket())
+      parts.push(client.decode(p) ?? new Int16Array(480));
+    const decoded = new Int16Array(parts.length * 480);
+    parts.forEach((p, i) => decoded.set(p, i * 480));
+    out.set(cx, r1(bestLagSnr(mono24, decoded, 1)));
+  }
+  return out;
+}
+
 /** Result of {@link runFrameCosts}, also printed as JSON lines. */
 export interface FrameCostResult {
   inbound: Map<string, number>;
@@ -229,6 +253,13 @@ export function runFrameCosts(
   if (!options.quiet) {
     report('Inbound per speaker, CELT packets', 'frame-costs-inbound', celt, { packets: 'celt-64k' });
     report('Outbound per bot voice (100 ms deltas)', 'frame-costs-outbound', outbound, { deltaMs });
+    const quality = playbackQuality();
+    printTable(
+      'Playback encode fidelity (fixture speech, 24 kHz mono, 64 kb/s; SNR vs source, higher is better)',
+      ['complexity', 'SNR dB'],
+      [...quality].map(([cx, db]) => [String(cx), db]),
+    );
+    printJson('playback-quality', { snrDbByComplexity: Object.fromEntries(quality) });
   }
   return { inbound: celt, outbound };
 }

@@ -64,6 +64,7 @@ function defaultVoice(
     ...extra,
     tuning: {
       playbackFormat: deps.config.playbackFormat,
+      opusComplexity: deps.config.opusComplexity,
       ...(extra?.tuning as Partial<VoiceTuning> | undefined),
     },
   });

@@ -20,6 +20,8 @@ describe('parseConfig', () => {
       metricsHost: '0.0.0.0',
     });
     expect(() => parseConfig({ VOICE_PLAYBACK: 'stereo' })).toThrow(/VOICE_PLAYBACK .*mono24k.*stereo48k/s);
+    expect(parseConfig({}).opusComplexity).toBe(5);
+    expect(() => parseConfig({ VOICE_OPUS_COMPLEXITY: '11' })).toThrow(/VOICE_OPUS_COMPLEXITY .*0-10/s);
   });
 
   it('accepts a complete environment and lists its secrets', () => {
