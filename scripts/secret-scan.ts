@@ -2,7 +2,7 @@
 //
 // During the bot's test run (apps/discord-bot/test/secret-capture.global.ts), every bot logger
 // writes its redacted lines, and every discord-sim writes what the bot sent it (replies, edits,
-// messages, transcripts), into a capture directory, each next to a `*.secrets.json` naming the
+// messages, transcripts), into a capture directory, each next to a `*.secrets` naming the
 // token/key values in use. This scans every captured file, plus each package's turbo test log
 // (the whole stdout/stderr of its test run, error messages included) and vitest JSON results,
 // for those values: raw, base64 (any alignment, standard or URL-safe) and percent-encoded.
@@ -82,10 +82,13 @@ function walk(dir: string): string[] {
   );
 }
 
-/** Secrets noted in `*.secrets.json` files under `dir`, de-duplicated by value. */
+/**
+ * Secrets noted in `*.secrets` files (JSON; the extension keeps linters and formatters away from
+ * them) under `dir`, de-duplicated by value.
+ */
 export function loadSecrets(dir: string): Secret[] {
   const byValue = new Map<string, Secret>();
-  for (const file of walk(dir).filter((f) => f.endsWith('.secrets.json'))) {
+  for (const file of walk(dir).filter((f) => f.endsWith('.secrets'))) {
     const list = JSON.parse(readFileSync(file, 'utf8')) as Secret[];
     for (const s of list) if (typeof s.value === 'string' && !byValue.has(s.value)) byValue.set(s.value, s);
   }
@@ -95,7 +98,7 @@ export function loadSecrets(dir: string): Secret[] {
 /** Scans every captured file under `dir` (secrets files excepted) and `extraFiles` that exist. */
 export function scanCapture(dir: string, extraFiles: readonly string[] = []): ScanReport {
   const secrets = loadSecrets(dir);
-  const files = [...walk(dir).filter((f) => !f.endsWith('.secrets.json')), ...extraFiles.filter(existsSync)];
+  const files = [...walk(dir).filter((f) => !f.endsWith('.secrets')), ...extraFiles.filter(existsSync)];
   const report: ScanReport = {
     files: 0,
     bytes: 0,

@@ -95,7 +95,7 @@ export function withTestCapture(
   mkdirSync(dir, { recursive: true });
   const base = join(dir, `bot-${process.pid}-${++captureCounter}-${randomBytes(3).toString('hex')}`);
   writeFileSync(
-    `${base}.secrets.json`,
+    `${base}.secrets`,
     JSON.stringify(o.secrets.map((value, n) => ({ label: `bot config secret #${n + 1}`, value }))),
   );
   const capture = createLogger({

@@ -41,7 +41,7 @@ describe('secret scan', () => {
 
   it('reports file and line without printing the value', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'run.secrets.json'), JSON.stringify(secrets));
+    writeFileSync(join(dir, 'run.secrets'), JSON.stringify(secrets));
     writeFileSync(join(dir, 'bot.log'), `ok\nok\nleak ${SECRET}\n`);
     writeFileSync(join(dir, 'clean.log'), 'nothing\n');
     const report = scanCapture(dir);
@@ -60,14 +60,14 @@ describe('secret scan', () => {
     const run = (dir: string) =>
       spawnSync(process.execPath, [script, '--dir', dir, '--require-capture'], { encoding: 'utf8' });
     const leaky = tempDir();
-    writeFileSync(join(leaky, 'a.secrets.json'), JSON.stringify(secrets));
+    writeFileSync(join(leaky, 'a.secrets'), JSON.stringify(secrets));
     writeFileSync(join(leaky, 'out.txt'), Buffer.from(SECRET).toString('base64'));
     const leak = run(leaky);
     expect(leak.status).toBe(1);
     expect(leak.stdout).toMatch(/1 LEAK\(S\)/);
     expect(leak.stdout + leak.stderr).not.toContain(SECRET);
     const clean = tempDir();
-    writeFileSync(join(clean, 'a.secrets.json'), JSON.stringify(secrets));
+    writeFileSync(join(clean, 'a.secrets'), JSON.stringify(secrets));
     writeFileSync(join(clean, 'out.txt'), 'fine');
     expect(run(clean).status).toBe(0);
     const empty = tempDir();

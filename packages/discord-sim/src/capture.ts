@@ -20,7 +20,7 @@ export function writeCapture(
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   const base = join(dir, `discord-sim-${process.pid}-${Date.now()}-${randomBytes(3).toString('hex')}`);
-  writeFileSync(`${base}.secrets.json`, JSON.stringify([{ label: 'discord-sim bot token', value: token }]));
+  writeFileSync(`${base}.secrets`, JSON.stringify([{ label: 'discord-sim bot token', value: token }]));
   const lines = [
     ...requests.map((r) => JSON.stringify({ rest: `${r.method} ${r.path}`, status: r.status, body: r.body })),
     ...messages.map((m) => JSON.stringify({ message: m.channelId, via: m.via, body: m.body })),
