@@ -197,7 +197,7 @@ export function playbackQuality(complexities: number[] = [5, 10]): Map<number, n
     for (let p = reply.nextPacket(); p; p = reply.nextPacket())
       parts.push(client.decode(p) ?? new Int16Array(480));
     const decoded = new Int16Array(parts.length * 480);
-    parts.forEach((p, i) => decoded.set(p, i * 480));
+    for (const [i, p] of parts.entries()) decoded.set(p, i * 480);
     out.set(cx, r1(bestLagSnr(mono24, decoded, 1)));
   }
   return out;
