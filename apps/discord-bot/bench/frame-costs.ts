@@ -3,6 +3,7 @@
 //   outbound (per bot voice, per 20 ms frame): delta event parse → base64 decode → the bot's ReplyAudio
 //   (Opus at 24 kHz mono, or the earlier resample to 48 kHz stereo) → packets read as the player reads them
 // Peer path: prism-media streams over opusscript, wave-resampler (pure JS), JSON.stringify/parse.
+import { createCipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fixturePath, readWav } from '@troupe/discord-sim';
 import { bestLagSnr, createOpusDecoder, createOpusEncoder } from '@troupe/opus';
@@ -152,7 +153,7 @@ function outboundCandidates(deltas: string[], deltaMs: number): Candidate[] {
     playbackCandidate('troupe: ReplyAudio, Opus 24k mono cx5 (default)', deltas, framesPerRun, 'mono24k', 5),
     playbackCandidate('troupe: ReplyAudio, Opus 24k mono cx10', deltas, framesPerRun, 'mono24k', 10),
     playbackCandidate(
-      'troupe before: core resampler → Opus 48k stereo cx10',
+      'troupe stereo48k: core resampler → Opus 48k stereo cx10',
       deltas,
       framesPerRun,
       'stereo48k',
@@ -203,10 +204,29 @@ export function playbackQuality(complexities: number[] = [5, 10]): Map<number, n
   return out;
 }
 
+/** AES-256-GCM per RTP packet as @discordjs/voice does it: raw key bytes vs a prepared KeyObject. */
+function transportCryptoCandidates(): Candidate[] {
+  const raw = new Uint8Array(randomBytes(32));
+  const prepared = createSecretKey(raw);
+  const nonce = Buffer.alloc(12);
+  const header = Buffer.alloc(12);
+  const packet = Buffer.alloc(120);
+  const seal = (key: Uint8Array | KeyObject) => {
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(header);
+    sink.n += Buffer.concat([cipher.update(packet), cipher.final(), cipher.getAuthTag()]).length;
+  };
+  return [
+    { name: 'troupe: KeyObject prepared once per session (transport-key.ts)', run: () => seal(prepared) },
+    { name: '@discordjs/voice as shipped: raw key bytes per packet', run: () => seal(raw) },
+  ];
+}
+
 /** Result of {@link runFrameCosts}, also printed as JSON lines. */
 export interface FrameCostResult {
   inbound: Map<string, number>;
   outbound: Map<string, number>;
+  crypto: Map<string, number>;
 }
 
 /** Runs the per-frame cost comparison. `rounds` ≥ 7 (median), `runs` frames per round. */
@@ -217,6 +237,7 @@ export function runFrameCosts(
   const runs = options.runs ?? 500;
   const speech = speech48kMono();
   const celt = timeInterleaved(inboundCandidates(encodePackets(speech, 'audio')), runs, rounds);
+  const crypto = timeInterleaved(transportCryptoCandidates(), runs, rounds);
   const deltaMs = 100;
   const outbound = timeInterleaved(
     outboundCandidates(deltaEvents(speech, deltaMs), deltaMs),
@@ -253,6 +274,7 @@ export function runFrameCosts(
   if (!options.quiet) {
     report('Inbound per speaker, CELT packets', 'frame-costs-inbound', celt, { packets: 'celt-64k' });
     report('Outbound per bot voice (100 ms deltas)', 'frame-costs-outbound', outbound, { deltaMs });
+    report('Transport encryption per RTP packet (AES-256-GCM)', 'transport-crypto', crypto, {});
     const quality = playbackQuality();
     printTable(
       'Playback encode fidelity (fixture speech, 24 kHz mono, 64 kb/s; SNR vs source, higher is better)',
@@ -261,7 +283,7 @@ export function runFrameCosts(
     );
     printJson('playback-quality', { snrDbByComplexity: Object.fromEntries(quality) });
   }
-  return { inbound: celt, outbound };
+  return { inbound: celt, outbound, crypto };
 }
 
 if (import.meta.main) runFrameCosts({ rounds: Number(process.env.BENCH_ROUNDS ?? 9) });

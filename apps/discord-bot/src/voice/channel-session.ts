@@ -14,6 +14,7 @@ import type { SessionEndReason, VoiceEvents, VoiceSessionPort, VoiceStatus } fro
 import { guardConnection } from './connection-guard.ts';
 import { PacedPlayback, type PlaybackReport } from './paced-playback.ts';
 import { createPlaybackEncoder, ReplyAudio } from './reply-audio.ts';
+import { keepTransportKeyPrepared } from './transport-key.ts';
 import { TurnClock } from './turn-clock.ts';
 import type { ChannelManagerOptions, VoiceTuning } from './types.ts';
 
@@ -106,6 +107,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   /** Connects the model, wires audio both ways, and greets the channel in character. */
   async start(): Promise<void> {
     await this.#model.connect();
+    keepTransportKeyPrepared(this.#d.connection);
     this.#wireModel();
     this.#wireConnection();
     const receiver = this.#d.connection.receiver;
