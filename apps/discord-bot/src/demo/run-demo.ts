@@ -86,8 +86,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         };
         voice.on(event, fn);
       });
-    const personaSaid = (name: string, what: string) =>
-      waitFor('transcript', (t) => t.role === 'assistant' && t.persona.name === name, what);
+    const personaSaid = (name: string, what: string, addressing?: string) =>
+      waitFor(
+        'transcript',
+        (t) =>
+          t.role === 'assistant' && t.persona.name === name && (!addressing || t.text.includes(addressing)),
+        what,
+      );
     const slash = async (
       who: string,
       name: string,
@@ -110,22 +115,34 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     await slash('Alice', 'join', undefined, { persona: captain.id }, '/join persona:captain-mara');
     await greeted;
 
+    // Transcripts arrive faster than speech plays: let each reply be heard before the next step.
+    const aliceEars = h.discord.listener(ALICE_ID);
+    const untilQuiet = async (quietMs = 400) => {
+      const deadline = performance.now() + STEP_TIMEOUT_MS;
+      while (performance.now() < deadline) {
+        const last = aliceEars.lastAudioAt;
+        if (last !== undefined && performance.now() - last >= quietMs) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await untilQuiet();
     const captainReply = personaSaid(captain.name, 'the captain’s reply');
     await h.discord.speak(ALICE_ID, fixturePath('en-alice'));
     await captainReply;
+    await untilQuiet();
 
     await slash('小明', 'persona', 'set', { persona: teller.id }, '/persona set persona:shuoshu-ren');
 
     // 小明 asks in Chinese; as soon as the storyteller's audio reaches Discord, Alice barges in.
-    const aliceEars = h.discord.listener(ALICE_ID);
     const audibleSoFar = aliceEars.heard().packets.filter((p) => !p.silence).length;
     await h.discord.speak(XIAOMING_ID, fixturePath('zh-mei'));
     // 10 packets = the first 200 ms of the storyteller's answer reached Alice.
     await aliceEars.waitForPackets(audibleSoFar + 10, STEP_TIMEOUT_MS);
     push('event', 'Alice', 'interrupts the storyteller mid-reply');
-    const afterInterrupt = personaSaid(teller.name, 'the storyteller’s answer to Alice');
+    const afterInterrupt = personaSaid(teller.name, 'the storyteller’s answer to Alice', 'Alice');
     await h.discord.speak(ALICE_ID, fixturePath('en-alice'));
     await afterInterrupt;
+    await untilQuiet();
 
     await slash('Alice', 'leave', undefined, undefined, '/leave');
 

@@ -38,6 +38,9 @@ export class Listener {
   private readonly chunks: Int16Array[] = [];
   private decoder: OpusDecoder | undefined;
   private waiters: { count: number; resolve: () => void }[] = [];
+  private silent = 0;
+  /** performance.now() of the latest non-silence packet, if any. */
+  lastAudioAt: number | undefined;
 
   constructor(userId: string) {
     this.userId = userId;
@@ -47,8 +50,12 @@ export class Listener {
   push(opus: Uint8Array, sequence: number, timestamp: number, arrivalMs: number): void {
     const silence = isSilence(opus);
     this.packets.push({ arrivalMs, sequence, timestamp, silence, bytes: opus.length });
-    if (!silence) this.pending.push(opus.slice());
-    const audible = this.packets.length - this.silenceCount();
+    if (silence) this.silent++;
+    else {
+      this.pending.push(opus.slice());
+      this.lastAudioAt = arrivalMs;
+    }
+    const audible = this.packets.length - this.silent;
     this.waiters = this.waiters.filter((w) => {
       if (audible < w.count) return true;
       w.resolve();
@@ -56,15 +63,9 @@ export class Listener {
     });
   }
 
-  private silenceCount(): number {
-    let n = 0;
-    for (const p of this.packets) if (p.silence) n++;
-    return n;
-  }
-
   /** Resolves once at least `count` non-silence packets have arrived. */
   waitForPackets(count: number, timeoutMs = 15_000): Promise<void> {
-    if (this.packets.length - this.silenceCount() >= count) return Promise.resolve();
+    if (this.packets.length - this.silent >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -99,7 +100,7 @@ export class Listener {
     return {
       packets: [...this.packets],
       pcm,
-      silenceFrames: this.silenceCount(),
+      silenceFrames: this.silent,
       corruptPackets: this.decoder.corruptPackets,
     };
   }
@@ -109,6 +110,8 @@ export class Listener {
     this.packets.length = 0;
     this.pending.length = 0;
     this.chunks.length = 0;
+    this.silent = 0;
+    this.lastAudioAt = undefined;
     this.decoder?.reset();
   }
 }
