@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { get } from 'node:http';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { MetricsEventSource, MetricsServer } from '../src/metrics/index.ts';
 import { attachChannelManagerMetrics, createVoiceMetrics, startMetricsServer } from '../src/metrics/index.ts';
 import type { VoiceManagerPort, VoiceStatus } from '../src/voice-port.ts';
+import { scrape } from './helpers/scrape.ts';
 
 /** A ChannelManager stand-in: emits seam-shaped events and serves status() per guild. */
 class FakeManager extends EventEmitter {
@@ -34,19 +34,6 @@ function status(corrupt: number): VoiceStatus {
     usage: { inputAudioMs: 0, outputAudioMs: 0 },
     turns: [],
   };
-}
-
-function scrape(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
 }
 
 function value(body: string, series: string): number | undefined {

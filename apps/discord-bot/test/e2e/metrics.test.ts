@@ -1,10 +1,10 @@
 // The Prometheus endpoint as production runs it (startBotMetrics, as main.ts does with METRICS_PORT),
 // fed by the real voice layer on both simulators.
-import { get } from 'node:http';
 import { fixturePath } from '@troupe/discord-sim';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BotMetrics, startBotMetrics } from '../../src/metrics/index.ts';
+import { scrape } from '../helpers/scrape.ts';
 import { persona, startVoiceHarness, type VoiceHarness } from './voice-harness.ts';
 
 let h: VoiceHarness | undefined;
@@ -16,24 +16,11 @@ afterEach(async () => {
   h = undefined;
 });
 
-function scrape(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        body += c;
-      });
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
-
 /** Scrapes every 100 ms until `ok` holds (10 s at most); returns the last body. */
 async function scrapeUntil(url: string, ok: (body: string) => boolean): Promise<string> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const body = await scrape(url);
+    const { body } = await scrape(url);
     if (ok(body) || Date.now() > deadline) return body;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -76,7 +63,7 @@ describe('metrics endpoint on the live voice pipeline', () => {
     expect(sample(body, 'troupe_model_reconnects_total')).toBeGreaterThanOrEqual(1);
 
     await h.voice.leave(h.channel('Hearth').guild.id);
-    body = await scrape(metrics.url);
+    body = (await scrape(metrics.url)).body;
     expect(sample(body, 'troupe_active_sessions')).toBe(0);
     expect(sample(body, 'troupe_sessions_ended_total{reason="left"}')).toBe(1);
   });
