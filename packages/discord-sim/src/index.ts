@@ -29,9 +29,22 @@ export type {
 export { DEFAULT_EVERYONE, SimConfigError } from './model/world.ts';
 export type { SimMessage, SimWebhook } from './rest/context.ts';
 export type { RateLimitFault, RestRecord } from './rest/rest-server.ts';
+export { opusFrameMs, opusPacketProblem } from './rtp/opus-packet.ts';
 export { buildRtpPacket, parseRtpPacket } from './rtp/rtp.ts';
-export { DiscordSim, type SpeakInput, startDiscordSim } from './sim.ts';
+export { DiscordSim, type SpeakInput } from './sim.ts';
 export type { DiscordSimFaults, DiscordSimOptions, DiscordSimStats } from './sim-types.ts';
+export { startDiscordSim } from './start-sim.ts';
 export { type Heard, type HeardPacket, Listener } from './users/listener.ts';
 export { encodeSpeech, type PreEncodedSpeech, type SpeakOptions, type SpeakResult } from './users/speaker.ts';
+export { type PreparedVoiceFuzz, summarizeFuzz, type VoiceFuzzReport } from './voice/fuzz-driver.ts';
+export {
+  FUZZ_FATES,
+  FUZZ_KINDS,
+  type FuzzDatagram,
+  type FuzzFate,
+  type FuzzKind,
+  type FuzzRound,
+  planVoiceFuzz,
+  type VoiceFuzzOptions,
+} from './voice/voice-fuzz.ts';
 export type { VoiceServerStats, VoiceSession } from './voice/voice-session.ts';

@@ -27,6 +27,8 @@ export interface DiscordSimFaults {
    * the next `repeat` Identifies are closed with the same code too (a rejoin storm).
    */
   closeVoice(code: number, opts?: { guild?: string | undefined; repeat?: number | undefined }): void;
+  /** Ends a `closeVoice(..., { repeat })` storm: the next Identify is answered normally again. */
+  stopVoiceCloses(): void;
   /** Drops UDP datagrams for `durationMs` (default both directions). */
   dropUdp(durationMs: number, direction?: 'both' | 'toBot' | 'fromBot'): void;
   /** Drops the bot's gateway connection (4000 ⇒ resume, 1000 ⇒ fresh identify). */

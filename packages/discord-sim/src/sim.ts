@@ -1,65 +1,39 @@
-import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import tls from 'node:tls';
 import {
   type APICommandAutocompleteInteractionResponseCallbackData,
-  GatewayDispatchEvents,
   InteractionResponseType,
   InteractionType,
 } from 'discord-api-types/v10';
 import { VoiceOpcodes } from 'discord-api-types/voice/v8';
-import { resampleLinear, stereoToMono } from './audio/signal.ts';
-import { type Pcm16Audio, readWav } from './audio/wav.ts';
+import { sineTone } from './audio/signal.ts';
 import { writeCapture } from './capture.ts';
-import { GatewayServer } from './gateway/gateway-server.ts';
-import {
-  buildCommandInteraction,
-  type SlashContext,
-  type SlashInvocation,
-} from './interactions/build-interaction.ts';
-import { CommandStore } from './interactions/command-store.ts';
-import { InteractionHandle } from './interactions/interaction-handle.ts';
-import { createIdFactory } from './model/ids.ts';
+import type { GatewayServer } from './gateway/gateway-server.ts';
+import type { SlashContext, SlashInvocation } from './interactions/build-interaction.ts';
+import { dispatchInteraction } from './interactions/dispatch-interaction.ts';
+import type { InteractionHandle } from './interactions/interaction-handle.ts';
 import type { SimUserSpec, UserState } from './model/types.ts';
-import { World } from './model/world.ts';
-import { registerAppRoutes } from './rest/app-routes.ts';
+import type { World } from './model/world.ts';
 import type { RestContext } from './rest/context.ts';
-import { registerGuildRoutes } from './rest/guild-routes.ts';
-import { RestServer } from './rest/rest-server.ts';
+import type { RestServer } from './rest/rest-server.ts';
 import { buildRtpPacket } from './rtp/rtp.ts';
-import type { DiscordSimFaults, DiscordSimOptions, DiscordSimStats } from './sim-types.ts';
+import type { DiscordSimFaults, DiscordSimStats } from './sim-types.ts';
 import { Listener } from './users/listener.ts';
+import { type SpeakInput, toSpeakSource } from './users/speak-input.ts';
 import {
-  type PreEncodedSpeech,
+  encodeSpeech,
   type RtpSenderState,
   type SpeakOptions,
   type SpeakResult,
   speakPcm,
 } from './users/speaker.ts';
-import { generateCertificate } from './voice/certificate.ts';
-import { VoiceServer } from './voice/voice-server.ts';
+import { type PreparedVoiceFuzz, runVoiceFuzz } from './voice/fuzz-driver.ts';
+import { planVoiceFuzz, type VoiceFuzzOptions } from './voice/voice-fuzz.ts';
+import type { VoiceServer } from './voice/voice-server.ts';
 import type { VoiceSession } from './voice/voice-session.ts';
-import { VoicePresence } from './voice-presence.ts';
+import type { VoicePresence } from './voice-presence.ts';
 
-/**
- * Audio a simulated user can speak: 48 kHz mono PCM, a decoded WAV, a WAV file path, or speech
- * already encoded with `encodeSpeech` (then `bitrate` does not apply).
- */
-export type SpeakInput = Int16Array | Pcm16Audio | string | PreEncodedSpeech;
-
-function toSpeakSource(input: SpeakInput): Int16Array | PreEncodedSpeech {
-  if (typeof input === 'string' || input instanceof Int16Array) return toMono48k(input);
-  return 'opusFrames' in input ? input : toMono48k(input);
-}
-
-function toMono48k(input: Int16Array | Pcm16Audio | string): Int16Array {
-  if (input instanceof Int16Array) return input;
-  const audio = typeof input === 'string' ? readWav(input) : input;
-  const mono = audio.channels === 2 ? stereoToMono(audio.samples) : audio.samples;
-  if (audio.channels > 2)
-    throw new Error(`speak(): ${audio.channels}-channel audio is not supported; use mono or stereo`);
-  return resampleLinear(mono, audio.sampleRate, 48_000);
-}
+export type { SpeakInput } from './users/speak-input.ts';
 
 /** A running local Discord. Create with {@link startDiscordSim}; always `close()` it. */
 export class DiscordSim {
@@ -84,6 +58,7 @@ export class DiscordSim {
   private readonly senders = new Map<string, RtpSenderState>();
   private readonly nonces = new Map<string, number>();
   private readonly cert: string;
+  private fuzzFrames: readonly Uint8Array[] | undefined;
   private readonly changes: EventEmitter;
 
   /** @internal use startDiscordSim */
@@ -119,6 +94,7 @@ export class DiscordSim {
           guildId: opts?.guild ? this.world.guild(opts.guild).id : undefined,
           repeat: opts?.repeat,
         }),
+      stopVoiceCloses: () => voice.stopCloses(),
       dropUdp: (ms, direction) => voice.dropUdp(ms, direction),
       killGateway: (code) => gateway.kill(code),
       rateLimit: (fault) => rest.addRateLimit(fault),
@@ -223,28 +199,73 @@ export class DiscordSim {
   async speak(user: string, input: SpeakInput, opts: SpeakOptions = {}): Promise<SpeakResult> {
     const u = this.world.user(user);
     const source = toSpeakSource(input);
-    let state = this.senders.get(u.id);
-    if (!state) {
-      state = { ssrc: this.voice.allocateSsrc(), sequence: (u.id.length * 7919) & 0xffff, timestamp: 0 };
-      this.senders.set(u.id, state);
-    }
-    const sender = state;
+    const sender = this.senderFor(u.id);
     const transmit = (spec: Parameters<typeof buildRtpPacket>[2]) => {
       const s = this.sessionFor(u.id);
       if (!s?.key || !s.mode) return false;
       this.mapSpeaker(s, u.id, sender.ssrc);
-      const counter = ((this.nonces.get(u.id) ?? 0) + 1) >>> 0;
-      this.nonces.set(u.id, counter);
-      return this.voice.sendRtp(s, buildRtpPacket(s.mode, s.key, spec, counter));
+      return this.voice.sendRtp(s, buildRtpPacket(s.mode, s.key, spec, this.nextNonce(u.id)));
     };
     const first = this.sessionFor(u.id);
     if (first?.key) this.mapSpeaker(first, u.id, sender.ssrc);
     return speakPcm(source, sender, transmit, opts);
   }
 
+  /**
+   * Raw datagrams straight to the bot's voice UDP port in `guild` (default: the first), in bursts
+   * of `batch` per event-loop turn. Anything goes: the bot must survive whatever arrives there.
+   */
+  sendRawUdp(
+    datagrams: readonly Uint8Array[],
+    opts: { guild?: string; batch?: number } = {},
+  ): Promise<{ sent: number; undelivered: number }> {
+    const s = this.botVoice(opts.guild);
+    if (!s?.udp) throw new Error('sendRawUdp: the bot has no voice connection here yet; join it first');
+    return this.voice.sendRawToBot(s, datagrams, opts.batch);
+  }
+
+  /**
+   * Prepares a flood of seeded hostile RTP from `user` (in the bot's voice channel): corrupt,
+   * truncated, padded, extension-bearing and mis-keyed packets, plus garbage and unknown SSRCs
+   * (see {@link planVoiceFuzz}). Announces the user's SSRC as Discord does. Every datagram is
+   * built here, so `run()` only sends: bursts of `batch` per event-loop turn, `gapMs` between rounds.
+   */
+  async prepareVoiceFuzz(
+    user: string,
+    opts: VoiceFuzzOptions & { gapMs?: number; batch?: number },
+  ): Promise<PreparedVoiceFuzz> {
+    const u = this.world.user(user);
+    const s = this.sessionFor(u.id);
+    if (!s?.key || !s.mode || !s.udp)
+      throw new Error(
+        `prepareVoiceFuzz: ${user} is not in a voice channel with a connected bot; join both first`,
+      );
+    const sender = this.senderFor(u.id);
+    this.mapSpeaker(s, u.id, sender.ssrc);
+    this.fuzzFrames ??= encodeSpeech(sineTone(330, 500)).opusFrames;
+    const known = new Set([s.ssrc, ...[...this.senders.values()].map((x) => x.ssrc)]);
+    const ctx = { mode: s.mode, key: s.key, sender, knownSsrcs: known, frames: this.fuzzFrames };
+    const plan = planVoiceFuzz({ ...ctx, nextCounter: () => this.nextNonce(u.id) }, opts);
+    return {
+      plan,
+      run: () =>
+        runVoiceFuzz(plan, (d) => this.voice.sendRawToBot(s, d, opts.batch), {
+          seed: opts.seed,
+          gapMs: opts.gapMs ?? 150,
+        }),
+    };
+  }
+
   /** Invokes a slash command as `ctx.user`; the handle records the bot's responses. */
   async slash(ctx: SlashContext, name: string, invocation: SlashInvocation = {}): Promise<InteractionHandle> {
-    return this.interact(InteractionType.ApplicationCommand, ctx, name, invocation);
+    return dispatchInteraction(
+      this.ctx,
+      this.gateway,
+      InteractionType.ApplicationCommand,
+      ctx,
+      name,
+      invocation,
+    );
   }
 
   /** Simulates typing into an autocomplete option; resolves with the choices the bot returned. */
@@ -253,7 +274,14 @@ export class DiscordSim {
     name: string,
     invocation: SlashInvocation & { focused: string },
   ): Promise<{ name: string; value: string | number }[]> {
-    const handle = this.interact(InteractionType.ApplicationCommandAutocomplete, ctx, name, invocation);
+    const handle = dispatchInteraction(
+      this.ctx,
+      this.gateway,
+      InteractionType.ApplicationCommandAutocomplete,
+      ctx,
+      name,
+      invocation,
+    );
     const r = await handle.firstResponse();
     if (r.type !== InteractionResponseType.ApplicationCommandAutocompleteResult)
       throw new Error(`autocomplete answered with callback type ${r.type}, expected 8`);
@@ -280,32 +308,19 @@ export class DiscordSim {
     await this.rest.close();
   }
 
-  private interact(
-    type: InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete,
-    ctx: SlashContext,
-    name: string,
-    invocation: SlashInvocation,
-  ): InteractionHandle {
-    const guild = this.world.guild(ctx.guild);
-    const command = this.ctx.commands.find(name, guild.id);
-    const id = this.ctx.nextId();
-    const token = `itoken-${id}-${randomBytes(6).toString('hex')}`;
-    const payload = buildCommandInteraction({
-      world: this.world,
-      applicationId: this.applicationId,
-      id,
-      token,
-      type,
-      command,
-      name,
-      commandId: command?.id ?? this.ctx.nextId(),
-      ctx,
-      invocation,
-    });
-    const handle = new InteractionHandle(id, token, performance.now());
-    this.ctx.interactions.set(token, { handle, channelId: payload.channel?.id ?? '' });
-    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
-    return handle;
+  private senderFor(userId: string): RtpSenderState {
+    let state = this.senders.get(userId);
+    if (!state) {
+      state = { ssrc: this.voice.allocateSsrc(), sequence: (userId.length * 7919) & 0xffff, timestamp: 0 };
+      this.senders.set(userId, state);
+    }
+    return state;
+  }
+
+  private nextNonce(userId: string): number {
+    const counter = ((this.nonces.get(userId) ?? 0) + 1) >>> 0;
+    this.nonces.set(userId, counter);
+    return counter;
   }
 
   private sessionFor(userId: string): VoiceSession | undefined {
@@ -333,76 +348,4 @@ export class DiscordSim {
       this.listener(v.userId).push(opus, sequence, timestamp, atMs);
     }
   }
-}
-
-/** Starts REST + gateway + voice servers on 127.0.0.1 ephemeral ports. */
-export async function startDiscordSim(options: DiscordSimOptions): Promise<DiscordSim> {
-  const nextId = createIdFactory();
-  const applicationId = options.applicationId ?? nextId();
-  const bot: UserState = {
-    id: applicationId,
-    username: options.botUsername ?? 'troupe-bot',
-    globalName: null,
-    bot: true,
-  };
-  const world = new World({ bot, users: options.users ?? [], guilds: options.guilds, nextId });
-  const token = options.token ?? `sim.${randomBytes(12).toString('hex')}`;
-  const rest = new RestServer();
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
-  const commands = new CommandStore(applicationId, nextId);
-  let sim: DiscordSim | undefined;
-  let gateway: GatewayServer | undefined;
-  let voice: VoiceServer | undefined;
-  const presence = new VoicePresence(
-    world,
-    () => gateway as GatewayServer,
-    () => voice as VoiceServer,
-  );
-  const ctx: RestContext = {
-    world,
-    applicationId,
-    token,
-    commands,
-    nextId,
-    gatewayUrl: () => gateway?.url ?? '',
-    interactions: new Map(),
-    messages: [],
-    webhooks: new Map(),
-    dispatch: (t, d) => gateway?.dispatch(t, d),
-  };
-  registerAppRoutes(rest.router, ctx);
-  registerGuildRoutes(rest.router, ctx);
-  gateway = new GatewayServer(rest.http, {
-    world,
-    token,
-    applicationId,
-    heartbeatIntervalMs: options.gatewayHeartbeatMs ?? 41_250,
-    onVoiceStateUpdate: (d) => presence.onBotVoiceStateUpdate(d),
-    onChange: () => changes.emit('change'),
-  });
-  const certificate = await generateCertificate();
-  voice = new VoiceServer({
-    certificate,
-    modes: options.encryptionModes,
-    heartbeatIntervalMs: options.voiceHeartbeatMs,
-    usersInChannel: (c) => presence.usersInChannel(c),
-    onBotPacket: (s, p, at) => sim?.onBotPacket(s, p.opus, p.sequence, p.timestamp, at),
-    onDisconnected: (s) => presence.onBotDisconnected(s),
-    onChange: () => changes.emit('change'),
-  });
-  const port = await rest.listen();
-  gateway.url = `ws://127.0.0.1:${port}/gateway`;
-  await voice.listen();
-  sim = new DiscordSim({
-    rest,
-    gateway,
-    voice,
-    presence,
-    ctx,
-    restApi: `http://127.0.0.1:${port}/api`,
-    cert: certificate.cert,
-    changes,
-  });
-  return sim;
 }

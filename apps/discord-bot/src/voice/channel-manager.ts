@@ -5,6 +5,7 @@ import { type Persona, TypedEmitter } from '@troupe/realtime-core';
 import { type Client, PermissionFlagsBits, type VoiceBasedChannel, type VoiceState } from 'discord.js';
 import type { VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
 import { VoiceChannelSession } from './channel-session.ts';
+import { protectConnection } from './connection-guard.ts';
 import { type ChannelManagerOptions, DEFAULT_TUNING, VoiceJoinError, type VoiceTuning } from './types.ts';
 
 export { VoiceJoinError } from './types.ts';
@@ -45,6 +46,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       selfDeaf: false,
       selfMute: false,
     });
+    // Before any datagram arrives: a runt on the voice UDP port would otherwise crash the process.
+    protectConnection(connection);
     try {
       await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
     } catch {

@@ -206,6 +206,9 @@ export class VoiceChannelSession implements VoiceSessionPort {
         'voice receive stream failed; waiting for the next speech',
       );
       this.#guard?.receiveError(err);
+      // A broken stream never emits 'end': without this the speaker keeps the floor and the next
+      // person's turn goes out unlabelled, clipped by the floor hangover.
+      this.#onSpeakerStopped(speaker);
     });
   }
 
@@ -386,7 +389,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   #wireConnection(): void {
     this.#guard = guardConnection(
       this.#d.connection,
-      { maxRejoinAttempts: this.#d.tuning.maxRejoinAttempts },
+      { maxRejoinAttempts: this.#d.tuning.maxRejoinAttempts, logger: this.#d.logger },
       (reason, message) => this.end(reason, message),
     );
   }

@@ -5,12 +5,13 @@ import {
   VoiceConnectionStatus,
 } from '@discordjs/voice';
 import { describe, expect, it } from 'vitest';
-import { guardConnection } from './connection-guard.ts';
+import { END_MESSAGES, guardConnection, protectConnection } from './connection-guard.ts';
 
 /** Just the slice of VoiceConnection the guard reads: state, rejoinAttempts, rejoin(), stateChange. */
 function fakeConnection() {
   const c = Object.assign(new EventEmitter(), {
     state: { status: VoiceConnectionStatus.Ready } as { status: VoiceConnectionStatus },
+    receiver: { onUdpMessage: (_msg: Buffer) => {}, ssrcMap: new Map<number, unknown>() },
     rejoinAttempts: 0,
     rejoins: 0,
     rejoin() {
@@ -50,19 +51,46 @@ describe('guardConnection', () => {
     expect(ended).toEqual(['disconnected']);
   });
 
-  it('stops a rejoin storm after the allowed attempts', () => {
+  it('logs connection errors instead of letting an unheard error event throw', () => {
+    const { conn } = fakeConnection();
+    const warned: string[] = [];
+    guardConnection(conn, { maxRejoinAttempts: 5, logger: { warn: (_o, m) => warned.push(m) } }, () => {});
+    expect(() => conn.emit('error', new Error('Unexpected token } in JSON'))).not.toThrow();
+    expect(protectConnection(conn).errors).toBe(1);
+    expect(warned).toHaveLength(1);
+  });
+
+  it('stops a rejoin storm before attempt maxRejoinAttempts + 1 goes out', () => {
     const { c, set, conn } = fakeConnection();
     const ended: [string, string | undefined][] = [];
     guardConnection(conn, { maxRejoinAttempts: 5 }, (r, m) => ended.push([r, m]));
-    for (let i = 1; i <= 5; i++) {
-      c.rejoinAttempts = i;
+    // The library emits Signalling first and counts the attempt it then makes afterwards.
+    for (let made = 0; made < 5; made++) {
+      c.rejoinAttempts = made;
       set({ status: VoiceConnectionStatus.Signalling });
     }
     expect(ended).toHaveLength(0);
-    c.rejoinAttempts = 6;
+    c.rejoinAttempts = 5;
     set({ status: VoiceConnectionStatus.Signalling });
-    expect(ended[0]?.[0]).toBe('error');
-    expect(ended[0]?.[1]).toMatch(/refused the voice connection 6 times/);
+    expect(ended).toEqual([['error', END_MESSAGES.storm(5)]]);
+  });
+
+  it('ends at once, explaining, when the voice server demands DAVE (4017)', () => {
+    const { c, set, conn } = fakeConnection();
+    const networking = Object.assign(new EventEmitter(), { state: {} });
+    c.state = { status: VoiceConnectionStatus.Ready, networking } as never;
+    const ended: [string, string | undefined][] = [];
+    const warned: string[] = [];
+    guardConnection(conn, { maxRejoinAttempts: 5, logger: { warn: (_o, m) => warned.push(m) } }, (r, m) =>
+      ended.push([r, m]),
+    );
+    // As in the library: the connection's own close handler moves to Signalling.
+    networking.on('close', () => set({ status: VoiceConnectionStatus.Signalling }));
+    networking.emit('close', 4006);
+    expect(ended).toEqual([]);
+    networking.emit('close', 4017);
+    expect(ended).toEqual([['error', END_MESSAGES.daveRequired]]);
+    expect(warned).toEqual(['voice server requires DAVE; ending the session']);
   });
 
   it('rejoins once after repeated decryption failures within the window', () => {
@@ -79,5 +107,63 @@ describe('guardConnection', () => {
     expect(c.rejoins).toBe(1);
     for (let i = 0; i < 5; i++) guard.receiveError(new Error('DecryptionFailed'));
     expect(c.rejoins).toBe(1);
+  });
+
+  it('keeps runts and receiver exceptions away from the socket handler, counting them', () => {
+    const { c, conn } = fakeConnection();
+    const received: number[] = [];
+    // Like @discordjs/voice 0.19.2: reads the SSRC at byte 8 of anything longer than 8 bytes.
+    const original = (msg: Buffer) => {
+      if (msg.length <= 8) return;
+      const ssrc = msg.readUInt32BE(8);
+      if (ssrc === 0xdead) throw new Error('receiver bug');
+      received.push(ssrc);
+    };
+    c.receiver = { onUdpMessage: original, ssrcMap: new Map([[7, { userId: 'u' }]]) };
+    const udp = new EventEmitter();
+    udp.on('message', original); // bound before the shield, as when protected late
+    c.state = {
+      status: VoiceConnectionStatus.Ready,
+      networking: Object.assign(new EventEmitter(), { state: { udp } }),
+    } as never;
+    const shield = protectConnection(conn);
+    const rtp = (ssrc: number) =>
+      Buffer.from([0x80, 0x78, 0, 1, 0, 0, 0, 1, ...[24, 16, 8, 0].map((b) => (ssrc >>> b) & 255)]);
+    expect(() => udp.emit('message', Buffer.alloc(10, 1))).not.toThrow();
+    expect(() => udp.emit('message', rtp(0xdead))).not.toThrow();
+    udp.emit('message', rtp(7));
+    udp.emit('message', rtp(99));
+    expect(received).toEqual([7, 99]);
+    expect(shield).toMatchObject({ runts: 1, receiverFaults: 1, unknownSsrc: 2 });
+    expect(protectConnection(conn)).toBe(shield);
+  });
+
+  it('opens a packet whose ciphertext merely starts 0xBEDE without stripping an extension it lacks', () => {
+    const { c, conn } = fakeConnection();
+    const plain = Buffer.from([0xf8, 1, 2, 3, 4, 5, 6, 7]);
+    // As in @discordjs/voice 0.19.2: strips 4 × (bytes 14–15) whenever bytes 12–13 read 0xBEDE.
+    const receiver = {
+      onUdpMessage: (_msg: Buffer) => {},
+      ssrcMap: new Map<number, unknown>(),
+      decrypt: (_b: Buffer) => Buffer.from(plain),
+      parsePacket(buffer: Buffer) {
+        const packet = this.decrypt(buffer);
+        return buffer[12] === 0xbe && buffer[13] === 0xde
+          ? packet.subarray(4 * buffer.readUInt16BE(14))
+          : packet;
+      },
+    };
+    c.receiver = receiver;
+    const shield = protectConnection(conn);
+    const datagram = (x: number, b12: number) =>
+      Buffer.from([0x80 | x, 0x78, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, b12, 0xde, 0, 1]);
+    const parse = (b: Buffer) => {
+      const patched = receiver.parsePacket as unknown as (...args: unknown[]) => Buffer;
+      return [...patched(b, 'aead_aes256_gcm_rtpsize', Buffer.alloc(12), null, 'u')];
+    };
+    expect(parse(datagram(0, 0xbe))).toEqual([...plain]); // X clear: the look-alike is ciphertext
+    expect(parse(datagram(0x10, 0xbe))).toEqual([...plain.subarray(4)]); // X set: a real extension
+    expect(parse(datagram(0, 0x00))).toEqual([...plain]);
+    expect(shield.extensionLookalikes).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
-// Discord voice connection policy: which closes end a session, when to stop rejoining, and
-// when receive decryption has gone bad enough that a rejoin is the cure.
+// Discord voice connection policy: which closes end a session (and what to tell the channel),
+// when to stop rejoining, when receive decryption has gone bad enough that a rejoin is the cure,
+// and the holes in @discordjs/voice 0.19.2 (pinned) that would otherwise take the process down.
 import {
   type VoiceConnection,
   VoiceConnectionDisconnectReason,
@@ -7,18 +8,36 @@ import {
 } from '@discordjs/voice';
 import type { SessionEndReason } from '../voice-port.ts';
 
+/** Shown in the channel (bot.ts wraps it as "The voice session ended (…). Use /join …"). */
+export const END_MESSAGES = {
+  kicked: 'I was disconnected from the voice channel: moved, kicked, or the channel was deleted',
+  daveRequired:
+    'Discord requires end-to-end encrypted voice (DAVE) in this channel and my connection could not set it up, so I stopped instead of retrying; if it keeps happening, ask whoever runs the bot to update its voice library',
+  storm: (n: number) =>
+    `Discord refused the voice connection ${n} times in a row, so I stopped retrying; wait a minute before trying again`,
+} as const;
+
+/** Discord voice close codes the guard acts on (discord.com/developers/docs/topics/opcodes-and-status-codes). */
+const DISCONNECTED = 4014;
+const E2EE_REQUIRED = 4017;
+
+export interface GuardLogger {
+  warn(obj: object, msg: string): void;
+}
+
 export interface GuardOptions {
   maxRejoinAttempts: number;
   /** Receive errors mentioning decryption within `decryptWindowMs` that trigger one rejoin. */
   decryptFailuresBeforeRejoin?: number;
   decryptWindowMs?: number;
   now?: () => number;
+  logger?: GuardLogger;
 }
 
 /**
- * Watches a connection. 4014 (kicked, moved, channel deleted) ends the session; codes the
- * library resumes or rejoins on (4006, 4015, network drops) are left to it, but a rejoin storm
- * (e.g. 4017 "DAVE required" on every identify) is cut off after `maxRejoinAttempts`.
+ * Watches a connection. 4014 (kicked, moved, channel deleted) and 4017 (E2EE required) end the
+ * session; codes the library resumes or rejoins on (4006, 4015, 4022, network drops) are left to
+ * it, but a rejoin storm is cut off before attempt `maxRejoinAttempts + 1` goes out.
  * Returns a reporter for receive-stream errors.
  */
 export function guardConnection(
@@ -26,22 +45,25 @@ export function guardConnection(
   options: GuardOptions,
   end: (reason: SessionEndReason, message?: string) => void,
 ): { receiveError(err: Error): void } {
+  const shield = protectConnection(connection);
+  if (options.logger) shield.logger = options.logger;
   connection.on('stateChange', (_old, next) => {
     if (next.status === VoiceConnectionStatus.Disconnected) {
-      if (next.reason === VoiceConnectionDisconnectReason.WebSocketClose && next.closeCode === 4014) {
-        end(
-          'disconnected',
-          'I was disconnected from the voice channel (moved, kicked or the channel was deleted).',
+      if (next.reason === VoiceConnectionDisconnectReason.WebSocketClose && next.closeCode === DISCONNECTED)
+        end('disconnected', END_MESSAGES.kicked);
+    } else if (next.status === VoiceConnectionStatus.Signalling) {
+      // The library rejoins on any other close; the code tells whether that can ever work.
+      if (shield.lastCloseCode === E2EE_REQUIRED) {
+        options.logger?.warn({ closeCode: E2EE_REQUIRED }, 'voice server requires DAVE; ending the session');
+        end('error', END_MESSAGES.daveRequired);
+      } else if (connection.rejoinAttempts >= options.maxRejoinAttempts) {
+        // rejoinAttempts counts the attempts already made; this Signalling is about to make one more.
+        options.logger?.warn(
+          { attempts: connection.rejoinAttempts, closeCode: shield.lastCloseCode },
+          'voice rejoin storm; ending the session',
         );
+        end('error', END_MESSAGES.storm(connection.rejoinAttempts));
       }
-    } else if (
-      next.status === VoiceConnectionStatus.Signalling &&
-      connection.rejoinAttempts > options.maxRejoinAttempts
-    ) {
-      end(
-        'error',
-        `Discord refused the voice connection ${connection.rejoinAttempts} times in a row; I stopped retrying. Try /join again later.`,
-      );
     } else if (next.status === VoiceConnectionStatus.Destroyed) {
       end('disconnected');
     }
@@ -63,6 +85,140 @@ export function guardConnection(
         connection.rejoin();
       }
     },
+  };
+}
+
+/** What {@link protectConnection} dropped or caught on one connection. */
+export interface ConnectionShield {
+  /** Datagrams shorter than an RTP header (12 bytes), dropped before the receiver. */
+  runts: number;
+  /** RTP from SSRCs no op 5 announced (garbage, strangers): the receiver ignores them too. */
+  unknownSsrc: number;
+  /** Exceptions the receiver threw on a datagram, caught instead of crashing the process. */
+  receiverFaults: number;
+  /** Packets without an extension whose ciphertext began 0xBEDE, opened correctly (see protectConnection). */
+  extensionLookalikes: number;
+  /** 'error' events of the connection (WebSocket/UDP trouble), logged instead of thrown. */
+  errors: number;
+  /** Code of the latest voice WebSocket close, if any. */
+  lastCloseCode: number | undefined;
+  logger: GuardLogger | undefined;
+}
+
+interface Receiver {
+  onUdpMessage(msg: Buffer): void;
+  ssrcMap: { get(ssrc: number): unknown };
+  parsePacket(buffer: Buffer, mode: string, nonce: Buffer, key: unknown, userId: string): Buffer;
+  decrypt(buffer: Buffer, mode: string, nonce: Buffer, key: unknown): Buffer;
+}
+interface Networking extends NodeJS.EventEmitter {
+  state: { code?: number; udp?: NodeJS.EventEmitter; dave?: { decrypt(p: Buffer, userId: string): Buffer } };
+}
+
+const shields = new WeakMap<VoiceConnection, ConnectionShield>();
+
+/**
+ * Call right after `joinVoiceChannel` (idempotent). @discordjs/voice 0.19.2 reads the SSRC at
+ * byte 8 of any datagram longer than 8 bytes: one of 9–11 bytes on the voice UDP port (which
+ * accepts datagrams from anyone) throws out of the socket's 'message' handler and kills the
+ * process. It also emits 'error' for a bad voice-server frame, which throws when nobody listens.
+ * This drops runts before the receiver, contains anything else it throws, listens for 'error',
+ * and remembers close codes for the guard.
+ */
+export function protectConnection(connection: VoiceConnection): ConnectionShield {
+  const existing = shields.get(connection);
+  if (existing) return existing;
+  const shield: ConnectionShield = {
+    runts: 0,
+    unknownSsrc: 0,
+    receiverFaults: 0,
+    extensionLookalikes: 0,
+    errors: 0,
+    lastCloseCode: undefined,
+    logger: undefined,
+  };
+  shields.set(connection, shield);
+  const receiver = connection.receiver as unknown as Receiver;
+  const original = receiver.onUdpMessage;
+  const safe = (msg: Buffer) => {
+    if (msg.length < 12) {
+      if (shield.runts++ === 0)
+        shield.logger?.warn({ bytes: msg.length }, 'voice UDP: dropped a runt datagram');
+      return;
+    }
+    if (receiver.ssrcMap.get(msg.readUInt32BE(8)) === undefined) shield.unknownSsrc++;
+    try {
+      original(msg);
+    } catch (err) {
+      if (shield.receiverFaults++ === 0)
+        shield.logger?.warn(
+          { err: (err as Error).message },
+          'voice receiver threw on a datagram; dropped it',
+        );
+    }
+  };
+  // The library (re)binds `receiver.onUdpMessage` to each new UDP socket, so swap the property and
+  // the binding already made, if any.
+  receiver.onUdpMessage = safe;
+  const networkingOf = (state: object) => (state as { networking?: Networking }).networking;
+  fixExtensionSniff(connection, receiver, networkingOf, shield);
+  const watched = new WeakSet<Networking>();
+  const watch = (n: Networking | undefined) => {
+    if (!n || watched.has(n)) return;
+    watched.add(n);
+    // Prepended: the connection's own close handler moves to Signalling, and the guard needs the code then.
+    n.prependListener('close', (code: number) => {
+      shield.lastCloseCode = code;
+    });
+    const udp = n.state.udp;
+    if (udp?.listeners('message').includes(original)) {
+      udp.off('message', original);
+      udp.on('message', safe);
+    }
+  };
+  watch(networkingOf(connection.state));
+  connection.on('stateChange', (_old, next) => watch(networkingOf(next)));
+  connection.on('error', (err) => {
+    shield.errors++;
+    shield.logger?.warn(
+      { err: err.message },
+      'voice connection error; the library recovers or the guard ends it',
+    );
+  });
+  return shield;
+}
+
+/**
+ * @discordjs/voice 0.19.2 strips a header extension whenever bytes 12–13 of the datagram read
+ * 0xBEDE, X bit or not; without an extension those are the first two encrypted bytes, so one
+ * packet in 65,536 loses 4 × (random) bytes of its payload (usually all of it). Such packets are
+ * opened here as parsePacket would, minus the misread: decrypt, padding, DAVE, in that order.
+ */
+function fixExtensionSniff(
+  connection: VoiceConnection,
+  receiver: Receiver,
+  networkingOf: (state: object) => Networking | undefined,
+  shield: ConnectionShield,
+): void {
+  // Private methods of a pinned version; if they ever move, leave the library as it is.
+  if (typeof receiver.parsePacket !== 'function' || typeof receiver.decrypt !== 'function') return;
+  const parse = receiver.parsePacket.bind(receiver);
+  receiver.parsePacket = (buffer, mode, nonce, key, userId) => {
+    const first = buffer[0] ?? 0;
+    if ((first & 0x10) !== 0 || buffer[12] !== 0xbe || buffer[13] !== 0xde)
+      return parse(buffer, mode, nonce, key, userId);
+    shield.extensionLookalikes++;
+    let packet = receiver.decrypt(buffer, mode, nonce, key);
+    if ((first & 0x20) !== 0) {
+      const padding = packet[packet.length - 1] ?? 0;
+      if (padding < packet.length) packet = packet.subarray(0, packet.length - padding);
+    }
+    // As the library does: DAVE applies once the networking is Ready (4) or Resuming (5).
+    const networking = networkingOf(connection.state)?.state;
+    const daveLive =
+      connection.state.status === VoiceConnectionStatus.Ready &&
+      (networking?.code === 4 || networking?.code === 5);
+    return daveLive && networking?.dave ? networking.dave.decrypt(packet, userId) : packet;
   };
 }
 

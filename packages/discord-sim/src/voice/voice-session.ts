@@ -40,4 +40,6 @@ export interface VoiceServerStats {
   droppedToBot: number;
   droppedFromBot: number;
   undecryptableFromBot: number;
+  /** Raw datagrams sent with `sendRawUdp` / `fuzzVoice`. */
+  rawToBot: number;
 }
