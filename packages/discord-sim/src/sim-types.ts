@@ -27,6 +27,11 @@ export interface DiscordSimFaults {
    * the next `repeat` Identifies are closed with the same code too (a rejoin storm).
    */
   closeVoice(code: number, opts?: { guild?: string | undefined; repeat?: number | undefined }): void;
+  /**
+   * Sends a raw frame on the bot's voice WebSocket: text as-is (malformed JSON, unknown opcodes),
+   * bytes as a binary frame (DAVE opcodes are binary). Returns the sockets it went to.
+   */
+  voiceFrame(data: string | Uint8Array, opts?: { guild?: string | undefined }): number;
   /** Ends a `closeVoice(..., { repeat })` storm: the next Identify is answered normally again. */
   stopVoiceCloses(): void;
   /** Drops UDP datagrams for `durationMs` (default both directions). */

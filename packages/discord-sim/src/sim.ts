@@ -95,6 +95,8 @@ export class DiscordSim {
           repeat: opts?.repeat,
         }),
       stopVoiceCloses: () => voice.stopCloses(),
+      voiceFrame: (data, opts) =>
+        voice.sendRawFrame(data, opts?.guild ? this.world.guild(opts.guild).id : undefined),
       dropUdp: (ms, direction) => voice.dropUdp(ms, direction),
       killGateway: (code) => gateway.kill(code),
       rateLimit: (fault) => rest.addRateLimit(fault),
@@ -143,7 +145,7 @@ export class DiscordSim {
   }
 
   /**
-   * Resolves once `predicate` holds, re-checking whenever the sim observes gateway or voice
+   * Resolves once `predicate` holds, re-checking whenever the sim observes gateway, voice or REST
    * traffic (e.g. `await sim.until(() => sim.stats.voice.resumes === 1)`).
    */
   until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -30,6 +30,7 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
   const rest = new RestServer();
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
+  rest.onRequest = () => changes.emit('change');
   const commands = new CommandStore(applicationId, nextId);
   let sim: DiscordSim | undefined;
   let gateway: GatewayServer | undefined;

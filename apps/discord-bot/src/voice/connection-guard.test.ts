@@ -5,7 +5,7 @@ import {
   VoiceConnectionStatus,
 } from '@discordjs/voice';
 import { describe, expect, it } from 'vitest';
-import { END_MESSAGES, guardConnection, protectConnection } from './connection-guard.ts';
+import { END_MESSAGES, GATEWAY_RETRY_MS, guardConnection, protectConnection } from './connection-guard.ts';
 
 /** Just the slice of VoiceConnection the guard reads: state, rejoinAttempts, rejoin(), stateChange. */
 function fakeConnection() {
@@ -14,7 +14,7 @@ function fakeConnection() {
     receiver: { onUdpMessage: (_msg: Buffer) => {}, ssrcMap: new Map<number, unknown>() },
     rejoinAttempts: 0,
     rejoins: 0,
-    rejoin() {
+    rejoin(): boolean {
       c.rejoins++;
       return true;
     },
@@ -165,5 +165,47 @@ describe('guardConnection', () => {
     expect(parse(datagram(0x10, 0xbe))).toEqual([...plain.subarray(4)]); // X set: a real extension
     expect(parse(datagram(0, 0x00))).toEqual([...plain]);
     expect(shield.extensionLookalikes).toBe(1);
+  });
+
+  it('retries a rejoin the gateway was down for, without counting it as refused, and gives up after a minute', () => {
+    const { c, set, conn } = fakeConnection();
+    let gatewayUp = false;
+    c.rejoin = () => {
+      c.rejoins++;
+      c.rejoinAttempts++;
+      if (gatewayUp) set({ status: VoiceConnectionStatus.Signalling });
+      else
+        set({
+          status: VoiceConnectionStatus.Disconnected,
+          reason: VoiceConnectionDisconnectReason.AdapterUnavailable,
+        });
+      return gatewayUp;
+    };
+    const timers: { fn: () => void; ms: number }[] = [];
+    const ended: [string, string | undefined][] = [];
+    const schedule = (fn: () => void, ms: number) => {
+      timers.push({ fn, ms });
+      return () => {};
+    };
+    guardConnection(conn, { maxRejoinAttempts: 5, schedule }, (r, m) => ended.push([r, m]));
+    const unavailable = {
+      status: VoiceConnectionStatus.Disconnected,
+      reason: VoiceConnectionDisconnectReason.AdapterUnavailable,
+    };
+    set(unavailable);
+    timers.shift()?.fn(); // gateway still down: scheduled again
+    expect(c.rejoinAttempts).toBe(0);
+    gatewayUp = true;
+    timers.shift()?.fn();
+    expect(c.state.status).toBe(VoiceConnectionStatus.Signalling);
+    expect(c.rejoins).toBe(2);
+    expect(ended).toEqual([]);
+    set({ status: VoiceConnectionStatus.Ready }); // back: the retry budget starts over
+
+    gatewayUp = false;
+    set(unavailable);
+    for (let i = 0; i < 20 && timers.length > 0; i++) timers.shift()?.fn();
+    expect(ended).toEqual([['error', END_MESSAGES.gatewayLost]]);
+    expect(c.rejoins).toBe(2 + GATEWAY_RETRY_MS.length);
   });
 });

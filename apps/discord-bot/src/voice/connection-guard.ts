@@ -12,10 +12,18 @@ import type { SessionEndReason } from '../voice-port.ts';
 export const END_MESSAGES = {
   kicked: 'I was disconnected from the voice channel: moved, kicked, or the channel was deleted',
   daveRequired:
-    'Discord requires end-to-end encrypted voice (DAVE) in this channel and my connection could not set it up, so I stopped instead of retrying; if it keeps happening, ask whoever runs the bot to update its voice library',
+    'Discord requires end-to-end encrypted voice in this channel and my connection could not set up DAVE encryption, so I stopped instead of retrying; if it keeps happening, ask whoever runs the bot to update its voice library',
   storm: (n: number) =>
     `Discord refused the voice connection ${n} times in a row, so I stopped retrying; wait a minute before trying again`,
+  gatewayLost:
+    'I lost my connection to Discord and could not get back into the voice channel within a minute',
 } as const;
+
+/**
+ * Waits before asking to rejoin when the gateway was down as the voice socket closed (the
+ * library's own rejoin could not be sent, and it never retries): about a minute in all.
+ */
+export const GATEWAY_RETRY_MS: readonly number[] = [1000, 2000, 4000, 8000, 15_000, 15_000, 15_000];
 
 /** Discord voice close codes the guard acts on (discord.com/developers/docs/topics/opcodes-and-status-codes). */
 const DISCONNECTED = 4014;
@@ -31,13 +39,21 @@ export interface GuardOptions {
   decryptFailuresBeforeRejoin?: number;
   decryptWindowMs?: number;
   now?: () => number;
+  /** Runs `fn` after `ms`; returns a canceller (default setTimeout). */
+  schedule?: (fn: () => void, ms: number) => () => void;
   logger?: GuardLogger;
+}
+
+function defaultSchedule(fn: () => void, ms: number): () => void {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
 }
 
 /**
  * Watches a connection. 4014 (kicked, moved, channel deleted) and 4017 (E2EE required) end the
  * session; codes the library resumes or rejoins on (4006, 4015, 4022, network drops) are left to
- * it, but a rejoin storm is cut off before attempt `maxRejoinAttempts + 1` goes out.
+ * it, but a rejoin storm is cut off before attempt `maxRejoinAttempts + 1` goes out, and a
+ * rejoin the gateway was down for is retried once it may be back.
  * Returns a reporter for receive-stream errors.
  */
 export function guardConnection(
@@ -47,10 +63,28 @@ export function guardConnection(
 ): { receiveError(err: Error): void } {
   const shield = protectConnection(connection);
   if (options.logger) shield.logger = options.logger;
+  const schedule = options.schedule ?? defaultSchedule;
+  let gatewayRetries = 0;
+  let cancelRetry: (() => void) | undefined;
+  const rejoinWhenGatewayIsBack = () => {
+    if (cancelRetry) return;
+    const delay = GATEWAY_RETRY_MS[gatewayRetries++];
+    if (delay === undefined) return end('error', END_MESSAGES.gatewayLost);
+    cancelRetry = schedule(() => {
+      cancelRetry = undefined;
+      if (connection.state.status !== VoiceConnectionStatus.Disconnected) return;
+      const attempts = connection.rejoinAttempts;
+      // Unsent, it was no refusal by Discord: keep it out of the storm count.
+      if (!connection.rejoin()) connection.rejoinAttempts = attempts;
+    }, delay);
+  };
   connection.on('stateChange', (_old, next) => {
     if (next.status === VoiceConnectionStatus.Disconnected) {
       if (next.reason === VoiceConnectionDisconnectReason.WebSocketClose && next.closeCode === DISCONNECTED)
         end('disconnected', END_MESSAGES.kicked);
+      else if (next.reason === VoiceConnectionDisconnectReason.AdapterUnavailable) rejoinWhenGatewayIsBack();
+    } else if (next.status === VoiceConnectionStatus.Ready) {
+      gatewayRetries = 0;
     } else if (next.status === VoiceConnectionStatus.Signalling) {
       // The library rejoins on any other close; the code tells whether that can ever work.
       if (shield.lastCloseCode === E2EE_REQUIRED) {
@@ -65,6 +99,7 @@ export function guardConnection(
         end('error', END_MESSAGES.storm(connection.rejoinAttempts));
       }
     } else if (next.status === VoiceConnectionStatus.Destroyed) {
+      cancelRetry?.();
       end('disconnected');
     }
   });
@@ -96,6 +131,8 @@ export interface ConnectionShield {
   unknownSsrc: number;
   /** Exceptions the receiver threw on a datagram, caught instead of crashing the process. */
   receiverFaults: number;
+  /** Voice WebSocket frames the library threw on (a binary frame under 3 bytes), dropped. */
+  badFrames: number;
   /** Packets without an extension whose ciphertext began 0xBEDE, opened correctly (see protectConnection). */
   extensionLookalikes: number;
   /** 'error' events of the connection (WebSocket/UDP trouble), logged instead of thrown. */
@@ -111,8 +148,17 @@ interface Receiver {
   parsePacket(buffer: Buffer, mode: string, nonce: Buffer, key: unknown, userId: string): Buffer;
   decrypt(buffer: Buffer, mode: string, nonce: Buffer, key: unknown): Buffer;
 }
+interface VoiceSocket {
+  onMessage(event: unknown): void;
+}
+interface NetworkingState {
+  code?: number;
+  ws?: VoiceSocket;
+  udp?: NodeJS.EventEmitter;
+  dave?: { decrypt(p: Buffer, userId: string): Buffer };
+}
 interface Networking extends NodeJS.EventEmitter {
-  state: { code?: number; udp?: NodeJS.EventEmitter; dave?: { decrypt(p: Buffer, userId: string): Buffer } };
+  state: NetworkingState;
 }
 
 const shields = new WeakMap<VoiceConnection, ConnectionShield>();
@@ -132,6 +178,7 @@ export function protectConnection(connection: VoiceConnection): ConnectionShield
     runts: 0,
     unknownSsrc: 0,
     receiverFaults: 0,
+    badFrames: 0,
     extensionLookalikes: 0,
     errors: 0,
     lastCloseCode: undefined,
@@ -175,17 +222,44 @@ export function protectConnection(connection: VoiceConnection): ConnectionShield
       udp.off('message', original);
       udp.on('message', safe);
     }
+    containFrames(n.state.ws, shield);
+    n.on('stateChange', (_old: NetworkingState, next: NetworkingState) => containFrames(next.ws, shield));
   };
   watch(networkingOf(connection.state));
   connection.on('stateChange', (_old, next) => watch(networkingOf(next)));
   connection.on('error', (err) => {
-    shield.errors++;
-    shield.logger?.warn(
-      { err: err.message },
-      'voice connection error; the library recovers or the guard ends it',
-    );
+    // Logged, not thrown; a socket failing over and over is summarised rather than repeated.
+    if (++shield.errors <= 10 || shield.errors % 100 === 0)
+      shield.logger?.warn(
+        { err: err.message, errors: shield.errors },
+        'voice connection error; the library recovers or the guard ends it',
+      );
   });
   return shield;
+}
+
+const contained = new WeakSet<VoiceSocket>();
+
+/**
+ * @discordjs/voice 0.19.2 reads a binary voice frame's sequence and opcode without a length
+ * check: a frame under 3 bytes throws out of the socket's message handler (process down, and the
+ * socket stops reading). Each new voice socket (one per connect or resume) drops such frames.
+ */
+function containFrames(ws: VoiceSocket | undefined, shield: ConnectionShield): void {
+  if (!ws || contained.has(ws) || typeof ws.onMessage !== 'function') return;
+  contained.add(ws);
+  const onMessage = ws.onMessage.bind(ws);
+  ws.onMessage = (event) => {
+    try {
+      onMessage(event);
+    } catch (err) {
+      if (shield.badFrames++ === 0)
+        shield.logger?.warn(
+          { err: (err as Error).message },
+          'voice gateway frame the library could not read; dropped',
+        );
+    }
+  };
 }
 
 /**

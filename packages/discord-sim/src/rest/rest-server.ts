@@ -30,6 +30,8 @@ export class RestServer {
   readonly router = new Router();
   readonly requests: RestRecord[] = [];
   private readonly rateLimits: (RateLimitFault & { remaining: number })[] = [];
+  /** Called after each request is answered (lets `sim.until` re-check on REST traffic too). */
+  onRequest: (() => void) | undefined;
 
   constructor() {
     this.http = createServer((req, res) => {
@@ -100,6 +102,7 @@ export class RestServer {
     };
     res.writeHead(result.status, headers);
     res.end(result.body === undefined ? undefined : JSON.stringify(result.body));
+    this.onRequest?.();
   }
 
   private takeRateLimit(method: string, path: string): RestResult | undefined {

@@ -162,6 +162,17 @@ export class VoiceServer {
     }
   }
 
+  /** Fault: sends a raw frame (text as-is, bytes as a binary frame) on the bot's voice socket(s). */
+  sendRawFrame(data: string | Uint8Array, guildId?: string): number {
+    let sent = 0;
+    for (const s of this.sessions.values()) {
+      if ((guildId && s.guildId !== guildId) || s.ws?.readyState !== 1) continue;
+      s.ws.send(data, { binary: typeof data !== 'string' });
+      sent++;
+    }
+    return sent;
+  }
+
   /** Ends a `closeBot(..., { repeat })` storm: the next Identify is answered normally. */
   stopCloses(): void {
     this.pendingCloses = undefined;
