@@ -62,6 +62,8 @@ export class VoiceChannelSession implements VoiceSessionPort {
   readonly #clock = new TurnClock();
   #guard: { receiveError(err: Error): void } | undefined;
   #lastSpeaker = 'someone';
+  /** Whose labelled turn the model is hearing (not yet closed with trailing silence). */
+  #openTurn: Speaker | undefined;
   /** Who spoke each committed user item, so transcripts are attributed even when turns overlap. */
   readonly #speakerByItem = new Map<string, string>();
   readonly #endedTurns: string[] = [];
@@ -242,14 +244,25 @@ export class VoiceChannelSession implements VoiceSessionPort {
       while (s.held.length * 20 > this.#floor.settings.maxHeldMs) s.held.shift();
       return false;
     }
-    if (decision.newTurn) this.#beginTurn(s);
+    // The floor also passes when the holder's packets stop decoding past the hangover: then their
+    // turn is still open and the new holder was never labelled (their first audio still held).
+    if (decision.newTurn || this.#openTurn !== s) this.#takeTurn(s);
     this.#sendAudio(pcm);
     if ((this.#current || this.#playback.status === 'playing') && this.#floor.isBargeIn(s.userId))
       this.#interrupt();
     return true;
   }
 
+  /** Closes any turn still open, labels `s`'s, and sends what was held for them while they waited. */
+  #takeTurn(s: Speaker): void {
+    if (this.#openTurn) this.#closeTurn(this.#openTurn);
+    this.#floor.takeHeld(s.userId);
+    this.#beginTurn(s);
+    for (const pcm of s.held.splice(0)) this.#sendAudio(pcm);
+  }
+
   #beginTurn(s: Speaker): void {
+    this.#openTurn = s;
     this.#model.addText('user', speakerLabel(s.displayName));
     this.#lastSpeaker = s.displayName;
     this.#clock.begin(s.displayName);
@@ -265,6 +278,17 @@ export class VoiceChannelSession implements VoiceSessionPort {
   #onSpeakerStopped(s: Speaker): void {
     s.speaking = false;
     if (this.#floor.holder !== s.userId || this.#ended) return;
+    this.#closeTurn(s);
+    const next = this.#floor.release(s.userId, performance.now());
+    const waiting = next ? this.#speakers.get(next) : undefined;
+    if (waiting) {
+      this.#takeTurn(waiting);
+      if (!waiting.speaking) this.#onSpeakerStopped(waiting);
+    }
+  }
+
+  #closeTurn(s: Speaker): void {
+    this.#openTurn = undefined;
     this.#d.emit('inboundLatency', { guildId: this.guildId, ms: s.lastInboundMs });
     // Discord sends nothing during silence: one burst of silence lets server VAD end the turn.
     const silence = new Int16Array((MODEL_RATE * this.#d.tuning.trailingSilenceMs) / 1000);
@@ -273,14 +297,6 @@ export class VoiceChannelSession implements VoiceSessionPort {
     this.#clock.speechEnded();
     this.#endedTurns.push(s.displayName);
     if (this.#endedTurns.length > 8) this.#endedTurns.shift();
-    const next = this.#floor.release(s.userId, performance.now());
-    const waiting = next ? this.#speakers.get(next) : undefined;
-    if (waiting) {
-      this.#floor.takeHeld(waiting.userId);
-      this.#beginTurn(waiting);
-      for (const pcm of waiting.held.splice(0)) this.#sendAudio(pcm);
-      if (!waiting.speaking) this.#onSpeakerStopped(waiting);
-    }
   }
 
   // ---- model → playback --------------------------------------------------------------------

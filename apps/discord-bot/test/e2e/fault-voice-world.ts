@@ -47,7 +47,8 @@ export class ModelTap {
     } else if (data.includes('"conversation.item.create"')) {
       const e = JSON.parse(data) as { item?: { role?: string; content?: { text?: string }[] } };
       const text = e.item?.content?.[0]?.text;
-      if (e.item?.role === 'user' && text?.startsWith('[')) this.turns.push({ label: text, pcm: [] });
+      if (e.item?.role === 'user' && text?.startsWith('['))
+        this.turns.push({ label: text, pcm: [] });
     }
   }
 }
@@ -152,4 +153,13 @@ export async function voiceWorks(v: VoiceFaultWorld, user: string, clip: Int16Ar
   // Most of the answer reaches the listener (the rest may still be in flight).
   await listener.waitForPackets(audibleBefore + Math.floor(answer.audioMs / 40));
   return answer;
+}
+
+/** For conditions on the bot's side that raise no emulator event (e.g. its receive counters): polls. */
+export async function eventually(done: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
