@@ -295,14 +295,3 @@ function fixExtensionSniff(
     return daveLive && networking?.dave ? networking.dave.decrypt(packet, userId) : packet;
   };
 }
-
-/**
- * @discordjs/voice 0.19.2 keeps one packet prepared ahead and sends it as the first packet of
- * the next resource; after a barge-in that is 20 ms of the interrupted reply. Private field,
- * version pinned exactly; guarded so a layout change only skips this.
- */
-export function dropPreparedPacket(connection: VoiceConnection): void {
-  const state = connection.state as { networking?: { state?: { preparedPacket?: unknown } } };
-  if (state.networking?.state && 'preparedPacket' in state.networking.state)
-    state.networking.state.preparedPacket = undefined;
-}
