@@ -47,8 +47,7 @@ export class ModelTap {
     } else if (data.includes('"conversation.item.create"')) {
       const e = JSON.parse(data) as { item?: { role?: string; content?: { text?: string }[] } };
       const text = e.item?.content?.[0]?.text;
-      if (e.item?.role === 'user' && text?.startsWith('['))
-        this.turns.push({ label: text, pcm: [] });
+      if (e.item?.role === 'user' && text?.startsWith('[')) this.turns.push({ label: text, pcm: [] });
     }
   }
 }
