@@ -57,7 +57,9 @@ describe('server-side fuzz', () => {
     s.on('audio', (pcm, m) => audio.set(m.responseId, (audio.get(m.responseId) ?? 0) + pcm.length));
     s.on('responseCreated', (e) => created.push(e.responseId));
     s.on('responseDone', (e) => done.push(`${e.responseId}:${e.status}`));
-    s.on('error', (e) => errors.push(e.code));
+    s.on('error', (e) =>
+      errors.push(e.code === 'protocol_invalid_event' ? e.code : `${e.code}: ${e.message}`),
+    );
     await s.connect();
 
     // Fuzz in batches across event-loop turns, asking for a real reply whenever none is in flight,
