@@ -3,5 +3,12 @@ export { PersonaError } from './errors.ts';
 export { loadPersonaDir, loadPersonaFile } from './load.ts';
 export { parsePersona } from './parse.ts';
 export { buildPngWithText, readPngText } from './png-text.ts';
-export { KNOWN_STEPFUN_VOICES, type Persona, personaHints, personaSchema } from './schema.ts';
+export {
+  checkVoiceId,
+  KNOWN_STEPFUN_VOICES,
+  type Persona,
+  personaHints,
+  personaSchema,
+  STEPFUN_VOICES,
+} from './schema.ts';
 export { personaToSessionConfig } from './session-config.ts';

@@ -7,7 +7,7 @@ import { PersonaError } from './errors.ts';
 import { loadPersonaDir } from './load.ts';
 import { parsePersona } from './parse.ts';
 import { buildPngWithText } from './png-text.ts';
-import { personaHints } from './schema.ts';
+import { checkVoiceId, personaHints } from './schema.ts';
 import { personaToSessionConfig } from './session-config.ts';
 
 const YAML = `id: captain-mara
@@ -62,6 +62,46 @@ describe('persona files', () => {
     ['- a\n- b', 'does not describe a persona object'],
   ])('rejects a bad file with a clear message (%#)', (text, message) => {
     expect(() => parsePersona(text, 'bad.yaml')).toThrow(message);
+  });
+
+  it('takes a plain-text style as the speaking style (the README example writes it so)', () => {
+    const p = parsePersona(YAML.replace(/style:\n( {2}.*\n| {4}.*\n)*/, 'style: Gruff but warm\n'), 'c.yaml');
+    expect(p.style).toEqual({ speakingStyle: 'Gruff but warm' });
+    expect(personaToSessionConfig(p).instructions).toContain('Gruff but warm');
+  });
+
+  it.each([
+    [
+      YAML.replace('name: Captain Mara', 'name: 42'),
+      'bad.yaml: field "name": should be text, but is a number (42). Fix: write it like name: Captain Mara Voss',
+    ],
+    [
+      YAML.replace(/style:\n( {2}.*\n| {4}.*\n)*/, 'style: 7\n'),
+      'field "style": should be a mapping of "key: value" lines, but is a number (7). Fix: write it like style: { speakingStyle: "Gruff but warm", pace: normal } (or just style: Gruff but warm)',
+    ],
+    [
+      YAML.replace('  examples:\n    - "Steady as she goes."\n', '  examples: Steady as she goes.\n'),
+      'field "style.examples": should be a list, but is text ("Steady as she goes."). Fix: write it like examples: ["Steady as she goes."]',
+    ],
+    [
+      YAML.replace('greeting: Ahoy, crew!', 'greeting:'),
+      'field "greeting": should be text, but is empty (null). Fix: write it like greeting: "Ahoy, crew!"',
+    ],
+    [
+      YAML.replace('pace: slow', 'pace: quick'),
+      'field "style.pace": Invalid option: expected one of "slow"|"normal"|"fast". Fix: write it like pace: normal (slow, normal or fast)',
+    ],
+  ])('names the field, the expected type and an example for a wrongly typed field (%#)', (text, message) => {
+    expect(() => parsePersona(text, 'bad.yaml')).toThrow(message);
+  });
+
+  it('suggests the closest known voice for a misspelt voice id', () => {
+    const p = parsePersona(YAML.replace('elegantgentle-female', 'wenrounansehng'), 'c.yaml');
+    expect(checkVoiceId(p.voice)).toEqual({ known: false, closest: 'wenrounansheng' });
+    expect(personaHints(p)).toEqual([
+      'voice "wenrounansehng" is not a known StepFun voice; did you mean "wenrounansheng"? (fine as it is for a cloned voice)',
+    ]);
+    expect(checkVoiceId('linjiajiejie')).toEqual({ known: true });
   });
 
   it('loads a directory, keeping the good personas and reporting every bad file', async () => {

@@ -1,12 +1,36 @@
 import { z } from 'zod';
+import { closest } from './errors.ts';
+
+/**
+ * Voice ids StepFun's realtime pages and clients use, with what each sounds like (the pinyin names
+ * say it: 温柔男声 "gentle male voice", …). The first five appear in StepFun's realtime guide and
+ * the stepaudio-2.5-realtime quick start (which speaks with linjiajiejie); the rest are used with
+ * stepaudio-3-realtime-preview (platform.stepfun.com/docs/zh/api-reference/realtime/chat). Other
+ * ids (cloned voices) are allowed but hinted about.
+ */
+export const STEPFUN_VOICES = {
+  qingchunshaonv: 'youthful girl (青春少女)',
+  wenrounansheng: 'gentle male (温柔男声)',
+  'elegantgentle-female': 'elegant, gentle female (高雅女声)',
+  'livelybreezy-female': 'lively, breezy female (活力女声)',
+  linjiajiejie: 'warm big sister next door (邻家姐姐)',
+  cixingnansheng: 'deep, magnetic male (磁性男声)',
+  zhengpaiqingnian: 'upright young man (正派青年)',
+  wenrounvsheng: 'gentle female (温柔女声)',
+  jingdiannvsheng: 'classic female (经典女声)',
+  'vibrant-youth': 'vibrant young voice',
+  'lively-girl': 'lively girl',
+} as const;
 
 /** Voice ids StepFun documents; other ids (e.g. cloned voices) are allowed but flagged in hints. */
-export const KNOWN_STEPFUN_VOICES = [
-  'qingchunshaonv',
-  'wenrounansheng',
-  'elegantgentle-female',
-  'livelybreezy-female',
-] as const;
+export const KNOWN_STEPFUN_VOICES = Object.keys(STEPFUN_VOICES) as (keyof typeof STEPFUN_VOICES)[];
+
+/** Whether `voice` is a known StepFun voice id and, if not, the known id it most likely misspells. */
+export function checkVoiceId(voice: string): { known: boolean; closest?: string } {
+  if ((KNOWN_STEPFUN_VOICES as readonly string[]).includes(voice)) return { known: true };
+  const guess = closest(voice, KNOWN_STEPFUN_VOICES);
+  return guess ? { known: false, closest: guess } : { known: false };
+}
 
 export const LIMITS = {
   instructions: 16_000,
@@ -37,12 +61,16 @@ export const personaSchema = z
     greeting: text(LIMITS.greeting).optional(),
     alternateGreetings: z.array(text(LIMITS.greeting)).max(10).optional(),
     avatarUrl: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
+    // A plain text style (`style: Gruff but warm`) is the speaking style: people write it that way.
     style: z
-      .strictObject({
-        speakingStyle: text(500).optional(),
-        pace: z.enum(['slow', 'normal', 'fast']).optional(),
-        examples: z.array(text(LIMITS.example)).max(LIMITS.examples).optional(),
-      })
+      .preprocess(
+        (v) => (typeof v === 'string' ? { speakingStyle: v } : v),
+        z.strictObject({
+          speakingStyle: text(500).optional(),
+          pace: z.enum(['slow', 'normal', 'fast']).optional(),
+          examples: z.array(text(LIMITS.example)).max(LIMITS.examples).optional(),
+        }),
+      )
       .optional(),
     tags: z.array(z.string().max(32)).max(10).optional(),
   })
@@ -59,9 +87,12 @@ export const PERSONA_KEYS = Object.keys(personaSchema.shape) as (keyof Persona)[
  */
 export function personaHints(persona: Persona): string[] {
   const hints: string[] = [];
-  if (!(KNOWN_STEPFUN_VOICES as readonly string[]).includes(persona.voice)) {
+  const voice = checkVoiceId(persona.voice);
+  if (!voice.known) {
     hints.push(
-      `voice "${persona.voice}" is not a known StepFun voice (${KNOWN_STEPFUN_VOICES.join(', ')}); fine for a cloned voice, otherwise check the spelling`,
+      voice.closest
+        ? `voice "${persona.voice}" is not a known StepFun voice; did you mean "${voice.closest}"? (fine as it is for a cloned voice)`
+        : `voice "${persona.voice}" is not a known StepFun voice (${KNOWN_STEPFUN_VOICES.join(', ')}); fine for a cloned voice, otherwise check the spelling`,
     );
   }
   return hints;
