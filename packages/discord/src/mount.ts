@@ -2,11 +2,20 @@
 // discord.js Client the host already owns. The host keeps its own commands and listeners; Troupe
 // answers only interactions for its own command names and never logs the client in or out.
 import type { TransportFactory } from '@troupe/realtime-core';
-import { type Client, Events, GatewayIntentBits, IntentsBitField, type Interaction } from 'discord.js';
+import {
+  type Client,
+  Events,
+  GatewayIntentBits,
+  type Guild,
+  IntentsBitField,
+  type Interaction,
+} from 'discord.js';
 import type { Logger } from 'pino';
+import { createAnnouncer, publicEndReason } from './announce.ts';
 import type { CommandContext } from './commands/context.ts';
 import { commandBodies } from './commands/definitions.ts';
-import { routeInteraction } from './commands/router.ts';
+import { GuildDiagnostics } from './commands/diagnostics.ts';
+import { COMPONENT_PREFIX, routeInteraction } from './commands/router.ts';
 import { type RestoreOutcome, restoreVoiceSessions } from './commands/voice-restore.ts';
 import { withTestCapture } from './logger.ts';
 import { createCardParser } from './personas/card-parser.ts';
@@ -63,7 +72,7 @@ export interface TroupeMount {
   transcripts: TranscriptPoster;
   /** Troupe's slash-command definitions, to register alongside the host's own (bulk overwrite replaces all). */
   readonly commands: ReturnType<typeof commandBodies>;
-  /** True when the interaction is one of Troupe's commands (its autocomplete included). */
+  /** True when the interaction is one of Troupe's commands (its autocomplete and buttons included). */
   handles(interaction: Interaction): boolean;
   /** Set once the client is ready: the post-crash voice reconciliation. */
   readonly voiceRestore: Promise<RestoreOutcome[]> | undefined;
@@ -115,16 +124,15 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
   });
   const registry = await PersonaRegistry.load(store, o.personaDir);
   const voice = await (o.createVoice ?? (() => defaultVoice(o, logger)))({ logger, store });
-  const notify = async (_guildId: string, channelId: string, text: string) => {
-    const channel = await client.channels.fetch(channelId);
-    if (channel?.isSendable()) await channel.send({ content: text, allowedMentions: { parse: [] } });
-  };
+  const announce = createAnnouncer(client, logger.child({ component: 'notices' }));
+  const now = o.now ?? Date.now;
+  const diagnostics = new GuildDiagnostics();
   const usage = new UsageTracker({
     store,
     voice,
     logger: logger.child({ component: 'usage' }),
-    notify,
-    ...(o.now ? { now: o.now } : {}),
+    notify: announce,
+    now,
   });
   const transcripts = new TranscriptPoster({
     store,
@@ -132,20 +140,42 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     logger: logger.child({ component: 'transcripts' }),
     sink: new DiscordTranscriptSink(client, logger.child({ component: 'transcripts' })),
   });
+  // Sessions that got going (and were announced): only those get a public "stopped listening".
+  const live = new Map<string, string>();
+  const liveKey = (guildId: string, channelId: string) => `${guildId}:${channelId}`;
+  voice.on('sessionStarted', (e) => {
+    live.set(liveKey(e.guildId, e.channelId), voice.get(e.guildId)?.persona.name ?? 'Troupe');
+  });
   voice.on('sessionEnded', (e) => {
     // Ended on purpose or not, there is nothing to restore after a restart.
     store.clearVoiceSession(e.guildId, e.channelId);
-    logger.info({ guildId: e.guildId, channelId: e.channelId, reason: e.reason }, 'voice session ended');
-    if (e.reason === 'error' || e.reason === 'disconnected') {
-      notify(
-        e.guildId,
-        e.channelId,
-        `⚠️ The voice session ended (${e.message ?? e.reason}). Use \`/join\` to start again.`,
-      ).catch((err: unknown) =>
-        logger.warn({ err, guildId: e.guildId }, 'could not post session-ended notice'),
-      );
+    const key = liveKey(e.guildId, e.channelId);
+    const persona = voice.get(e.guildId)?.persona.name ?? live.get(key) ?? 'Troupe';
+    const wasLive = live.delete(key);
+    const fields = { guildId: e.guildId, channelId: e.channelId, reason: e.reason, detail: e.message };
+    if (e.reason !== 'error' && e.reason !== 'disconnected') {
+      logger.info(fields, 'voice session ended');
+      return;
     }
+    if (e.reason === 'error') logger.error(fields, 'voice session ended by an error');
+    else logger.warn(fields, 'voice session disconnected');
+    // The operator's wording (which may say "Check STEPFUN_API_KEY") is for admins: /voice status.
+    diagnostics.record(e.guildId, { atMs: now(), reason: e.reason, detail: e.message ?? e.reason });
+    if (!wasLive) return;
+    const why = publicEndReason(e);
+    announce(e.guildId, e.channelId, (t) =>
+      t.t('ended.notice', { persona, why: t.t(why.key, why.params) }),
+    ).catch((err: unknown) =>
+      logger.warn({ err, guildId: e.guildId }, 'could not post session-ended notice'),
+    );
   });
+  const onGuildDelete = (guild: Guild) => {
+    // The bot was removed from the server: forget everything stored about it (see /privacy).
+    store.forgetGuild(guild.id);
+    diagnostics.forget(guild.id);
+    logger.info({ guildId: guild.id }, 'removed from a server: its stored data was deleted');
+  };
+  client.on(Events.GuildDelete, onGuildDelete);
   const ctx: CommandContext = {
     logger: logger.child({ component: 'commands' }),
     store,
@@ -155,11 +185,15 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     importCard: createCardParser(),
     maxCardBytes: 2 * 1024 * 1024,
     fetch: o.fetch ?? fetch,
+    announce,
+    diagnostics,
+    now,
   };
   const commands = commandBodies();
   const names = new Set(commands.map((c) => c.name));
   const handles = (i: Interaction) =>
-    (i.isChatInputCommand() || i.isAutocomplete()) && names.has(i.commandName);
+    ((i.isChatInputCommand() || i.isAutocomplete()) && names.has(i.commandName)) ||
+    (i.isButton() && i.customId.startsWith(COMPONENT_PREFIX));
   const onInteraction = (interaction: Interaction) => {
     if (handles(interaction)) void routeInteraction(ctx, interaction);
   };
@@ -175,6 +209,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
       registry,
       voice,
       usage,
+      announce,
       logger: logger.child({ component: 'voice-restore' }),
     });
   };
@@ -197,6 +232,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
       unmounted = true;
       client.off(Events.InteractionCreate, onInteraction);
       client.off(Events.ClientReady, restore);
+      client.off(Events.GuildDelete, onGuildDelete);
       // A rejoin still in flight would otherwise reconnect after the leave below.
       await voiceRestore?.catch(() => undefined);
       // Leave every voice channel first so no zombie connection outlives the host.

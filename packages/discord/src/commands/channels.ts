@@ -12,7 +12,5 @@ export function assertOwnChannel(i: ChatInputCommandInteraction<'cached'>, chann
   const known = i.client.channels.cache.get(channel.id);
   const guildId = known && 'guildId' in known ? known.guildId : undefined;
   if (guildId === i.guildId) return;
-  throw new UserError(
-    `<#${channel.id}> is not a channel of this server. Pick one of this server's channels from the list.`,
-  );
+  throw new UserError('error.notThisServer', { channel: channel.id });
 }

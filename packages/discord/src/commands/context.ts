@@ -1,9 +1,26 @@
 import type { Persona } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
+import { type MessageKey, type Params, type Text, type Translator, translator } from '../i18n/translate.ts';
 import type { PersonaRegistry } from '../personas/registry.ts';
 import type { Store } from '../store/store.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { VoiceManagerPort } from '../voice-port.ts';
+import type { GuildDiagnostics } from './diagnostics.ts';
+
+/** A public message already posted; `retract` deletes it (best effort) when what it said did not happen. */
+export interface Announcement {
+  retract(): Promise<void>;
+}
+
+/**
+ * Posts a message everyone in the channel sees, in the server's preferred language. Rejects when
+ * it cannot be posted (missing Send Messages, channel gone): callers decide what that means.
+ */
+export type Announce = (
+  guildId: string,
+  channelId: string,
+  render: (t: Translator) => string,
+) => Promise<Announcement>;
 
 /** Everything a command handler may touch. */
 export interface CommandContext {
@@ -17,12 +34,22 @@ export interface CommandContext {
   /** Max accepted character-card size in bytes. */
   maxCardBytes: number;
   fetch: typeof fetch;
+  announce: Announce;
+  /** Operator-level reasons kept per guild for admins (never posted publicly). */
+  diagnostics: GuildDiagnostics;
+  now(): number;
 }
 
-/** An expected failure whose message is shown to the user as-is (ephemeral): what went wrong + how to fix. */
+/**
+ * An expected failure shown to the user (ephemeral) in their language: what went wrong + how to
+ * fix. `message` is the English rendering, for logs.
+ */
 export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly text: Text;
+  constructor(key: MessageKey | Text, params?: Params) {
+    const t: Text = typeof key === 'string' ? (params ? { key, params } : { key }) : key;
+    super(translator('en').text(t));
     this.name = 'UserError';
+    this.text = t;
   }
 }

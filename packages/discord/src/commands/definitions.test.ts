@@ -6,8 +6,16 @@ describe('command definitions', () => {
   const bodies = commandBodies();
   const byName = new Map(bodies.map((b) => [b.name, b]));
 
-  it('registers the five guild-only commands', () => {
-    expect([...byName.keys()].sort()).toEqual(['join', 'leave', 'persona', 'settings', 'voice']);
+  it('registers the seven guild-only commands', () => {
+    expect([...byName.keys()].sort()).toEqual([
+      'help',
+      'join',
+      'leave',
+      'persona',
+      'privacy',
+      'settings',
+      'voice',
+    ]);
     for (const b of bodies) expect(b.contexts).toEqual([InteractionContextType.Guild]);
   });
 

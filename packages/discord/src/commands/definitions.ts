@@ -4,113 +4,85 @@ import {
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   SlashCommandBuilder,
+  type SlashCommandStringOption,
 } from 'discord.js';
+import { type CommandPath, commandLocale } from '../i18n/command-texts.ts';
 
-const personaOption =
-  (description: string, required: boolean) => (o: import('discord.js').SlashCommandStringOption) =>
-    o
-      .setName('persona')
-      .setDescription(description)
-      .setRequired(required)
-      .setAutocomplete(true)
-      .setMaxLength(100);
+/** Anything with Discord's name/description setters (commands, subcommands, options). */
+interface Describable {
+  setName(name: string): this;
+  setDescription(description: string): this;
+  setNameLocalizations(l: Record<string, string>): this;
+  setDescriptionLocalizations(l: Record<string, string>): this;
+}
 
-/** Every slash command the bot registers (guild-only). */
+/** Sets the English name/description and the Chinese localizations from i18n/command-texts.ts. */
+function loc<T extends Describable>(b: T, path: CommandPath): T {
+  const l = commandLocale(path);
+  return b
+    .setName(l.name)
+    .setDescription(l.description)
+    .setNameLocalizations(l.nameLocalizations)
+    .setDescriptionLocalizations(l.descriptionLocalizations);
+}
+
+const personaOption = (path: CommandPath, required: boolean) => (o: SlashCommandStringOption) =>
+  loc(o, path).setRequired(required).setAutocomplete(true).setMaxLength(100);
+
+const command = (path: CommandPath) =>
+  loc(new SlashCommandBuilder(), path).setContexts(InteractionContextType.Guild);
+
+/** Every slash command the bot registers (guild-only), with zh-CN localizations. */
 export const COMMANDS = [
-  new SlashCommandBuilder()
-    .setName('join')
-    .setDescription('Bring a persona into a voice channel')
-    .setContexts(InteractionContextType.Guild)
+  command('join')
     .addChannelOption((o) =>
-      o
-        .setName('channel')
-        .setDescription('Voice channel (default: the one you are in)')
-        .addChannelTypes(ChannelType.GuildVoice, ChannelType.GuildStageVoice),
+      loc(o, 'join.channel').addChannelTypes(ChannelType.GuildVoice, ChannelType.GuildStageVoice),
     )
-    .addStringOption(personaOption('Persona to play (default: the server default)', false)),
-  new SlashCommandBuilder()
-    .setName('leave')
-    .setDescription('Make the persona leave the voice channel')
-    .setContexts(InteractionContextType.Guild),
-  new SlashCommandBuilder()
-    .setName('persona')
-    .setDescription('Browse, switch and manage personas')
-    .setContexts(InteractionContextType.Guild)
-    .addSubcommand((s) => s.setName('list').setDescription('List the personas available here'))
+    .addStringOption(personaOption('join.persona', false)),
+  command('leave'),
+  command('persona')
+    .addSubcommand((s) => loc(s, 'persona.list'))
+    .addSubcommand((s) => loc(s, 'persona.show').addStringOption(personaOption('persona.show.persona', true)))
+    .addSubcommand((s) => loc(s, 'persona.set').addStringOption(personaOption('persona.set.persona', true)))
     .addSubcommand((s) =>
-      s.setName('show').setDescription('Show a persona').addStringOption(personaOption('Persona', true)),
+      loc(s, 'persona.import').addAttachmentOption((o) => loc(o, 'persona.import.card').setRequired(true)),
     )
     .addSubcommand((s) =>
-      s
-        .setName('set')
-        .setDescription('Switch the active persona (keeps the conversation)')
-        .addStringOption(personaOption('Persona', true)),
-    )
-    .addSubcommand((s) =>
-      s
-        .setName('import')
-        .setDescription('Import a Character Card V2/V3 (JSON or PNG) into this server (admins)')
-        .addAttachmentOption((o) =>
-          o.setName('card').setDescription('Character card file').setRequired(true),
-        ),
-    )
-    .addSubcommand((s) =>
-      s
-        .setName('remove')
-        .setDescription('Remove an imported persona (admins)')
-        .addStringOption(personaOption('Imported persona', true)),
+      loc(s, 'persona.remove').addStringOption(personaOption('persona.remove.persona', true)),
     ),
-  new SlashCommandBuilder()
-    .setName('voice')
-    .setDescription('Voice session tools')
-    .setContexts(InteractionContextType.Guild)
-    .addSubcommand((s) => s.setName('status').setDescription('Who is heard, session age, usage and latency'))
-    .addSubcommand((s) => s.setName('reset').setDescription('Make the persona forget this conversation'))
-    .addSubcommand((s) => s.setName('optout').setDescription('Never send my voice to the persona'))
-    .addSubcommand((s) => s.setName('optin').setDescription('Let the persona hear me again')),
-  new SlashCommandBuilder()
-    .setName('settings')
-    .setDescription('Server settings for Troupe (admins)')
-    .setContexts(InteractionContextType.Guild)
+  command('voice')
+    .addSubcommand((s) => loc(s, 'voice.status'))
+    .addSubcommand((s) => loc(s, 'voice.reset'))
+    .addSubcommand((s) => loc(s, 'voice.optout'))
+    .addSubcommand((s) => loc(s, 'voice.optin')),
+  command('settings')
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .addSubcommand((s) => s.setName('show').setDescription('Show the current settings'))
+    .addSubcommand((s) => loc(s, 'settings.show'))
     .addSubcommand((s) =>
-      s
-        .setName('default-persona')
-        .setDescription('Persona used by /join when none is given')
-        .addStringOption(personaOption('Persona', true)),
+      loc(s, 'settings.default-persona').addStringOption(
+        personaOption('settings.default-persona.persona', true),
+      ),
     )
     .addSubcommand((s) =>
-      s
-        .setName('transcripts')
-        .setDescription('Post voice transcripts to a text channel')
-        .addBooleanOption((o) => o.setName('enabled').setDescription('On or off').setRequired(true))
+      loc(s, 'settings.transcripts')
+        .addBooleanOption((o) => loc(o, 'settings.transcripts.enabled').setRequired(true))
         .addChannelOption((o) =>
-          o
-            .setName('channel')
-            .setDescription('Text channel (default: the voice channel chat)')
-            .addChannelTypes(ChannelType.GuildText, ChannelType.GuildVoice),
+          loc(o, 'settings.transcripts.channel').addChannelTypes(
+            ChannelType.GuildText,
+            ChannelType.GuildVoice,
+          ),
         ),
     )
     .addSubcommand((s) =>
-      s
-        .setName('cap')
-        .setDescription('Daily voice minutes for this server (0 = unlimited)')
-        .addIntegerOption((o) =>
-          o
-            .setName('minutes')
-            .setDescription('Minutes per UTC day')
-            .setRequired(true)
-            .setMinValue(0)
-            .setMaxValue(1440),
-        ),
+      loc(s, 'settings.cap').addIntegerOption((o) =>
+        loc(o, 'settings.cap.minutes').setRequired(true).setMinValue(0).setMaxValue(1440),
+      ),
     )
     .addSubcommand((s) =>
-      s
-        .setName('switch-role')
-        .setDescription('Role allowed to switch personas (omit: everyone)')
-        .addRoleOption((o) => o.setName('role').setDescription('Role')),
+      loc(s, 'settings.switch-role').addRoleOption((o) => loc(o, 'settings.switch-role.role')),
     ),
+  command('help'),
+  command('privacy'),
 ];
 
 /** JSON bodies for the REST registration (deploy script, emulator). */

@@ -1,37 +1,65 @@
-import { ChannelType, type ChatInputCommandInteraction, type VoiceBasedChannel } from 'discord.js';
+// /join and /leave. Joining is public: everyone in the voice channel is told, in the channel's
+// own chat and in the server's language, that an AI character is listening, where their audio
+// goes and how to opt out. The notice goes up before the bot joins, so no audio is forwarded
+// before it exists; if it cannot be posted the bot does not join at all, and if the join then
+// fails the notice is taken down again. Refusals and errors stay private to whoever ran /join.
+import type { Persona } from '@troupe/realtime-core';
+import {
+  ChannelType,
+  type ChatInputCommandInteraction,
+  PermissionFlagsBits,
+  type VoiceBasedChannel,
+} from 'discord.js';
+import type { Translator } from '../i18n/translate.ts';
 import { callerOf } from './caller.ts';
 import { assertOwnChannel } from './channels.ts';
-import { type CommandContext, UserError } from './context.ts';
+import { type Announcement, type CommandContext, UserError } from './context.ts';
 import { echo } from './echo.ts';
+import { joinNoticeText } from './notices.ts';
 import { checkPersonaSwitch } from './permissions.ts';
+import { type MessageBody, plain } from './reply.ts';
+
+/** What the bot needs in the voice channel: to be there, to be heard, and to post the notice. */
+const NEEDED = [
+  ['ViewChannel', PermissionFlagsBits.ViewChannel],
+  ['Connect', PermissionFlagsBits.Connect],
+  ['Speak', PermissionFlagsBits.Speak],
+  ['SendMessages', PermissionFlagsBits.SendMessages],
+] as const;
+
+/** Permissions the bot lacks in `channel`; empty when its own member is not cached (the voice layer checks again). */
+export function missingBotPermissions(channel: VoiceBasedChannel): (typeof NEEDED)[number][0][] {
+  const me = channel.guild?.members?.me;
+  if (!me || typeof channel.permissionsFor !== 'function') return [];
+  const perms = channel.permissionsFor(me);
+  return NEEDED.filter(([, bit]) => !perms?.has(bit)).map(([name]) => name);
+}
+
+function resolveChannel(i: ChatInputCommandInteraction<'cached'>): VoiceBasedChannel {
+  const option = i.options.getChannel('channel');
+  if (option) {
+    assertOwnChannel(i, option);
+    if (option.type !== ChannelType.GuildVoice && option.type !== ChannelType.GuildStageVoice) {
+      throw new UserError('join.notVoice', { name: echo(option.name) });
+    }
+    return option as VoiceBasedChannel;
+  }
+  const own = i.member.voice.channel;
+  if (!own) throw new UserError('join.noChannel');
+  return own;
+}
 
 /** `/join [channel] [persona]`. */
 export async function handleJoin(
   ctx: CommandContext,
   i: ChatInputCommandInteraction<'cached'>,
-): Promise<string> {
+  tr: Translator,
+): Promise<MessageBody> {
   const guildId = i.guildId;
-  const option = i.options.getChannel('channel');
-  let channel: VoiceBasedChannel | null = null;
-  if (option) {
-    assertOwnChannel(i, option);
-    if (option.type !== ChannelType.GuildVoice && option.type !== ChannelType.GuildStageVoice) {
-      throw new UserError(`${option.name} is not a voice channel. Pick a voice channel for \`channel\`.`);
-    }
-    channel = option as VoiceBasedChannel;
-  } else {
-    channel = i.member.voice.channel;
-  }
-  if (!channel) {
-    throw new UserError('Join a voice channel first, or name one with `/join channel:<voice channel>`.');
-  }
+  const channel = resolveChannel(i);
   const personaId = i.options.getString('persona');
   const entry = personaId ? ctx.registry.get(guildId, personaId) : undefined;
-  if (personaId && !entry) {
-    throw new UserError(
-      `No persona called ${echo(personaId)} here. See \`/persona list\` for the ids you can use.`,
-    );
-  }
+  if (personaId && !entry) throw new UserError('error.unknownPersona', { id: echo(personaId) });
   const persona = entry?.persona ?? ctx.registry.defaultFor(guildId);
   const settings = ctx.store.getSettings(guildId);
   if (personaId && persona.id !== ctx.registry.defaultFor(guildId).id) {
@@ -41,35 +69,95 @@ export async function handleJoin(
   const existing = ctx.voice.get(guildId);
   if (existing) {
     if (existing.channelId === channel.id) {
-      return `${existing.persona.name} is already in <#${channel.id}>. Use \`/persona set\` to switch character.`;
+      return plain(tr.t('join.alreadyHere', { persona: existing.persona.name, channel: channel.id }));
     }
-    throw new UserError(
-      `${existing.persona.name} is already talking in <#${existing.channelId}>. Use \`/leave\` first, then \`/join\` again.`,
-    );
+    throw new UserError('join.alreadyElsewhere', {
+      persona: existing.persona.name,
+      channel: existing.channelId,
+    });
   }
   const cap = ctx.usage.checkJoin(guildId);
-  if (!cap.allowed) throw new UserError(cap.message);
+  if (!cap.allowed) throw new UserError(cap.text);
+  const missing = missingBotPermissions(channel);
+  if (missing.length > 0) {
+    throw new UserError('join.missingPermissions', {
+      permissions: missing.map((p) => tr.t(`perm.${p}`)).join(tr.t('list.separator')),
+      channel: channel.id,
+    });
+  }
+  let notice: Announcement;
+  try {
+    notice = await ctx.announce(guildId, channel.id, (t) =>
+      joinNoticeText(t, { persona, user: i.user.id, settings, voiceChannelId: channel.id }),
+    );
+  } catch (err) {
+    ctx.logger.warn({ err, guildId, channelId: channel.id }, 'could not post the join notice; not joining');
+    throw new UserError('join.noticeFailed', { channel: channel.id });
+  }
+  await joinVoice(ctx, i, channel, persona, notice);
+  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts).
+  ctx.store.setVoiceSession(guildId, channel.id, persona.id);
+  return plain(
+    `${tr.t('join.done', { persona: persona.name, channel: channel.id })}\n${tr.t('posted.public', { channel: channel.id })}`,
+  );
+}
+
+async function joinVoice(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+  channel: VoiceBasedChannel,
+  persona: Persona,
+  notice: Announcement,
+): Promise<void> {
   try {
     await ctx.voice.join(channel, persona);
   } catch (err) {
-    // VoiceJoinError carries a user-facing message (e.g. which permission is missing).
-    const e = err as { name?: unknown; message?: unknown; userMessage?: unknown };
-    if (typeof e.userMessage === 'string') throw new UserError(e.userMessage);
-    if (e.name === 'VoiceJoinError' && typeof e.message === 'string') throw new UserError(e.message);
-    throw err;
+    await notice.retract();
+    throw joinFailure(ctx, i, channel.id, err);
   }
-  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts).
-  ctx.store.setVoiceSession(guildId, channel.id, persona.id);
-  return `🎭 **${persona.name}** joined <#${channel.id}>. Just talk! \`/voice optout\` if you'd rather not be heard, \`/leave\` to end.`;
 }
 
-/** `/leave`. */
+/**
+ * Turns a failed join into what the caller may see. Operator-level reasons (a rejected API key,
+ * an unknown model) are shown to admins only; everyone else gets a reference to quote.
+ */
+function joinFailure(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+  channelId: string,
+  err: unknown,
+): Error {
+  const e = err as { name?: unknown; message?: unknown; userMessage?: unknown };
+  if (typeof e.userMessage === 'string') return new UserError({ raw: e.userMessage });
+  if (e.name !== 'VoiceJoinError' || typeof e.message !== 'string') return err as Error;
+  const model = /voice model is unavailable:\s*([\s\S]*)$/.exec(e.message);
+  if (model) {
+    const detail = (model[1] ?? '').trim();
+    ctx.diagnostics.record(i.guildId, { atMs: ctx.now(), reason: 'join failed', detail });
+    ctx.logger.error({ guildId: i.guildId, ref: i.id, detail }, 'voice model unavailable at /join');
+    return callerOf(i).isAdmin
+      ? new UserError('join.modelUnavailableAdmin', { detail: detail.slice(0, 900) })
+      : new UserError('join.modelUnavailable', { ref: i.id });
+  }
+  if (/could not connect to .* within/i.test(e.message)) {
+    return new UserError('join.timeout', { channel: channelId });
+  }
+  // The voice layer's own permission check and anything else it explains in plain words.
+  return new UserError({ raw: e.message });
+}
+
+/** `/leave`: public, so the channel knows nobody is listening any more. */
 export async function handleLeave(
   ctx: CommandContext,
   i: ChatInputCommandInteraction<'cached'>,
-): Promise<string> {
+  tr: Translator,
+): Promise<MessageBody> {
   const session = ctx.voice.get(i.guildId);
   const left = await ctx.voice.leave(i.guildId, 'left');
-  if (!left) throw new UserError('No persona is in a voice channel on this server. Start one with `/join`.');
-  return `👋 ${session?.persona.name ?? 'The persona'} left the voice channel.`;
+  if (!left || !session) throw new UserError('error.noSession');
+  const persona = session.persona.name;
+  await ctx
+    .announce(i.guildId, session.channelId, (t) => t.t('leave.notice', { persona, user: `<@${i.user.id}>` }))
+    .catch((err: unknown) => ctx.logger.warn({ err, guildId: i.guildId }, 'could not post the leave notice'));
+  return plain(tr.t('leave.done', { persona, channel: session.channelId }));
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../i18n/translate.ts';
 import type { GuildSettings } from '../store/store.ts';
 import { checkAdmin, checkPersonaSwitch } from './permissions.ts';
 
@@ -10,6 +11,8 @@ const settings = (role: string | null): GuildSettings => ({
   dailyCapMinutes: null,
   personaSwitchRoleId: role,
 });
+const en = translator('en-US');
+const zh = translator('zh-CN');
 
 describe('permissions', () => {
   const member = { userId: 'u', roleIds: ['r1'], isAdmin: false };
@@ -20,13 +23,16 @@ describe('permissions', () => {
     expect(checkPersonaSwitch(member, settings('r1')).ok).toBe(true);
     const denied = checkPersonaSwitch({ ...member, roleIds: [] }, settings('r1'));
     expect(denied.ok).toBe(false);
-    if (!denied.ok) expect(denied.reason).toMatch(/<@&r1>.*Ask an admin/);
+    if (!denied.ok) expect(en.text(denied.reason)).toMatch(/<@&r1>.*Ask an admin/);
     expect(checkPersonaSwitch({ ...member, roleIds: [], isAdmin: true }, settings('r1')).ok).toBe(true);
   });
-  it('admin-only actions name the missing permission', () => {
-    const denied = checkAdmin(member, 'import personas');
+  it('admin-only actions name the missing permission and the action, in each language', () => {
+    const denied = checkAdmin(member, 'action.import');
     expect(denied.ok).toBe(false);
-    if (!denied.ok) expect(denied.reason).toContain('Manage Server');
-    expect(checkAdmin({ ...member, isAdmin: true }, 'x').ok).toBe(true);
+    if (!denied.ok) {
+      expect(en.text(denied.reason)).toMatch(/Manage Server.*can import personas\./);
+      expect(zh.text(denied.reason)).toMatch(/管理服务器.*才能导入角色/);
+    }
+    expect(checkAdmin({ ...member, isAdmin: true }, 'action.settings').ok).toBe(true);
   });
 });

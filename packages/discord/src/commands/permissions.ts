@@ -1,3 +1,4 @@
+import type { MessageKey, Text } from '../i18n/translate.ts';
 import type { GuildSettings } from '../store/store.ts';
 
 /** The caller's relevant facts, extracted from the interaction (pure input). */
@@ -8,24 +9,21 @@ export interface Caller {
   isAdmin: boolean;
 }
 
-/** Allowed, or denied with a message that says why and how to fix. */
-export type PermissionResult = { ok: true } | { ok: false; reason: string };
+/** Allowed, or denied with a text that says why and how to fix. */
+export type PermissionResult = { ok: true } | { ok: false; reason: Text };
 
-/** Admin-only actions (import/remove personas, settings). */
-export function checkAdmin(caller: Caller, action: string): PermissionResult {
+/** Admin-only actions (import/remove personas, settings); `action` names the action in each language. */
+export function checkAdmin(
+  caller: Caller,
+  action: Extract<MessageKey, `action.${string}`>,
+): PermissionResult {
   if (caller.isAdmin) return { ok: true };
-  return {
-    ok: false,
-    reason: `Only server admins (Manage Server permission) can ${action}. Ask an admin, or ask them to grant you Manage Server.`,
-  };
+  return { ok: false, reason: { key: 'error.adminOnly', params: { action: { key: action } } } };
 }
 
 /** Persona switching: anyone unless the guild restricts it to a role; admins always may. */
 export function checkPersonaSwitch(caller: Caller, settings: GuildSettings): PermissionResult {
   const role = settings.personaSwitchRoleId;
   if (!role || caller.isAdmin || caller.roleIds.includes(role)) return { ok: true };
-  return {
-    ok: false,
-    reason: `Switching personas on this server needs the <@&${role}> role. Ask an admin for it (they set it with \`/settings switch-role\`).`,
-  };
+  return { ok: false, reason: { key: 'error.needsRole', params: { role } } };
 }

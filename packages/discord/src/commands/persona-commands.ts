@@ -1,5 +1,6 @@
-import type { Persona } from '@troupe/realtime-core';
+import { checkVoiceId, type Persona } from '@troupe/realtime-core';
 import type { ChatInputCommandInteraction } from 'discord.js';
+import type { Translator } from '../i18n/translate.ts';
 import { CardTooLargeError, downloadCapped } from '../personas/card-download.ts';
 import { cardBytesProblem, importFailureReason, safeFileName } from '../personas/card-input.ts';
 import { containImportedPersona } from '../personas/contain.ts';
@@ -7,120 +8,124 @@ import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
 import { echo } from './echo.ts';
 import { checkAdmin, checkPersonaSwitch } from './permissions.ts';
+import { personaEmbed, personaListPage } from './persona-embeds.ts';
+import { type MessageBody, plain } from './reply.ts';
+
+export { clip } from './reply.ts';
+
+/** One page of the guild's persona list (also what the Previous/Next buttons show). */
+export function personaList(ctx: CommandContext, guildId: string, tr: Translator, page: number): MessageBody {
+  return personaListPage(tr, ctx.registry.list(guildId), {
+    page,
+    activeId: ctx.voice.get(guildId)?.persona.id,
+    defaultId: ctx.registry.defaultFor(guildId).id,
+  });
+}
 
 /** `/persona list|show|set|import|remove`. */
 export async function handlePersona(
   ctx: CommandContext,
   i: ChatInputCommandInteraction<'cached'>,
-): Promise<string> {
+  tr: Translator,
+): Promise<MessageBody> {
   const sub = i.options.getSubcommand();
   const guildId = i.guildId;
-  if (sub === 'list') {
-    const active = ctx.voice.get(guildId)?.persona.id;
-    const def = ctx.registry.defaultFor(guildId).id;
-    const lines = ctx.registry.list(guildId).map(({ persona: p, source }) => {
-      const tags = [p.language, source === 'guild' ? 'imported' : null, p.id === def ? 'default' : null];
-      const mark = p.id === active ? '▶ ' : '• ';
-      return `${mark}**${p.name}** \`${p.id}\` (${tags.filter(Boolean).join(', ')}) — ${p.description}`;
-    });
-    return clip(`**Personas on this server**\n${lines.join('\n')}\n\nSwitch with \`/persona set\`.`);
-  }
+  if (sub === 'list') return personaList(ctx, guildId, tr, 0);
   const resolvePersona = () => {
     const id = i.options.getString('persona', true);
     const entry = ctx.registry.get(guildId, id);
-    if (!entry)
-      throw new UserError(`No persona called ${echo(id)} here. See \`/persona list\` for valid ids.`);
+    if (!entry) throw new UserError('error.unknownPersona', { id: echo(id) });
     return entry;
   };
   if (sub === 'show') {
-    const { persona: p, source } = resolvePersona();
-    return clip(
-      [
-        `**${p.name}** \`${p.id}\` — ${source === 'guild' ? 'imported into this server' : 'built-in'}`,
-        p.description,
-        `Language: ${p.language} · Voice: \`${p.voice}\``,
-        p.greeting ? `Greeting: “${p.greeting}”` : null,
-        p.style?.speakingStyle ? `Style: ${p.style.speakingStyle}` : null,
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    );
+    const { persona, source } = resolvePersona();
+    return personaEmbed(tr, persona, source);
   }
-  if (sub === 'set') {
-    const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
-    if (!perm.ok) throw new UserError(perm.reason);
-    const { persona } = resolvePersona();
-    const session = ctx.voice.get(guildId);
-    if (!session) {
-      throw new UserError(
-        `No persona is in a voice channel right now. Use \`/join persona:${persona.id}\` to start with ${persona.name}.`,
-      );
-    }
-    if (session.persona.id === persona.id) return `${persona.name} is already the active persona.`;
-    const { newConnection } = await session.setPersona(persona);
-    ctx.store.setVoiceSessionPersona(guildId, persona.id);
-    return `🎭 Switched to **${persona.name}**. The conversation continues${
-      newConnection ? ' (new voice: the model reconnected with the history replayed)' : ''
-    }.`;
-  }
-  if (sub === 'import') return importCard(ctx, i);
+  if (sub === 'set') return switchPersona(ctx, i, tr, resolvePersona);
+  if (sub === 'import') return importCard(ctx, i, tr);
   if (sub === 'remove') {
-    const perm = checkAdmin(callerOf(i), 'remove personas');
+    const perm = checkAdmin(callerOf(i), 'action.remove');
     if (!perm.ok) throw new UserError(perm.reason);
     const { persona, source } = resolvePersona();
-    if (source === 'builtin') {
-      throw new UserError(`\`${persona.id}\` is built in and cannot be removed; only imported personas can.`);
-    }
+    if (source === 'builtin') throw new UserError('persona.remove.builtin', { id: persona.id });
     if (ctx.voice.get(guildId)?.persona.id === persona.id) {
-      throw new UserError(`${persona.name} is talking right now. Switch persona or \`/leave\` first.`);
+      throw new UserError('persona.remove.talking', { persona: persona.name });
     }
     ctx.store.removeGuildPersona(guildId, persona.id);
     const settings = ctx.store.getSettings(guildId);
     if (settings.defaultPersona === persona.id) ctx.store.updateSettings(guildId, { defaultPersona: null });
-    return `🗑️ Removed **${persona.name}** (\`${persona.id}\`) from this server.`;
+    return plain(tr.t('persona.remove.done', { persona: persona.name, id: persona.id }));
   }
-  throw new UserError(`Unknown subcommand ${echo(sub)}. Redeploy the commands (\`pnpm deploy-commands\`).`);
+  throw new UserError('error.unknownSubcommand', { sub: echo(sub) });
 }
 
-async function importCard(ctx: CommandContext, i: ChatInputCommandInteraction<'cached'>): Promise<string> {
-  const perm = checkAdmin(callerOf(i), 'import personas');
+/** `/persona set`: public, so the channel knows who is listening now. */
+async function switchPersona(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+  tr: Translator,
+  resolvePersona: () => { persona: Persona },
+): Promise<MessageBody> {
+  const guildId = i.guildId;
+  const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
+  if (!perm.ok) throw new UserError(perm.reason);
+  const { persona } = resolvePersona();
+  const session = ctx.voice.get(guildId);
+  if (!session) throw new UserError('persona.set.noSession', { id: persona.id, persona: persona.name });
+  if (session.persona.id === persona.id) return plain(tr.t('persona.set.already', { persona: persona.name }));
+  const { newConnection } = await session.setPersona(persona);
+  ctx.store.setVoiceSessionPersona(guildId, persona.id);
+  const key = newConnection ? 'persona.set.noticeNewVoice' : 'persona.set.notice';
+  await ctx
+    .announce(guildId, session.channelId, (t) => t.t(key, { user: `<@${i.user.id}>`, persona: persona.name }))
+    .catch((err: unknown) => ctx.logger.warn({ err, guildId }, 'could not post the persona-switch notice'));
+  return plain(
+    `${tr.t('persona.set.done', { persona: persona.name })}\n${tr.t('posted.public', { channel: session.channelId })}`,
+  );
+}
+
+async function importCard(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+  tr: Translator,
+): Promise<MessageBody> {
+  const perm = checkAdmin(callerOf(i), 'action.import');
   if (!perm.ok) throw new UserError(perm.reason);
   const file = i.options.getAttachment('card', true);
+  const max = Math.floor(ctx.maxCardBytes / 1024);
   if (file.size > ctx.maxCardBytes) {
-    throw new UserError(
-      `That file is ${Math.ceil(file.size / 1024)} KiB; cards may be at most ${Math.floor(ctx.maxCardBytes / 1024)} KiB. Export a smaller PNG or the JSON card.`,
-    );
+    throw new UserError('persona.import.tooLarge', { size: Math.ceil(file.size / 1024), max });
   }
   let bytes: Uint8Array;
   try {
     bytes = await downloadCapped(ctx.fetch, file.url, ctx.maxCardBytes);
   } catch (err) {
-    if (err instanceof CardTooLargeError) {
-      throw new UserError(
-        `That file is larger than Discord said; cards may be at most ${Math.floor(ctx.maxCardBytes / 1024)} KiB. Export a smaller PNG or the JSON card.`,
-      );
-    }
+    if (err instanceof CardTooLargeError) throw new UserError('persona.import.largerThanSaid', { max });
     ctx.logger.warn({ err, guildId: i.guildId }, 'card download failed');
-    throw new UserError('Could not download the attachment from Discord. Try uploading it again.');
+    throw new UserError('persona.import.downloadFailed');
   }
   const problem = cardBytesProblem(bytes);
-  if (problem) throw new UserError(problem);
+  if (problem) throw new UserError('persona.import.badFile', { reason: problem });
   let persona: Persona;
   try {
     // Card text is untrusted and written for this server only: fence it before it is stored.
     persona = containImportedPersona(await ctx.importCard(bytes, safeFileName(file.name)));
   } catch (err) {
-    throw new UserError(
-      `That is not a usable Character Card V2/V3: ${importFailureReason(err)}. Export it again as JSON or PNG from SillyTavern.`,
-    );
+    throw new UserError('persona.import.notACard', { reason: importFailureReason(err) });
   }
   const id = ctx.registry.uniqueId(persona.id);
   const stored = { ...persona, id };
   ctx.store.putGuildPersona(i.guildId, stored, i.user.id);
-  return `📥 Imported **${stored.name}** as \`${id}\` (voice \`${stored.voice}\`, ${stored.language}). Only this server can use it: \`/join persona:${id}\`.`;
-}
-
-/** Discord rejects message contents over 2000 characters. */
-export function clip(text: string, max = 1900): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  const lines = [
+    tr.t('persona.import.done', { persona: stored.name, id, voice: stored.voice, language: stored.language }),
+  ];
+  const voice = checkVoiceId(stored.voice);
+  if (!voice.known) {
+    lines.push(
+      voice.closest
+        ? tr.t('persona.import.voiceWarning', { voice: stored.voice, closest: voice.closest })
+        : tr.t('persona.import.voiceWarningNoGuess', { voice: stored.voice }),
+    );
+  }
+  return plain(lines.join('\n'));
 }

@@ -1,45 +1,13 @@
 import { importCharacterCard } from '@troupe/realtime-core';
-import { ChannelType, MessageFlags } from 'discord.js';
+import { ChannelType } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { PersonaRegistry } from '../personas/registry.ts';
-import { Store } from '../store/store.ts';
-import { type FakeOpts, fakeInteraction } from '../testing/fake-interaction.ts';
-import { FakeVoice, P, silentLogger } from '../testing/fake-voice.ts';
-import { UsageTracker } from '../usage/usage-tracker.ts';
-import type { CommandContext } from './context.ts';
+import { commandTestContext } from '../testing/command-context.ts';
+import { fakeInteraction } from '../testing/fake-interaction.ts';
 import { routeInteraction } from './router.ts';
 
 const vc = { id: 'vc1', guildId: 'g1', name: 'Lounge', type: ChannelType.GuildVoice };
 
-function setup() {
-  const store = new Store(':memory:');
-  const voice = new FakeVoice();
-  const logger = silentLogger();
-  const registry = new PersonaRegistry([P.captain, P.teller, P.buddy], store);
-  const usage = new UsageTracker({ store, voice, logger, notify: async () => {} });
-  const card = JSON.stringify({ spec: 'chara_card_v2', data: { name: 'Elf' } });
-  const ctx: CommandContext = {
-    logger,
-    store,
-    registry,
-    voice,
-    usage,
-    maxCardBytes: 1024,
-    importCard: (bytes) => {
-      const data = JSON.parse(new TextDecoder().decode(bytes)) as { data: { name: string } };
-      return { ...P.buddy, id: data.data.name.toLowerCase(), name: data.data.name };
-    },
-    fetch: (async () => new Response(card)) as unknown as typeof fetch,
-  };
-  const run = async (name: string, o: FakeOpts = {}) => {
-    const { interaction, out } = fakeInteraction(name, o);
-    await routeInteraction(ctx, interaction);
-    expect(out.calls[0]).toBe('defer');
-    expect(out.deferred?.flags).toBe(MessageFlags.Ephemeral);
-    return out.reply;
-  };
-  return { ctx, store, voice, run };
-}
+const setup = commandTestContext;
 
 describe('interaction router', () => {
   it('joins the caller’s channel with the default persona, then leaves', async () => {
@@ -60,9 +28,10 @@ describe('interaction router', () => {
   });
 
   it('switches persona mid-session, honouring the switch role', async () => {
-    const { store, voice, run } = setup();
+    const { store, voice, run, posted } = setup();
     await run('join', { voiceChannel: vc });
-    expect(await run('persona', { sub: 'set', options: { persona: 'teller' } })).toContain('new voice');
+    expect(await run('persona', { sub: 'set', options: { persona: 'teller' } })).toContain('Switched');
+    expect(posted.at(-1)?.en).toMatch(/<@u1> switched the character to \*\*说书人\*\*.*new voice/);
     expect(voice.get('g1')?.persona.id).toBe('teller');
     store.updateSettings('g1', { personaSwitchRoleId: 'r9' });
     expect(await run('persona', { sub: 'set', options: { persona: 'buddy' } })).toMatch(

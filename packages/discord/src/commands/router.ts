@@ -1,16 +1,30 @@
+// Routes Troupe's interactions. Every command is deferred ephemerally first (joining voice can
+// outlast Discord's 3-second deadline, and a first response's ephemeral flag can never change
+// later), then answered privately in the invoker's language. State changes everyone should see
+// (join, leave, persona switch, reset) are posted by their handlers as separate channel messages
+// in the server's language, and only once they happened: a failure is never public.
 import {
   type AutocompleteInteraction,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   MessageFlags,
 } from 'discord.js';
+import { type Translator, translator } from '../i18n/translate.ts';
 import { type CommandContext, UserError } from './context.ts';
+import { helpBody, privacyBody } from './info-commands.ts';
 import { handleJoin, handleLeave } from './join-leave.ts';
-import { clip, handlePersona } from './persona-commands.ts';
+import { handlePersona, personaList } from './persona-commands.ts';
+import { parsePersonaListButton } from './persona-embeds.ts';
+import { clip, type MessageBody, plain } from './reply.ts';
 import { handleSettings } from './settings-commands.ts';
 import { handleVoice } from './voice-commands.ts';
 
-type Handler = (ctx: CommandContext, i: ChatInputCommandInteraction<'cached'>) => Promise<string>;
+type Handler = (
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+  tr: Translator,
+) => Promise<MessageBody>;
 
 const HANDLERS: Record<string, Handler> = {
   join: handleJoin,
@@ -18,7 +32,12 @@ const HANDLERS: Record<string, Handler> = {
   persona: handlePersona,
   voice: handleVoice,
   settings: handleSettings,
+  help: async (_ctx, _i, tr) => helpBody(tr),
+  privacy: async (_ctx, _i, tr) => privacyBody(tr),
 };
+
+/** Prefix of every custom id Troupe puts on a message component. */
+export const COMPONENT_PREFIX = 'troupe:';
 
 /**
  * Routes one interaction. Never rejects: every failure is logged with context and, for commands,
@@ -34,6 +53,7 @@ export async function routeInteraction(ctx: CommandContext, interaction: Interac
   try {
     if (interaction.isAutocomplete()) await answerAutocomplete(ctx, interaction);
     else if (interaction.isChatInputCommand()) await runCommand(ctx, interaction, log);
+    else if (interaction.isButton()) await pressButton(ctx, interaction, log);
   } catch (err) {
     log.error({ err }, 'interaction handling failed');
   }
@@ -44,28 +64,47 @@ async function runCommand(
   i: ChatInputCommandInteraction,
   log: CommandContext['logger'],
 ): Promise<void> {
-  // Defer first: joining voice can take longer than Discord's 3-second deadline.
   await i.deferReply({ flags: MessageFlags.Ephemeral });
-  let content: string;
+  const tr = translator(i.locale);
+  let body: MessageBody;
   try {
-    if (!i.inCachedGuild()) {
-      throw new UserError('Troupe only works inside a server where it was added with the `bot` scope.');
-    }
+    if (!i.inCachedGuild()) throw new UserError('error.notInGuild');
     const handler = HANDLERS[i.commandName];
-    if (!handler) throw new UserError(`Unknown command. Redeploy the commands (\`pnpm deploy-commands\`).`);
-    content = await handler(ctx, i);
+    if (!handler) throw new UserError('error.unknownCommand');
+    body = await handler(ctx, i, tr);
     log.info({ sub: i.options.getSubcommand(false) }, 'command handled');
   } catch (err) {
-    if (err instanceof UserError) {
-      content = `⚠️ ${err.message}`;
-      log.info({ reason: err.message }, 'command refused');
-    } else {
-      log.error({ err }, 'command failed');
-      content = `❌ Something went wrong (reference \`${i.id}\`). Try again; if it keeps happening, tell a server admin.`;
-    }
+    body = failureBody(err, tr, i.id, log);
   }
-  // Clipped: a reply over Discord's 2000-character limit is refused and the user would wait forever.
-  await i.editReply({ content: clip(content), allowedMentions: { parse: [] } });
+  await i.editReply({ ...body, allowedMentions: { parse: [] } });
+}
+
+/** A refusal in the reader's language, or a reference to quote for an unexpected failure. */
+function failureBody(err: unknown, tr: Translator, ref: string, log: CommandContext['logger']): MessageBody {
+  if (err instanceof UserError) {
+    log.info({ reason: err.message }, 'command refused');
+    return plain(tr.t('error.prefix', { text: tr.text(err.text) }));
+  }
+  log.error({ err, ref }, 'command failed');
+  return plain(tr.t('error.unexpected', { ref }));
+}
+
+/** Previous/Next on `/persona list`: the message is updated in place (response type 7). */
+async function pressButton(
+  ctx: CommandContext,
+  i: ButtonInteraction,
+  log: CommandContext['logger'],
+): Promise<void> {
+  const tr = translator(i.locale);
+  const page = parsePersonaListButton(i.customId);
+  if (page === undefined || !i.guildId) {
+    log.info({ customId: clip(i.customId, 100) }, 'unknown button');
+    await i.reply({ content: tr.t('error.buttonExpired'), flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const body = personaList(ctx, i.guildId, tr, page);
+  await i.update({ ...body, allowedMentions: { parse: [] } });
+  log.debug({ page }, 'persona list page shown');
 }
 
 /** Autocomplete for every `persona` option; garbage input yields a valid (possibly empty) list. */

@@ -1,77 +1,50 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { formatDuration } from '../usage/usage-policy.ts';
-import type { VoiceStatus } from '../voice-port.ts';
+import type { Translator } from '../i18n/translate.ts';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
 import { echo } from './echo.ts';
 import { checkPersonaSwitch } from './permissions.ts';
-import { clip } from './persona-commands.ts';
+import { type MessageBody, plain } from './reply.ts';
+import { statusEmbed } from './voice-status-embed.ts';
 
-/** `/voice status|reset|optout|optin`. */
+/** `/voice status|reset|optout|optin`. Opting out and in is personal, so it stays private. */
 export async function handleVoice(
   ctx: CommandContext,
   i: ChatInputCommandInteraction<'cached'>,
-): Promise<string> {
+  tr: Translator,
+): Promise<MessageBody> {
   const sub = i.options.getSubcommand();
   const guildId = i.guildId;
   if (sub === 'optout') {
     ctx.store.setOptOut(guildId, i.user.id, true);
-    return '🔇 Done: your voice will not be sent to the persona on this server (effective immediately). `/voice optin` undoes it.';
+    return plain(tr.t('voice.optout.done'));
   }
   if (sub === 'optin') {
     ctx.store.setOptOut(guildId, i.user.id, false);
-    return '🔊 Done: the persona can hear you again on this server. `/voice optout` to stop.';
+    return plain(tr.t('voice.optin.done'));
   }
   const session = ctx.voice.get(guildId);
   if (sub === 'status') {
-    const today = ctx.usage.today(guildId);
-    const usageLine = `Today: ${today.usedMinutes.toFixed(1)} min used${
-      today.capMinutes ? ` of ${today.capMinutes} min` : ' (no daily cap)'
-    }`;
-    if (!session) return `No active voice session. ${usageLine}. Start one with \`/join\`.`;
-    return clip(formatStatus(session.status(), usageLine));
+    return statusEmbed(tr, {
+      status: session?.status(),
+      today: ctx.usage.today(guildId),
+      lastEnd: callerOf(i).isAdmin ? ctx.diagnostics.get(guildId) : undefined,
+    });
   }
   if (sub === 'reset') {
     const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
     if (!perm.ok) throw new UserError(perm.reason);
-    if (!session) throw new UserError('No active voice session to reset. Start one with `/join`.');
+    if (!session) throw new UserError('error.noSession');
     await session.reset();
-    return `🧹 ${session.persona.name} forgot this conversation and starts fresh.`;
+    const persona = session.persona.name;
+    await ctx
+      .announce(guildId, session.channelId, (t) =>
+        t.t('voice.reset.notice', { user: `<@${i.user.id}>`, persona }),
+      )
+      .catch((err: unknown) => ctx.logger.warn({ err, guildId }, 'could not post the reset notice'));
+    return plain(
+      `${tr.t('voice.reset.done', { persona })}\n${tr.t('posted.public', { channel: session.channelId })}`,
+    );
   }
-  throw new UserError(`Unknown subcommand ${echo(sub)}. Redeploy the commands (\`pnpm deploy-commands\`).`);
-}
-
-const ms = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v)}`);
-
-/** Renders `/voice status` as readable Markdown. */
-export function formatStatus(s: VoiceStatus, usageLine: string): string {
-  const heard = s.heard.length
-    ? s.heard
-        .map(
-          (h) =>
-            `• ${h.displayName}${h.speaking ? ' 🗣' : ''}${h.optedOut ? ' (opted out, not heard)' : ''} — ${h.packets} packets${
-              h.corruptPackets ? `, ${h.corruptPackets} corrupt` : ''
-            }`,
-        )
-        .join('\n')
-    : '• nobody yet';
-  const turns = s.turns.length
-    ? [
-        '```',
-        'speaker          end→commit  commit→audio  audio→packet  total (ms)',
-        ...s.turns.map(
-          (t) =>
-            `${t.speaker.slice(0, 16).padEnd(16)} ${ms(t.speechEndToCommitMs).padStart(10)}  ${ms(t.commitToFirstAudioMs).padStart(12)}  ${ms(t.firstAudioToFirstPacketMs).padStart(12)}  ${ms(t.totalMs).padStart(5)}`,
-        ),
-        '```',
-      ].join('\n')
-    : 'No turns yet.';
-  return [
-    `**${s.persona.name}** in <#${s.channelId}> · session ${formatDuration(s.sessionAgeMs)} · model ${s.realtimeState}`,
-    `Model audio this session: ${(s.usage.inputAudioMs / 1000).toFixed(0)} s in, ${(s.usage.outputAudioMs / 1000).toFixed(0)} s out. ${usageLine}.`,
-    '**Heard**',
-    heard,
-    '**Latency (last turns)**',
-    turns,
-  ].join('\n');
+  throw new UserError('error.unknownSubcommand', { sub: echo(sub) });
 }

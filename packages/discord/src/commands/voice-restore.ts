@@ -13,6 +13,8 @@ import type { PersonaRegistry } from '../personas/registry.ts';
 import type { Store, StoredVoiceSession } from '../store/store.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { VoiceManagerPort } from '../voice-port.ts';
+import type { Announce } from './context.ts';
+import { joinNoticeText } from './notices.ts';
 
 /** What the gateway shows for one guild right after start-up. */
 export interface ObservedGuild {
@@ -68,6 +70,8 @@ export interface VoiceRestoreDeps {
   registry: PersonaRegistry;
   voice: VoiceManagerPort;
   usage: UsageTracker;
+  /** Posts the "an AI is listening again" notice before rejoining (no notice, no rejoin). */
+  announce?: Announce | undefined;
   logger: Logger;
 }
 
@@ -137,6 +141,17 @@ async function apply(d: VoiceRestoreDeps, a: RestoreAction): Promise<RestoreOutc
   const channel = guild?.channels.cache.get(a.channelId);
   if (!guild || !channel?.isVoiceBased()) return leave(null, 'the voice channel no longer exists');
   const persona = d.registry.get(a.guildId, a.personaId)?.persona ?? d.registry.defaultFor(a.guildId);
+  let notice: Awaited<ReturnType<Announce>> | undefined;
+  try {
+    const settings = d.store.getSettings(a.guildId);
+    notice = await d.announce?.(a.guildId, channel.id, (t) =>
+      joinNoticeText(t, { persona, settings, voiceChannelId: channel.id }),
+    );
+  } catch (err) {
+    // People must be told an AI is listening; if that cannot be said, do not listen.
+    d.logger.warn({ err, guildId: a.guildId }, 'could not post the listening notice after restart');
+    return leave(channel.id, 'the listening notice could not be posted');
+  }
   try {
     await d.voice.join(channel, persona);
     d.store.setVoiceSession(a.guildId, channel.id, persona.id);
@@ -147,6 +162,7 @@ async function apply(d: VoiceRestoreDeps, a: RestoreAction): Promise<RestoreOutc
     return { guildId: a.guildId, result: 'rejoined', channelId: channel.id };
   } catch (err) {
     d.logger.warn({ err, guildId: a.guildId }, 'could not rejoin voice after restart');
+    await notice?.retract();
     return leave(channel.id, `rejoining failed: ${(err as Error).message}`);
   }
 }

@@ -224,6 +224,21 @@ export class Store {
     }));
   }
 
+  /** Deletes everything stored about a guild (the bot was removed from it). */
+  forgetGuild(guildId: string): void {
+    for (const table of [
+      'guild_settings',
+      'guild_personas',
+      'usage_daily',
+      'user_optout',
+      'voice_sessions',
+    ]) {
+      this.db.prepare(`DELETE FROM ${table} WHERE guild_id = ?`).run(guildId);
+    }
+    const prefix = `${guildId}:`;
+    for (const key of [...this.#optOuts()]) if (key.startsWith(prefix)) this.#optOuts().delete(key);
+  }
+
   close(): void {
     if (this.db.isOpen) this.db.close();
   }

@@ -1,4 +1,5 @@
 import { PermissionFlagsBits, PermissionsBitField } from 'discord.js';
+import { bodyText, type MessageBody } from '../commands/reply.ts';
 
 /** Options a fake slash interaction carries. */
 export interface FakeOpts {
@@ -10,6 +11,8 @@ export interface FakeOpts {
   options?: Record<string, unknown>;
   voiceChannel?: { id: string; guildId: string; name: string; type: number } | null;
   focused?: { name: string; value: unknown };
+  /** The invoking user's Discord locale (default en-US). */
+  locale?: string;
 }
 
 /**
@@ -25,6 +28,7 @@ export function fakeInteraction(
   const out = {
     deferred: undefined as undefined | { flags?: unknown },
     reply: '',
+    body: {} as MessageBody,
     choices: [] as unknown[],
     calls,
   };
@@ -37,12 +41,14 @@ export function fakeInteraction(
   const i = {
     id: 'i1',
     commandName,
+    locale: o.locale ?? 'en-US',
     guildId: o.guildId ?? 'g1',
     user: { id: o.userId ?? 'u1' },
     member: { roles: o.roles ?? [], voice: { channel: o.voiceChannel ?? null } },
     memberPermissions: new PermissionsBitField(o.admin ? PermissionFlagsBits.ManageGuild : 0n),
     isAutocomplete: () => kind === 'autocomplete',
     isChatInputCommand: () => kind === 'command',
+    isButton: () => false,
     inCachedGuild: () => true,
     options: {
       getSubcommand: (_required?: boolean) => o.sub ?? null,
@@ -61,9 +67,10 @@ export function fakeInteraction(
       calls.push('defer');
       out.deferred = opts;
     },
-    editReply: async (r: { content: string }) => {
+    editReply: async (r: MessageBody) => {
       calls.push('edit');
-      out.reply = r.content;
+      out.body = r;
+      out.reply = bodyText(r);
     },
     respond: async (choices: unknown[]) => {
       calls.push('respond');

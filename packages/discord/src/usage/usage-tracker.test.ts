@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../i18n/translate.ts';
 import { Store } from '../store/store.ts';
 import { FakeVoice, P, silentLogger } from '../testing/fake-voice.ts';
 import { UsageTracker } from './usage-tracker.ts';
@@ -13,8 +14,8 @@ function setup(cap: number | null) {
     store,
     voice,
     logger: silentLogger(),
-    notify: async (_g, _c, text) => {
-      notes.push(text);
+    notify: async (_g, _c, render) => {
+      notes.push(render(translator('en-US')), render(translator('zh-CN')));
     },
     now: () => now,
   });
@@ -34,6 +35,7 @@ describe('UsageTracker', () => {
     await tracker.record('g', 60_000, 60_000);
     expect(voice.left).toEqual([{ guildId: 'g', reason: 'cap' }]);
     expect(notes[0]).toMatch(/daily voice limit \(10 min\).*resets at 00:00 UTC \(in 2 h 0 min\)/);
+    expect(notes[1]).toMatch(/语音额度（10 分钟）已用完.*还有 2 小时 0 分钟/);
   });
 
   it('refuses /join after the cap and allows it again the next UTC day', async () => {
@@ -42,7 +44,10 @@ describe('UsageTracker', () => {
     await tracker.record('g', 60_000, 0);
     const refused = tracker.checkJoin('g');
     expect(refused.allowed).toBe(false);
-    if (!refused.allowed) expect(refused.message).toContain('resets at 00:00 UTC');
+    if (!refused.allowed) {
+      expect(translator('en-GB').text(refused.text)).toMatch(/resets at 00:00 UTC \(in 2 h 0 min\)/);
+      expect(translator('zh-CN').text(refused.text)).toMatch(/UTC 00:00 重置（还有 2 小时 0 分钟）/);
+    }
     setNow(Date.UTC(2026, 0, 2, 0, 1));
     expect(tracker.checkJoin('g').allowed).toBe(true);
   });

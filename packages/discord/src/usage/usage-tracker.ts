@@ -1,20 +1,21 @@
 import type { Logger } from 'pino';
+import type { Text, Translator } from '../i18n/translate.ts';
 import { type Store, utcDay } from '../store/store.ts';
 import type { VoiceManagerPort } from '../voice-port.ts';
-import { evaluateUsage, formatDuration, msUntilUtcReset, usedMinutes } from './usage-policy.ts';
+import { evaluateUsage, msUntilUtcReset, usedMinutes } from './usage-policy.ts';
 
 /** Options for {@link UsageTracker}. */
 export interface UsageTrackerOptions {
   store: Store;
   voice: VoiceManagerPort;
   logger: Logger;
-  /** Posts a plain message in the guild (the session's voice-channel chat). */
-  notify(guildId: string, channelId: string, text: string): Promise<void>;
+  /** Posts a plain message in the guild (the session's voice-channel chat), in the server's language. */
+  notify(guildId: string, channelId: string, render: (t: Translator) => string): Promise<unknown>;
   now?: () => number;
 }
 
 /** Result of a cap check before joining. */
-export type CapCheck = { allowed: true } | { allowed: false; message: string };
+export type CapCheck = { allowed: true } | { allowed: false; text: Text };
 
 /**
  * Accumulates ChannelManager `usage` deltas per guild per UTC day in SQLite and enforces the
@@ -45,22 +46,19 @@ export class UsageTracker {
     const session = voice.get(guildId);
     if (verdict === 'warn') {
       store.markWarned(guildId, day);
-      logger.info({ guildId, usedMinutes: usedMinutes(total), cap }, 'usage warning (80 % of daily cap)');
+      logger.warn({ guildId, usedMinutes: usedMinutes(total), cap }, 'usage warning (80 % of daily cap)');
       session?.announce(
         'Tell everyone, briefly and in character, that your time together today is almost up: only a few minutes remain.',
       );
       return;
     }
     if (!session) return;
-    logger.info({ guildId, usedMinutes: usedMinutes(total), cap }, 'daily cap reached: leaving');
+    logger.warn({ guildId, usedMinutes: usedMinutes(total), cap }, 'daily cap reached: leaving');
     const channelId = session.channelId;
     await voice.leave(guildId, 'cap');
-    await this.#o.notify(
-      guildId,
-      channelId,
-      `⏹️ This server's daily voice limit (${cap} min) is used up, so ${session.persona.name} left. ` +
-        `It resets at 00:00 UTC (in ${formatDuration(msUntilUtcReset(this.#now()))}). ` +
-        'An admin can raise it with `/settings cap`.',
+    const resetMs = msUntilUtcReset(this.#now());
+    await this.#o.notify(guildId, channelId, (t) =>
+      t.t('usage.capLeft', { cap: cap ?? 0, persona: session.persona.name, resetIn: t.duration(resetMs) }),
     );
   }
 
@@ -70,11 +68,10 @@ export class UsageTracker {
     if (!cap) return { allowed: true };
     const used = usedMinutes(this.#o.store.getUsage(guildId, utcDay(this.#now())));
     if (used < cap) return { allowed: true };
+    const resetMs = msUntilUtcReset(this.#now());
     return {
       allowed: false,
-      message:
-        `Today's voice limit for this server (${cap} min) is used up. It resets at 00:00 UTC ` +
-        `(in ${formatDuration(msUntilUtcReset(this.#now()))}); an admin can raise it with \`/settings cap\`.`,
+      text: { key: 'usage.capRefusal', params: { cap, resetIn: { duration: resetMs } } },
     };
   }
 

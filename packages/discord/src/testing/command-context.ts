@@ -1,0 +1,62 @@
+// A CommandContext over fakes, for unit tests of the command layer: an in-memory store, the fake
+// voice layer, and an announcer that records every public notice in both languages.
+import { MessageFlags } from 'discord.js';
+import type { CommandContext } from '../commands/context.ts';
+import { GuildDiagnostics } from '../commands/diagnostics.ts';
+import { routeInteraction } from '../commands/router.ts';
+import { translator } from '../i18n/translate.ts';
+import { PersonaRegistry } from '../personas/registry.ts';
+import { Store } from '../store/store.ts';
+import { UsageTracker } from '../usage/usage-tracker.ts';
+import { type FakeOpts, fakeInteraction } from './fake-interaction.ts';
+import { FakeVoice, P, silentLogger } from './fake-voice.ts';
+
+export interface Posted {
+  channelId: string;
+  en: string;
+  zh: string;
+}
+
+export function commandTestContext() {
+  const store = new Store(':memory:');
+  const voice = new FakeVoice();
+  const logger = silentLogger();
+  const registry = new PersonaRegistry([P.captain, P.teller, P.buddy], store);
+  const usage = new UsageTracker({ store, voice, logger, notify: async () => ({}) });
+  const posted: Posted[] = [];
+  const retracted: string[] = [];
+  /** Set to make the next announcements fail (e.g. no Send Messages). */
+  const announceFailure: { error: Error | undefined } = { error: undefined };
+  const card = JSON.stringify({ spec: 'chara_card_v2', data: { name: 'Elf' } });
+  const ctx: CommandContext = {
+    logger,
+    store,
+    registry,
+    voice,
+    usage,
+    maxCardBytes: 1024,
+    importCard: (bytes) => {
+      const data = JSON.parse(new TextDecoder().decode(bytes)) as { data: { name: string } };
+      return { ...P.buddy, id: data.data.name.toLowerCase(), name: data.data.name };
+    },
+    fetch: (async () => new Response(card)) as unknown as typeof fetch,
+    announce: async (_guildId, channelId, render) => {
+      if (announceFailure.error) throw announceFailure.error;
+      const en = render(translator('en-US'));
+      posted.push({ channelId, en, zh: render(translator('zh-CN')) });
+      return { retract: async () => void retracted.push(en) };
+    },
+    diagnostics: new GuildDiagnostics(),
+    now: () => 0,
+  };
+  /** Runs a command; returns the private reply's text (it must have been deferred ephemerally). */
+  const run = async (name: string, o: FakeOpts = {}) => (await runFull(name, o)).reply;
+  const runFull = async (name: string, o: FakeOpts = {}) => {
+    const { interaction, out } = fakeInteraction(name, o);
+    await routeInteraction(ctx, interaction);
+    if (out.calls[0] !== 'defer' || out.deferred?.flags !== MessageFlags.Ephemeral)
+      throw new Error(`/${name} was not deferred ephemerally first (calls: ${out.calls.join(', ')})`);
+    return out;
+  };
+  return { ctx, store, voice, run, runFull, posted, retracted, announceFailure };
+}
