@@ -17,7 +17,11 @@ export type {
   SlashInvocation,
   SlashOptionValues,
 } from './interactions/build-interaction.ts';
-export { InteractionHandle, type InteractionResponseRecord } from './interactions/interaction-handle.ts';
+export {
+  InteractionHandle,
+  type InteractionResponseRecord,
+  type MessageView,
+} from './interactions/interaction-handle.ts';
 export type {
   SimChannelSpec,
   SimGuildSpec,

@@ -10,8 +10,9 @@ import { sineTone } from './audio/signal.ts';
 import { writeCapture } from './capture.ts';
 import type { GatewayServer } from './gateway/gateway-server.ts';
 import type { SlashContext, SlashInvocation } from './interactions/build-interaction.ts';
+import { dispatchButtonClick } from './interactions/component-interaction.ts';
 import { dispatchInteraction } from './interactions/dispatch-interaction.ts';
-import type { InteractionHandle } from './interactions/interaction-handle.ts';
+import type { InteractionHandle, MessageView } from './interactions/interaction-handle.ts';
 import type { SimUserSpec, UserState } from './model/types.ts';
 import type { World } from './model/world.ts';
 import type { RestContext } from './rest/context.ts';
@@ -268,6 +269,17 @@ export class DiscordSim {
       name,
       invocation,
     );
+  }
+
+  /**
+   * `ctx.user` clicks the button `customId` on a message of the bot: a command's reply (pass its
+   * handle) or a message a previous click updated (pass that click's handle). Throws when the
+   * message has no such button or it is disabled. The returned handle records the bot's answer
+   * (`callbackType` 7 = message updated in place); its `message` is the message as it now reads.
+   */
+  clickButton(ctx: SlashContext, on: InteractionHandle | MessageView, customId: string): InteractionHandle {
+    const source = 'responses' in on ? on.message : on;
+    return dispatchButtonClick(this.ctx, this.gateway, ctx, source, customId);
   }
 
   /** Simulates typing into an autocomplete option; resolves with the choices the bot returned. */

@@ -9,6 +9,7 @@ import { registerAppRoutes } from './rest/app-routes.ts';
 import type { RestContext } from './rest/context.ts';
 import { registerGuildRoutes } from './rest/guild-routes.ts';
 import { RestServer } from './rest/rest-server.ts';
+import { registerUserRoutes } from './rest/user-routes.ts';
 import { DiscordSim } from './sim.ts';
 import type { DiscordSimOptions } from './sim-types.ts';
 import { generateCertificate } from './voice/certificate.ts';
@@ -54,6 +55,7 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
   };
   registerAppRoutes(rest.router, ctx);
   registerGuildRoutes(rest.router, ctx);
+  registerUserRoutes(rest.router, ctx);
   gateway = new GatewayServer(rest.http, {
     world,
     token,

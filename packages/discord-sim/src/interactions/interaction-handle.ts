@@ -8,6 +8,17 @@ export type InteractionResponseRecord =
   | { kind: 'followUp'; messageId: string; data: Record<string, unknown>; atMs: number }
   | { kind: 'delete'; messageId: string; atMs: number };
 
+/** A message as members see it now: the bot's latest content, embeds and components. */
+export interface MessageView {
+  id: string | undefined;
+  content: string | undefined;
+  embeds: Record<string, unknown>[];
+  components: Record<string, unknown>[];
+  flags: number;
+}
+
+const VIEW_FIELDS = ['content', 'embeds', 'components'] as const;
+
 /**
  * The test's view of one interaction: every callback, edit and follow-up the bot made,
  * with helpers to await them (no sleeps needed).
@@ -18,11 +29,42 @@ export class InteractionHandle {
   readonly responses: InteractionResponseRecord[] = [];
   private readonly sentAt: number;
   private readonly events = new EventEmitter();
+  /** @internal Set by the REST routes: the id of the message the first response created. */
+  messageId: string | undefined;
+  /** For a component interaction: the message the component was on, as it was when clicked. */
+  readonly source: MessageView | undefined;
 
-  constructor(id: string, token: string, sentAt: number) {
+  constructor(id: string, token: string, sentAt: number, source?: MessageView) {
     this.id = id;
     this.token = token;
     this.sentAt = sentAt;
+    this.source = source;
+  }
+
+  /**
+   * The message this interaction answers with (a command's reply) or updates (a component's
+   * message, response type 7 or a deferred update and its edits), as members see it now.
+   */
+  get message(): MessageView {
+    const view: MessageView = this.source
+      ? { ...this.source }
+      : { id: undefined, content: undefined, embeds: [], components: [], flags: 0 };
+    for (const r of this.responses) {
+      if (r.kind !== 'callback' && r.kind !== 'edit') continue;
+      if (r.kind === 'callback') {
+        if (r.type === InteractionResponseType.ApplicationCommandAutocompleteResult) continue;
+        if (!this.source) {
+          view.id = this.messageId;
+          view.flags = Number(r.data.flags ?? 0);
+        }
+      }
+      for (const f of VIEW_FIELDS) {
+        const v = r.data[f];
+        if (f === 'content' ? typeof v === 'string' : Array.isArray(v))
+          (view as unknown as Record<string, unknown>)[f] = v;
+      }
+    }
+    return view;
   }
 
   /** @internal Called by the REST routes. */

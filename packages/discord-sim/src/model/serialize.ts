@@ -141,7 +141,7 @@ export function guildCreate(g: GuildState, users: Map<string, UserState>): Gatew
     description: null,
     banner: null,
     premium_tier: 0,
-    preferred_locale: 'en-US',
+    preferred_locale: g.preferredLocale,
     public_updates_channel_id: null,
     nsfw_level: 0,
     stickers: [],

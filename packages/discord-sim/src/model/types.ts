@@ -47,6 +47,8 @@ export interface SimGuildSpec {
   members?: SimMemberSpec[] | undefined;
   /** Role names the bot's member has. */
   botRoles?: string[] | undefined;
+  /** The server's language (Community "primary language"; Discord's default is en-US). */
+  preferredLocale?: string | undefined;
 }
 
 /** Runtime state of a guild member. */
@@ -89,6 +91,7 @@ export interface GuildState {
   channels: ChannelState[];
   members: Map<string, MemberState>;
   voiceStates: Map<string, VoiceStateRecord>;
+  preferredLocale: string;
 }
 
 export interface UserState {

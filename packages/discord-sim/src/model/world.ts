@@ -106,6 +106,7 @@ export class World {
       channels: [],
       members: new Map(),
       voiceStates: new Map(),
+      preferredLocale: spec.preferredLocale ?? 'en-US',
     };
     const joinedAt = new Date(0).toISOString();
     guild.members.set(this.bot.id, {

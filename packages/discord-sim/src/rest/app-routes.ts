@@ -103,6 +103,7 @@ export function registerAppRoutes(router: Router, ctx: RestContext): void {
       type === InteractionResponseType.DeferredChannelMessageWithSource
     ) {
       const id = ctx.nextId();
+      entry.handle.messageId = id;
       ctx.messages.push({
         id,
         channelId: entry.channelId,
