@@ -8,6 +8,7 @@ import { World } from './model/world.ts';
 import { registerAppRoutes } from './rest/app-routes.ts';
 import type { RestContext } from './rest/context.ts';
 import { registerGuildRoutes } from './rest/guild-routes.ts';
+import { registerMessageDeleteRoute } from './rest/message-delete-route.ts';
 import { RestServer } from './rest/rest-server.ts';
 import { registerUserRoutes } from './rest/user-routes.ts';
 import { DiscordSim } from './sim.ts';
@@ -56,6 +57,7 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
   registerAppRoutes(rest.router, ctx);
   registerGuildRoutes(rest.router, ctx);
   registerUserRoutes(rest.router, ctx);
+  registerMessageDeleteRoute(rest.router, ctx);
   gateway = new GatewayServer(rest.http, {
     world,
     token,

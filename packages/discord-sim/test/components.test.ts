@@ -97,6 +97,16 @@ describe('message components (buttons) with the real discord.js client', () => {
     expect(() => h?.sim.clickButton({ user: 'alice' }, reply, 'page:9')).toThrow(/no button "page:9"/);
   });
 
+  it('lets the bot delete its own channel message', async () => {
+    h = await startHarness();
+    const channel = await h.client.channels.fetch(h.sim.channelId('general'));
+    if (!channel?.isSendable()) throw new Error('general is not sendable');
+    const sent = await channel.send('notice');
+    await sent.delete();
+    expect(h.sim.messages.find((m) => m.id === sent.id)).toMatchObject({ content: 'notice', deleted: true });
+    await expect(sent.delete()).rejects.toThrow(/Unknown Message/);
+  });
+
   it('lists the bot’s guilds with its permissions (GET /users/@me/guilds)', async () => {
     h = await startHarness();
     const rest = new REST({ api: h.sim.restApi }).setToken(h.sim.token);

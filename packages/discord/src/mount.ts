@@ -158,7 +158,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
       return;
     }
     if (e.reason === 'error') logger.error(fields, 'voice session ended by an error');
-    else logger.warn(fields, 'voice session disconnected');
+    else logger.warn(fields, 'voice session ended: disconnected');
     // The operator's wording (which may say "Check STEPFUN_API_KEY") is for admins: /voice status.
     diagnostics.record(e.guildId, { atMs: now(), reason: e.reason, detail: e.message ?? e.reason });
     if (!wasLive) return;

@@ -2,7 +2,7 @@
 // the demo and the e2e tests so both exercise exactly the production wiring.
 
 import { Store } from '@troupe/discord';
-import { startDiscordSim } from '@troupe/discord-sim';
+import { type InteractionHandle, startDiscordSim } from '@troupe/discord-sim';
 import { startRealtimeSim } from '@troupe/realtime-sim';
 import { PermissionFlagsBits } from 'discord.js';
 import type { Logger } from 'pino';
@@ -39,6 +39,10 @@ export interface HarnessOptions {
   voiceOptions?: Record<string, unknown>;
   /** Replace the voice layer (tests that exercise only commands). */
   createVoice?: CreateBotOptions['createVoice'];
+  /** The second guild's ("Elsewhere") preferred locale (default en-US). */
+  otherGuildLocale?: string;
+  /** The API key the bot uses for the local model (default: the right one). */
+  stepfunApiKey?: string;
 }
 
 /** Boots the world: two guilds, one admin, two speakers (English and Chinese), commands registered. */
@@ -68,6 +72,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
       {
         id: OTHER_GUILD_ID,
         name: 'Elsewhere',
+        ...(o.otherGuildLocale ? { preferredLocale: o.otherGuildLocale } : {}),
         roles: [{ name: 'Admins', permissions: PermissionFlagsBits.ManageGuild }],
         channels: [
           { name: 'general', type: 'text' },
@@ -84,7 +89,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     discordToken: discord.token,
     discordAppId: APP_ID,
     discordApiUrl: discord.restApi,
-    stepfunApiKey: rt.apiKey,
+    stepfunApiKey: o.stepfunApiKey ?? rt.apiKey,
     realtimeUrl: rt.url,
     ...(o.realtime?.model ? { model: o.realtime.model } : {}),
     offlineDemo: !o.realtime,
@@ -121,9 +126,32 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
 
 /** What a slash command answered, as the invoking user saw it. */
 export interface CommandReply {
+  /** Everything the reply shows: its content, then its embeds' titles, descriptions, fields and footers. */
   content: string;
   deferred: boolean;
   ephemeral: boolean;
+  /** The interaction, for button clicks on the reply (`h.discord.clickButton(ctx, handle, id)`). */
+  handle: InteractionHandle;
+}
+
+/** All text a message shows (content and embeds), as a member reads it. */
+export function messageText(m: {
+  content?: string | undefined;
+  embeds?: readonly unknown[] | undefined;
+}): string {
+  const parts: string[] = m.content ? [m.content] : [];
+  for (const raw of m.embeds ?? []) {
+    const e = raw as {
+      title?: string;
+      description?: string;
+      fields?: { name: string; value: string }[];
+      footer?: { text?: string };
+    };
+    for (const s of [e.title, e.description]) if (s) parts.push(s);
+    for (const f of e.fields ?? []) parts.push(f.name, f.value);
+    if (e.footer?.text) parts.push(e.footer.text);
+  }
+  return parts.join('\n');
 }
 
 /**
@@ -137,13 +165,26 @@ export async function runCommand(
   sub?: string,
   options?: Record<string, string | number | boolean>,
   guild: string = GUILD_ID,
+  locale?: string,
 ): Promise<CommandReply> {
-  const handle = await h.discord.slash({ user, guild }, name, {
+  const handle = await h.discord.slash({ user, guild, ...(locale ? { locale } : {}) }, name, {
     ...(sub ? { subcommand: sub } : {}),
     ...(options ? { options } : {}),
   });
   await handle.edited(1, 15_000);
-  return { content: handle.content ?? '', deferred: handle.deferred, ephemeral: handle.ephemeral };
+  return {
+    content: messageText(handle.message),
+    deferred: handle.deferred,
+    ephemeral: handle.ephemeral,
+    handle,
+  };
+}
+
+/** Messages the bot posted publicly (not interaction replies) in `channelId`, as text. */
+export function channelMessages(h: Harness, channelId: string): string[] {
+  return h.discord.messages
+    .filter((m) => m.via === 'channel' && m.channelId === channelId)
+    .map((m) => messageText({ content: m.content, embeds: m.body.embeds as unknown[] | undefined }));
 }
 
 /** Asks for autocomplete choices for `option` while `user` types `value`. */

@@ -53,7 +53,7 @@ describe('voice closes that end the session, through the bot', () => {
     const notice = await endedNotice(before.notices);
     await annotate(`posted: ${notice}`);
     expect(notice).toMatch(
-      /voice session ended .*disconnected from the voice channel: moved, kicked, or the channel was deleted/,
+      /stopped listening: I was disconnected from the voice channel \(moved, kicked, or the channel was deleted\)/,
     );
     expect(notice).toMatch(/Use `\/join` to start again/);
     expect(v.w.discord.stats.voice.identifies).toBe(before.identifies);
@@ -68,8 +68,7 @@ describe('voice closes that end the session, through the bot', () => {
     const notice = await endedNotice(before.notices);
     await annotate(`posted: ${notice}`);
     v.w.discord.faults.stopVoiceCloses();
-    expect(notice).toMatch(/requires end-to-end encrypted voice .* could not set up DAVE encryption/);
-    expect(notice).toMatch(/stopped instead of retrying/);
+    expect(notice).toMatch(/requires end-to-end encrypted voice here and my connection could not set it up/);
     expect(v.w.discord.stats.voice.identifies).toBe(before.identifies);
     expect(logsMatching(v.w, /voice server requires DAVE/)).toHaveLength(1);
   }, 20_000);
@@ -86,7 +85,7 @@ describe('voice closes that end the session, through the bot', () => {
       `rejoin storm: ${attempts} voice Identify attempts after the first close; posted: ${notice}`,
     );
     expect(attempts).toBe(MAX_REJOINS);
-    expect(notice).toMatch(/refused the voice connection 5 times in a row, so I stopped retrying/);
+    expect(notice).toMatch(/refused the voice connection 5 times in a row; wait a minute/);
     expect(logsMatching(v.w, /voice rejoin storm/)).toHaveLength(1);
   }, 20_000);
 

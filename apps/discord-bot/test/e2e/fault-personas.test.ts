@@ -8,6 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { CARD_TEXT_END, CARD_TEXT_START } from '@troupe/discord/internal/personas/contain.ts';
 import { buildPngWithText } from '@troupe/realtime-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageText } from '../../src/demo/harness.ts';
 import { type FaultGuild, type FaultWorld, percentile, startFaultWorld } from './fault-world.ts';
 
 let w: FaultWorld;
@@ -81,7 +82,7 @@ async function slash(
   });
   await h.edited(1, 20_000);
   expect(h.ephemeral).toBe(true);
-  return { content: h.content ?? '', firstMs: h.timeToFirstResponseMs ?? Number.POSITIVE_INFINITY };
+  return { content: messageText(h.message), firstMs: h.timeToFirstResponseMs ?? Number.POSITIVE_INFINITY };
 }
 
 async function importAs(i: number, user: string, att: Attachment): Promise<string> {
@@ -91,7 +92,7 @@ async function importAs(i: number, user: string, att: Attachment): Promise<strin
   });
   await h.edited(1, 20_000);
   expect(h.ephemeral).toBe(true);
-  const content = h.content ?? '';
+  const content = messageText(h.message);
   expect(content.length).toBeLessThanOrEqual(2000);
   return content;
 }

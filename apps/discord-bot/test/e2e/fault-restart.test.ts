@@ -17,6 +17,7 @@ import { type DiscordSim, fixturePath, type SlashInvocation, startDiscordSim } f
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageText } from '../../src/demo/harness.ts';
 import { deployCommands } from '../../src/deploy-commands.ts';
 import { APP_ID, FAULT_API_KEY, FAULT_TOKEN, faultGuild } from './fault-world.ts';
 
@@ -161,7 +162,7 @@ async function slash(
     ...(attachments ? { attachments } : {}),
   });
   await h.edited(1, 20_000);
-  return h.content ?? '';
+  return messageText(h.message);
 }
 
 /** Reads the bot's SQLite file from outside, read-only, while the bot may be running. */

@@ -10,6 +10,8 @@ export interface SimMessage {
   webhookId?: string | undefined;
   content: string | undefined;
   body: Record<string, unknown>;
+  /** Set when the bot deleted it (DELETE /channels/:channel/messages/:message). */
+  deleted?: boolean;
 }
 
 export interface SimWebhook {

@@ -51,7 +51,7 @@ export const EN = {
   'join.noticeRestored':
     '🎙️ **{persona}**, an AI character, is back and listening in this voice channel after a restart.\nWhat you say here is sent to StepFun’s speech model so the character can answer; the bot stores no audio.\nRather not be heard? Use `/voice optout` and your audio is never forwarded. Details: `/privacy` · End it: `/leave`.',
   'join.noticeTranscripts': 'Transcripts are on: what is said here is also posted as text in <#{channel}>.',
-  'leave.done': '👋 {persona} left <#{channel}>.',
+  'leave.done': '👋 {persona} left the voice channel <#{channel}>.',
   'leave.notice': '👋 **{persona}** left this voice channel and is no longer listening (ended by {user}).',
 
   // ---- /persona ---------------------------------------------------------------------------

@@ -49,7 +49,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'join.noticeRestored':
     '🎙️ **{persona}**（一个 AI 角色）在重启后回来了，正在这个语音频道里收听。\n你在这里说的话会发送到阶跃星辰（StepFun）的语音模型，好让角色回答；机器人不保存任何音频。\n不想被收听？用 `/语音 不收听我`（`/voice optout`），你的声音就绝不会被转发。详情：`/隐私`（`/privacy`）· 结束：`/离开`（`/leave`）。',
   'join.noticeTranscripts': '文字记录已开启：这里说的话也会以文字形式发到 <#{channel}>。',
-  'leave.done': '👋 {persona} 离开了 <#{channel}>。',
+  'leave.done': '👋 {persona} 离开了语音频道 <#{channel}>。',
   'leave.notice': '👋 **{persona}** 离开了这个语音频道，不再收听（由 {user} 结束）。',
 
   // ---- /角色 -----------------------------------------------------------------------------------
