@@ -7,12 +7,20 @@ import {
   type Store,
   type TranscriptPoster,
   type TroupeOptions,
+  translator,
   type UsageTracker,
   type VoiceManagerPort,
   type VoiceTuning,
 } from '@troupe/discord';
 import type { TransportFactory } from '@troupe/realtime-core';
-import { Client, type ClientOptions, Events, GatewayIntentBits } from 'discord.js';
+import {
+  Client,
+  type ClientOptions,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  MessageFlags,
+} from 'discord.js';
 import type { Logger } from 'pino';
 import type { BotConfig } from './config.ts';
 
@@ -69,6 +77,21 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
     ...(o.fetch ? { fetch: o.fetch } : {}),
     ...(o.now ? { now: o.now } : {}),
     ...(o.createVoice ? { createVoice: o.createVoice } : {}),
+  });
+  // This client runs Troupe alone: a command it does not know is a stale registration. Say so
+  // (privately) instead of leaving the member with "The application did not respond".
+  client.on(Events.InteractionCreate, (i: Interaction) => {
+    if (!i.isChatInputCommand() || troupe.handles(i)) return;
+    const t = translator(i.locale);
+    i.deferReply({ flags: MessageFlags.Ephemeral })
+      .then(() => i.editReply(t.t('error.prefix', { text: t.t('error.unknownCommand') })))
+      .catch((err: unknown) =>
+        logger.warn({ err, command: i.commandName }, 'could not answer an unknown command'),
+      );
+    logger.warn(
+      { command: i.commandName, guildId: i.guildId },
+      'unknown command: the registered commands are stale',
+    );
   });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.ShardError, (err, shardId) => logger.error({ err, shardId }, 'gateway shard error'));

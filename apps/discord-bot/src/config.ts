@@ -153,10 +153,15 @@ export function parseConfig(
   };
 }
 
-/** Loads `.env` (if present, without overriding the real environment) and parses `process.env`. */
+/**
+ * Loads `.env` (if present, without overriding the real environment) and parses `process.env`.
+ * `TROUPE_ENV_FILE` names another file, or `none` to read no file at all.
+ */
 export function loadConfig(opts: { requireCredentials?: boolean; envFile?: string } = {}): BotConfig {
+  const chosen = opts.envFile ?? process.env.TROUPE_ENV_FILE;
   // `pnpm start` runs inside apps/discord-bot while .env lives at the repo root: try both.
-  const candidates = opts.envFile ? [opts.envFile] : ['.env', resolve(import.meta.dirname, '../../../.env')];
+  const candidates =
+    chosen === 'none' ? [] : chosen ? [chosen] : ['.env', resolve(import.meta.dirname, '../../../.env')];
   const file = candidates.map((c) => resolve(c)).find((c) => existsSync(c));
   if (file) process.loadEnvFile(file);
   return parseConfig(process.env, opts);

@@ -1,11 +1,19 @@
 // Public surface of @troupe/discord: explicit re-exports only, no logic.
 export { commandBodies } from './commands/definitions.ts';
 export type { RestoreOutcome } from './commands/voice-restore.ts';
+export { type Lang, langOf } from './i18n/locale.ts';
+export { type MessageKey, type Translator, translator } from './i18n/translate.ts';
 export { CAPTURE_DIR_ENV, createLogger, REDACT_PATHS, redactSecrets, withTestCapture } from './logger.ts';
 export { type BotMetrics, startBotMetrics } from './metrics/index.ts';
 export { mountTroupe, type TroupeMount, TroupeMountError, type TroupeOptions } from './mount.ts';
 export { BUILTIN_PERSONA_DIR, PersonaRegistry } from './personas/registry.ts';
-export { type DailyUsage, type GuildSettings, Store, type StoredVoiceSession } from './store/store.ts';
+export {
+  type DailyUsage,
+  type GuildSettings,
+  Store,
+  type StoredVoiceSession,
+  StoreOpenError,
+} from './store/store.ts';
 export { TranscriptPoster } from './transcripts/transcript-poster.ts';
 export { UsageTracker } from './usage/usage-tracker.ts';
 export { ChannelManager, VoiceJoinError } from './voice/channel-manager.ts';

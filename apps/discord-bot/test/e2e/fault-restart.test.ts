@@ -262,7 +262,12 @@ describe('SIGKILL mid-conversation, then restart on the same SQLite file', () =>
     await new Promise((r) => setTimeout(r, 1500));
     expect(discord.openVoiceSockets()).toBe(1);
     expect(discord.faults.voiceStateUpdates - op4Before).toBe(2);
-    expect(await slash(g0.id, 'Admin', 'voice', 'status')).toMatch(/\*\*Ferryman\*\* in <#/);
+    expect(await slash(g0.id, 'Admin', 'voice', 'status')).toMatch(/Ferryman is listening\n<#/);
+    // The channel was told again that an AI is listening; the emptied guild got no notice.
+    const chat = (channelId: string) =>
+      discord.messages.filter((m) => m.via === 'channel' && m.channelId === channelId).map((m) => m.content);
+    expect(chat(g0.voiceId).filter((c) => /is back and listening/.test(c ?? ''))).toHaveLength(1);
+    expect(chat(g1.voiceId).filter((c) => /is back and listening/.test(c ?? ''))).toHaveLength(0);
     expect(await slash(g1.id, 'Admin', 'voice', 'status')).toMatch(/No active voice session/);
 
     // Everything else survived the crash.
@@ -278,7 +283,7 @@ describe('SIGKILL mid-conversation, then restart on the same SQLite file', () =>
       ),
     ).toHaveLength(1);
     expect(usageMs(g0.id)).toBeGreaterThanOrEqual(preKillUsage);
-    expect(await slash(g0.id, 'Admin', 'voice', 'status')).toMatch(/Today: \d+\.\d min used of 600 min/);
+    expect(await slash(g0.id, 'Admin', 'voice', 'status')).toMatch(/Today\n\d+\.\d of 600 min used/);
     expect(
       readDb<{ guild_id: string }>('SELECT guild_id FROM voice_sessions').map((r) => r.guild_id),
     ).toEqual([g0.id]);

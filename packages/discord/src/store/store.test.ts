@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeReadOnly } from '../testing/read-only.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
-import { Store, utcDay } from './store.ts';
+import { Store, StoreOpenError, utcDay } from './store.ts';
 
 const persona = {
   id: 'pirate',
@@ -104,6 +105,69 @@ describe('Store', () => {
     s.markWarned('g', day);
     expect(s.getUsage('g', day).warned).toBe(true);
     expect(s.getUsage('g', '2026-01-02').inputAudioMs).toBe(0);
+    s.close();
+  });
+});
+
+describe('Store start-up checks', () => {
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'troupe-store-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('refuses a read-only database at start, with one line saying how to fix it', () => {
+    const path = join(tmp(), 'troupe.sqlite');
+    new Store(path).close();
+    const undo = makeReadOnly(path);
+    try {
+      expect(() => new Store(path)).toThrow(StoreOpenError);
+      expect(() => new Store(path)).toThrow(
+        new RegExp(
+          `^database ${path} is read-only \\(attempt to write a readonly database\\) — fix: make the file and its folder writable`,
+        ),
+      );
+    } finally {
+      undo();
+    }
+    new Store(path).close();
+  });
+
+  it('refuses a path it cannot create, naming the error', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'file'), 'not a folder');
+    const path = join(dir, 'file', 'troupe.sqlite');
+    let message = '';
+    try {
+      new Store(path);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(
+      /^database .*file\/troupe\.sqlite cannot be opened \((ENOTDIR|EEXIST): .*\) — fix: set TROUPE_DB_PATH/,
+    );
+    expect(message.split('\n')).toHaveLength(1);
+  });
+});
+
+describe('Store.forgetGuild', () => {
+  it('deletes everything stored about one guild and nothing about others', () => {
+    const s = new Store(':memory:');
+    for (const g of ['g1', 'g2']) {
+      s.updateSettings(g, { dailyCapMinutes: 5 });
+      s.putGuildPersona(g, persona, 'admin');
+      s.addUsage(g, '2026-01-01', 1000, 1000);
+      s.setOptOut(g, 'u1', true);
+      s.setVoiceSession(g, 'c1', 'pirate');
+    }
+    s.forgetGuild('g1');
+    expect(s.getSettings('g1').dailyCapMinutes).toBeNull();
+    expect(s.listGuildPersonas('g1')).toEqual([]);
+    expect(s.getUsage('g1', '2026-01-01').inputAudioMs).toBe(0);
+    expect(s.isOptedOut('g1', 'u1')).toBe(false);
+    expect(s.listVoiceSessions().map((v) => v.guildId)).toEqual(['g2']);
+    expect(s.getSettings('g2').dailyCapMinutes).toBe(5);
+    expect(s.isOptedOut('g2', 'u1')).toBe(true);
     s.close();
   });
 });

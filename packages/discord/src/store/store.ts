@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Persona } from '@troupe/realtime-core';
 import { migrate } from './migrations.ts';
+import { assertWritable, StoreOpenError, unopenable } from './open-check.ts';
+
+export { StoreOpenError } from './open-check.ts';
 
 /** Per-guild settings; `undefined`/null fields fall back to the bot defaults. */
 export interface GuildSettings {
@@ -49,11 +52,25 @@ interface SettingsRow {
  */
 export class Store {
   readonly db: DatabaseSync;
+  /** Opens (creating if needed) and migrates; throws {@link StoreOpenError} when unusable or read-only. */
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 2000;');
-    migrate(this.db);
+    let db: DatabaseSync;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new DatabaseSync(path);
+      db.exec('PRAGMA busy_timeout = 2000;');
+    } catch (err) {
+      throw unopenable(path, err);
+    }
+    this.db = db;
+    try {
+      assertWritable(db, path);
+      db.exec('PRAGMA journal_mode = WAL;');
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err instanceof StoreOpenError ? err : unopenable(path, err);
+    }
   }
 
   /** Schema version currently applied. */
