@@ -24,6 +24,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ VOICE_OPUS_COMPLEXITY: '11' })).toThrow(/VOICE_OPUS_COMPLEXITY .*0-10/s);
   });
 
+  it('logs JSON unless LOG_FORMAT=pretty, and explains a typo', () => {
+    expect(parseConfig({}).logFormat).toBe('json');
+    expect(parseConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(() => parseConfig({ LOG_FORMAT: 'colour' })).toThrow(/LOG_FORMAT .*json .*pretty/s);
+  });
+
   it('accepts a complete environment and lists its secrets', () => {
     const c = parseConfig(
       {

@@ -17,6 +17,8 @@ export interface BotConfig {
   model: string;
   dbPath: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `json` in production (default), `pretty` for reading logs in a terminal during development. */
+  logFormat: 'json' | 'pretty';
   metricsPort: number | undefined;
   /** Bind address of the metrics endpoint (loopback unless set). */
   metricsHost: string | undefined;
@@ -57,6 +59,7 @@ const envSchema = z.object({
   STEPFUN_MODEL: optional(z.string().min(1)),
   TROUPE_DB_PATH: optional(z.string().min(1)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
   METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535)),
   METRICS_HOST: optional(z.string().min(1)),
   VOICE_PLAYBACK: optional(z.enum(['mono24k', 'stereo48k'])),
@@ -76,6 +79,7 @@ const FIX: Record<string, string> = {
   STEPFUN_MODEL: `unset it to use ${DEFAULT_MODEL}`,
   TROUPE_DB_PATH: 'set a writable file path such as ./data/troupe.sqlite',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
+  LOG_FORMAT: 'use json (production, the default) or pretty (development), or unset it',
   METRICS_PORT: 'use a port number between 1 and 65535, or unset it',
   METRICS_HOST: 'use an address to bind, e.g. 0.0.0.0 inside a container, or unset it for 127.0.0.1',
   VOICE_PLAYBACK:
@@ -142,6 +146,7 @@ export function parseConfig(
     model: e.STEPFUN_MODEL ?? DEFAULT_MODEL,
     dbPath: e.TROUPE_DB_PATH ?? './data/troupe.sqlite',
     logLevel: e.LOG_LEVEL ?? 'info',
+    logFormat: e.LOG_FORMAT ?? 'json',
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
     playbackFormat: e.VOICE_PLAYBACK ?? 'mono24k',

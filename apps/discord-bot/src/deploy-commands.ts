@@ -4,6 +4,7 @@
 import { commandBodies } from '@troupe/discord';
 import { REST, Routes } from 'discord.js';
 import { ConfigError, loadConfig } from './config.ts';
+import { explainDiscordError } from './discord-errors.ts';
 
 /** Registers every command; returns how many were registered and where. */
 export async function deployCommands(opts: {
@@ -39,7 +40,10 @@ if (import.meta.main) {
     console.log(`Registered ${count} commands (${scope}).`);
   } catch (err) {
     if (err instanceof ConfigError) for (const p of err.problems) console.error(`troupe: ${p}`);
-    else console.error(`troupe: command deploy failed — ${(err as Error).message}`);
+    else
+      console.error(
+        `troupe: ${explainDiscordError(err, 'deploy', { guildId: process.env.DISCORD_GUILD_ID, appId: process.env.DISCORD_APP_ID })}`,
+      );
     process.exit(1);
   }
 }

@@ -1,10 +1,11 @@
 // The real bot (`pnpm start`). Exits with one clear line per problem when the configuration or the
 // Opus backend is unusable, and leaves every voice channel on SIGINT/SIGTERM.
 
-import { type BotMetrics, createLogger, Store, startBotMetrics } from '@troupe/discord';
+import { type BotMetrics, createLogger, Store, StoreOpenError, startBotMetrics } from '@troupe/discord';
 import { checkOpusBackend, opusBackend } from '@troupe/opus';
 import { createBot } from './bot.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { explainDiscordError } from './discord-errors.ts';
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -18,7 +19,7 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+  const logger = createLogger({ level: config.logLevel, secrets: config.secrets, format: config.logFormat });
   try {
     checkOpusBackend();
     logger.info({ opus: opusBackend() }, 'opus backend ok');
@@ -26,7 +27,14 @@ async function main(): Promise<number> {
     console.error(`troupe: Opus backend unusable — ${(err as Error).message}`);
     return 1;
   }
-  const store = new Store(config.dbPath);
+  let store: Store;
+  try {
+    store = new Store(config.dbPath);
+  } catch (err) {
+    if (!(err instanceof StoreOpenError)) throw err;
+    console.error(`troupe: ${err.message}`);
+    return 1;
+  }
   const bot = await createBot({ config, logger, store });
   let metrics: BotMetrics | undefined;
   if (config.metricsPort !== undefined) {
@@ -53,7 +61,15 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
-  await bot.start();
+  try {
+    await bot.start();
+  } catch (err) {
+    logger.fatal({ err }, 'login failed');
+    console.error(`troupe: ${explainDiscordError(err, 'login')}`);
+    await bot.stop().catch(() => undefined);
+    store.close();
+    return 1;
+  }
   return 0;
 }
 

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from './config.ts';
 
 try {
   const config = loadConfig({ requireCredentials: true });
-  const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+  const logger = createLogger({ level: config.logLevel, secrets: config.secrets, format: config.logFormat });
   const manager = new ShardingManager(resolve(import.meta.dirname, 'main.ts'), {
     ...(config.discordToken ? { token: config.discordToken } : {}),
     totalShards: config.shardCount ?? 'auto',

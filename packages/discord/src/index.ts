@@ -3,7 +3,14 @@ export { commandBodies } from './commands/definitions.ts';
 export type { RestoreOutcome } from './commands/voice-restore.ts';
 export { type Lang, langOf } from './i18n/locale.ts';
 export { type MessageKey, type Translator, translator } from './i18n/translate.ts';
-export { CAPTURE_DIR_ENV, createLogger, REDACT_PATHS, redactSecrets, withTestCapture } from './logger.ts';
+export {
+  CAPTURE_DIR_ENV,
+  createLogger,
+  type LogFormat,
+  REDACT_PATHS,
+  redactSecrets,
+  withTestCapture,
+} from './logger.ts';
 export { type BotMetrics, startBotMetrics } from './metrics/index.ts';
 export { mountTroupe, type TroupeMount, TroupeMountError, type TroupeOptions } from './mount.ts';
 export { BUILTIN_PERSONA_DIR, PersonaRegistry } from './personas/registry.ts';

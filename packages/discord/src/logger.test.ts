@@ -21,6 +21,23 @@ describe('logger redaction', () => {
     expect(out).toContain('[REDACTED]');
   });
 
+  it('LOG_FORMAT=pretty prints readable lines, still without secrets and still with the level', () => {
+    const secret = 'sk-live-very-secret-value';
+    const lines: string[] = [];
+    const log = createLogger({
+      level: 'info',
+      secrets: [secret],
+      format: 'pretty',
+      destination: { write: (l) => lines.push(l) },
+    });
+    log.warn({ guildId: 'g1', apiKey: secret, note: `key ${secret}` }, 'voice session ended: disconnected');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] WARN: voice session ended: disconnected\n/);
+    expect(lines[0]).toContain('guildId: "g1"');
+    expect(lines[0]).not.toContain(secret);
+    expect(lines[0]).not.toMatch(/^\{/);
+  });
+
   it('redactSecrets ignores very short values', () => {
     expect(redactSecrets('abc token abc', ['abc'])).toBe('abc token abc');
     expect(redactSecrets('x secret1 y', ['secret1'])).toBe('x [REDACTED] y');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 /** Object paths pino censors wherever they appear in a log record. */
 export const REDACT_PATHS = [
@@ -26,18 +27,36 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return out;
 }
 
+/** `json` (production: one JSON object per line) or `pretty` (development: human-readable, colours on a TTY). */
+export type LogFormat = 'json' | 'pretty';
+
 /**
  * Creates the structured logger. Besides path-based redaction, every serialized line is scrubbed of
  * the secret values themselves, so a token that leaks into an error message is still never written.
+ * The pretty format is applied after that scrubbing, to the same redacted JSON line.
  */
 export function createLogger(opts: {
   level?: string;
   secrets?: readonly string[];
   destination?: { write(line: string): void };
+  format?: LogFormat | undefined;
 }): pino.Logger {
   const secrets = opts.secrets ?? [];
   const target = opts.destination ?? process.stdout;
-  const stream = { write: (line: string) => target.write(redactSecrets(line, secrets)) };
+  const pretty =
+    opts.format === 'pretty'
+      ? prettyFactory({
+          colorize: !opts.destination && process.stdout.isTTY === true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,app',
+        })
+      : undefined;
+  const stream = {
+    write: (line: string) => {
+      const clean = redactSecrets(line, secrets);
+      target.write(pretty ? pretty(clean) : clean);
+    },
+  };
   return pino(
     {
       level: opts.level ?? 'info',
