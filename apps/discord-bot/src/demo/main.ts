@@ -1,6 +1,6 @@
 // `pnpm demo`: the whole pipeline offline (local Discord + local realtime model), real bot in between.
 import pino from 'pino';
-import { formatLatencyTable, formatTranscript } from './report.ts';
+import { formatLatencyTable, formatLine } from './report.ts';
 import { runDemo } from './run-demo.ts';
 
 const started = performance.now();
@@ -10,9 +10,11 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' }, pino.destinati
 console.log(
   `Troupe offline demo — local Discord emulator + ${useReal ? 'REAL StepFun realtime' : 'local realtime model'}\n`,
 );
+console.log('Transcript, as it happens\n========================');
 try {
   const result = await runDemo({
     logger,
+    onLine: (line) => console.log(formatLine(line)),
     ...(useReal
       ? {
           realtime: {
@@ -23,12 +25,10 @@ try {
         }
       : {}),
   });
-  console.log('Transcript\n==========');
-  console.log(formatTranscript(result.lines));
   console.log('\nPer-turn latency (ms)\n=====================');
   console.log(formatLatencyTable(result.turns));
   console.log(
-    `\nListener WAV: ${result.wavPath} (${(result.heardMs / 1000).toFixed(1)} s, ${result.heardDbfs.toFixed(1)} dBFS)`,
+    `\nListener WAV: ${result.wavPath} (${(result.wavMs / 1000).toFixed(1)} s, the whole scene with its silences; ${(result.heardMs / 1000).toFixed(1)} s of speech at ${result.heardDbfs.toFixed(1)} dBFS)`,
   );
   console.log(
     `Model heard speakers: ${result.speakerLabels.join(', ')}; interrupted replies: ${result.interruptedResponses}`,

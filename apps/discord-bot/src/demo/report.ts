@@ -10,11 +10,14 @@ export interface DemoLine {
 
 const ICON = { user: '🗣', persona: '🎭', command: '⌨️', event: '•' } as const;
 
+/** One transcript line, aligned and timestamped. */
+export function formatLine(l: DemoLine): string {
+  return `${(l.atMs / 1000).toFixed(1).padStart(5)}s ${ICON[l.kind]} ${l.who.padEnd(18)} ${l.text}`;
+}
+
 /** Renders the transcript as aligned, timestamped lines. */
 export function formatTranscript(lines: readonly DemoLine[]): string {
-  return lines
-    .map((l) => `${(l.atMs / 1000).toFixed(1).padStart(5)}s ${ICON[l.kind]} ${l.who.padEnd(18)} ${l.text}`)
-    .join('\n');
+  return lines.map(formatLine).join('\n');
 }
 
 const cell = (v: number | undefined) => (v === undefined ? '–' : String(Math.round(v))).padStart(9);

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TurnLatency, VoiceEvents } from '@troupe/discord';
 import { fixturePath } from '@troupe/discord-sim';
+import { createOpusDecoder } from '@troupe/opus';
 import type { Logger } from 'pino';
 import {
   ALICE_ID,
+  channelMessages,
   GUILD_ID,
   type Harness,
   runCommand,
@@ -13,14 +15,19 @@ import {
   VOICE_CHANNEL_ID,
   XIAOMING_ID,
 } from './harness.ts';
+import { ListenerTimeline, LiveWavFile } from './live-wav.ts';
 import type { DemoLine } from './report.ts';
-import { rmsDbfs, writeWav } from './wav.ts';
+import { rmsDbfs } from './wav.ts';
 
 /** What one demo run produced. */
 export interface DemoResult {
   lines: DemoLine[];
   turns: TurnLatency[];
   wavPath: string;
+  /** Length of the listener WAV: the whole scene, silences included. */
+  wavMs: number;
+  /** From the listener joining the channel to the bot leaving it. */
+  sceneMs: number;
   /** Milliseconds of audio the listener received from the bot, and its level. */
   heardMs: number;
   heardDbfs: number;
@@ -57,10 +64,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     lines.push(line);
     o.onLine?.(line);
   };
+  push('event', 'demo', 'starting a local Discord and a local realtime model, logging the bot in…');
   const h: Harness = await startHarness({
     logger: o.logger,
     ...(o.realtime ? { realtime: o.realtime } : {}),
   });
+  push(
+    'event',
+    'demo',
+    `bot online; slash commands registered; model: ${o.realtime ? 'StepFun' : 'local simulator'}`,
+  );
+  let wav: ReturnType<typeof recordListener> | undefined;
   try {
     const voice = h.bot.voice;
     voice.on('transcript', (t) => {
@@ -101,13 +115,22 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       label: string,
     ) => {
       push('command', who, label);
+      const shown = channelMessages(h, VOICE_CHANNEL_ID).length;
       const reply = await runCommand(h, who, name, sub, options);
-      push('event', 'bot (ephemeral)', reply.content.replace(/\s+/g, ' ').slice(0, 140));
+      push('event', 'bot (to them only)', reply.content.replace(/\s+/g, ' ').slice(0, 140));
+      for (const notice of channelMessages(h, VOICE_CHANNEL_ID).slice(shown))
+        push('event', 'bot (to everyone)', notice.replace(/\s+/g, ' ').slice(0, 160));
     };
 
     await h.discord.joinVoice(ALICE_ID, VOICE_CHANNEL_ID);
     await h.discord.joinVoice(XIAOMING_ID, VOICE_CHANNEL_ID);
-    push('event', 'Alice, 小明', 'joined voice channel #Tavern');
+    // From here on, what 小明 hears is written to the WAV as it arrives, silences kept.
+    wav = recordListener(h, o.outDir);
+    push(
+      'event',
+      'Alice, 小明',
+      `joined voice channel #Tavern (recording what 小明 hears to ${wav.file.path})`,
+    );
 
     const captain = h.bot.registry.get(GUILD_ID, 'captain-mara')!.persona;
     const teller = h.bot.registry.get(GUILD_ID, 'shuoshu-ren')!.persona;
@@ -127,6 +150,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     };
     await untilQuiet();
     const captainReply = personaSaid(captain.name, 'the captain’s reply');
+    push('event', 'Alice', 'starts speaking (a recorded English phrase)…');
     await h.discord.speak(ALICE_ID, fixturePath('en-alice'));
     await captainReply;
     await untilQuiet();
@@ -135,6 +159,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
     // 小明 asks in Chinese; as soon as the storyteller's audio reaches Discord, Alice barges in.
     const audibleSoFar = aliceEars.heard().packets.filter((p) => !p.silence).length;
+    push('event', '小明', 'starts speaking (a recorded Chinese phrase)…');
     await h.discord.speak(XIAOMING_ID, fixturePath('zh-mei'));
     // 10 packets = the first 200 ms of the storyteller's answer reached Alice.
     await aliceEars.waitForPackets(audibleSoFar + 10, STEP_TIMEOUT_MS);
@@ -148,12 +173,23 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
     // What 小明 heard: 48 kHz interleaved stereo, decoded from the bot's Opus packets.
     const pcm = h.discord.listener(XIAOMING_ID).heard().pcm;
-    const wavPath = writeListenerWav(o.outDir, pcm, 48_000);
+    const endMs = performance.now();
+    h.discord.listener(XIAOMING_ID).onPacket = undefined;
+    wav.file.writeSilence(wav.timeline.finish(endMs));
+    const wavMs = wav.file.close();
+    const sceneMs = endMs - wav.startedAt;
+    push(
+      'event',
+      'demo',
+      `listener WAV closed: ${(wavMs / 1000).toFixed(1)} s for a ${(sceneMs / 1000).toFixed(1)} s scene`,
+    );
     const personasHeard = [...new Set(lines.filter((l) => l.kind === 'persona').map((l) => l.who))];
     return {
       lines,
       turns,
-      wavPath,
+      wavPath: wav.file.path,
+      wavMs,
+      sceneMs,
       heardMs: (pcm.length / 2 / 48_000) * 1000,
       heardDbfs: rmsDbfs(pcm),
       personasHeard,
@@ -162,11 +198,31 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         .length,
     };
   } finally {
+    if (wav) h.discord.listener(XIAOMING_ID).onPacket = undefined;
     await h.close();
   }
 }
 
-function writeListenerWav(outDir: string | undefined, pcm: Int16Array, sampleRate: number): string {
+/** Starts writing what 小明 hears, packet by packet, at the time each arrives. */
+function recordListener(
+  h: Harness,
+  outDir: string | undefined,
+): { file: LiveWavFile; timeline: ListenerTimeline; startedAt: number } {
+  const startedAt = performance.now();
+  const file = openListenerWav(outDir);
+  const timeline = new ListenerTimeline({ sampleRate: 48_000, channels: 2, startMs: startedAt });
+  const decoder = createOpusDecoder({ sampleRate: 48_000, channels: 2 });
+  const silence = new Int16Array(960 * 2);
+  h.discord.listener(XIAOMING_ID).onPacket = (opus, packet) => {
+    const pcm = packet.silence ? silence : (decoder.decode(opus) ?? silence);
+    const placed = timeline.place(packet.arrivalMs, pcm);
+    file.writeSilence(placed.silenceFrames);
+    file.write(placed.pcm);
+  };
+  return { file, timeline, startedAt };
+}
+
+function openListenerWav(outDir: string | undefined): LiveWavFile {
   // Default: <repo>/out (git-ignored), else a temp dir, created only if the first is not writable.
   const dirs: (() => string)[] = outDir
     ? [() => outDir]
@@ -179,8 +235,7 @@ function writeListenerWav(outDir: string | undefined, pcm: Int16Array, sampleRat
     try {
       const path = join(dir(), 'demo-listener.wav');
       tried.push(path);
-      writeWav(path, pcm, sampleRate, 2);
-      return path;
+      return new LiveWavFile(path, 48_000, 2);
     } catch {
       // Not writable (e.g. read-only checkout): try the next location.
     }

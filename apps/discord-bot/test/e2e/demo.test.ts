@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@troupe/discord/testing';
@@ -12,7 +12,28 @@ describe('pnpm demo', () => {
   it('runs end to end: both speakers, two personas, an audible listener WAV', {
     timeout: 60_000,
   }, async () => {
-    const r = await runDemo({ logger: silentLogger(), outDir });
+    const live: { n: number; wavBytes: number }[] = [];
+    const r = await runDemo({
+      logger: silentLogger(),
+      outDir,
+      // Each line is reported as it happens, and the WAV grows while the scene runs.
+      onLine: () => {
+        let wavBytes = 0;
+        try {
+          wavBytes = statSync(join(outDir, 'demo-listener.wav')).size;
+        } catch {
+          // Not opened yet.
+        }
+        live.push({ n: live.length + 1, wavBytes });
+      },
+    });
+    expect(live.length).toBe(r.lines.length);
+    expect(r.lines[0]?.text).toMatch(/starting a local Discord/);
+    expect(
+      r.lines.some((l) => l.who === 'bot (to everyone)' && /an AI character, is now listening/.test(l.text)),
+    ).toBe(true);
+    const growing = live.map((x) => x.wavBytes).filter((b) => b > 44);
+    expect(new Set(growing).size).toBeGreaterThan(2);
     expect(r.speakerLabels).toEqual(expect.arrayContaining(['Alice', '小明']));
     expect(r.lines.some((l) => l.kind === 'user' && l.who === 'Alice')).toBe(true);
     expect(r.interruptedResponses).toBeGreaterThanOrEqual(1);
@@ -21,6 +42,11 @@ describe('pnpm demo', () => {
     const wav = readFileSync(r.wavPath);
     expect(wav.subarray(0, 4).toString('ascii')).toBe('RIFF');
     expect(wav.length).toBeGreaterThan(44 + 48_000);
+    expect(wav.readUInt32LE(40)).toBe(wav.length - 44);
+    // The WAV is the whole scene, silences kept: as long as the scene, far longer than the speech.
+    expect(r.wavMs / r.sceneMs).toBeGreaterThan(0.97);
+    expect(r.wavMs / r.sceneMs).toBeLessThan(1.03);
+    expect(r.heardMs / r.wavMs).toBeLessThan(0.9);
     expect(r.heardMs).toBeGreaterThan(1000);
     expect(r.heardDbfs).toBeGreaterThan(-40);
   });

@@ -41,6 +41,8 @@ export class Listener {
   private silent = 0;
   /** performance.now() of the latest non-silence packet, if any. */
   lastAudioAt: number | undefined;
+  /** Called with every packet as it arrives (e.g. to write what a listener hears as it happens). */
+  onPacket: ((opus: Uint8Array, packet: HeardPacket) => void) | undefined;
 
   constructor(userId: string) {
     this.userId = userId;
@@ -49,7 +51,9 @@ export class Listener {
   /** @internal */
   push(opus: Uint8Array, sequence: number, timestamp: number, arrivalMs: number): void {
     const silence = isSilence(opus);
-    this.packets.push({ arrivalMs, sequence, timestamp, silence, bytes: opus.length });
+    const packet = { arrivalMs, sequence, timestamp, silence, bytes: opus.length };
+    this.packets.push(packet);
+    this.onPacket?.(opus, packet);
     if (silence) this.silent++;
     else {
       this.pending.push(opus.slice());
