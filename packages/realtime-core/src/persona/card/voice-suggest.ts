@@ -127,6 +127,8 @@ export function suggestVoice(
     let score = 0;
     if (traits.gender && v.gender)
       score += v.gender === traits.gender ? 100 : v.gender === 'neutral' ? 40 : -1000;
+    // An undecided character: a neutral voice when there is one.
+    if (!traits.gender && v.gender === 'neutral') score += 3;
     if (traits.age && v.age)
       score += v.age === traits.age ? 10 : Math.abs(ageRank(v.age) - ageRank(traits.age)) === 1 ? 4 : 0;
     if (!v.languages || v.languages.includes(traits.language)) score += 5;
