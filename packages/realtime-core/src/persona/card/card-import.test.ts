@@ -224,6 +224,49 @@ describe('tolerance: optional fields of the wrong type degrade with a warning', 
     expect(read(cardBytes({ data: { name: 'NoSpec' } })).card.spec).toBe('v2');
   });
 
+  it('reads a V2-labelled card whose fields were left at the top level', () => {
+    const { card, warnings } = read(cardBytes({ spec: 'chara_card_v2', name: 'Flat', first_mes: 'Hi.' }));
+    expect(card).toMatchObject({ spec: 'v1', name: 'Flat', firstMessage: 'Hi.' });
+    expect(warnings).toEqual(['the card says chara_card_v2 but has no "data"; it was read as a V1 card']);
+  });
+
+  it("reads lorebook entries written in SillyTavern's world-info shape", () => {
+    const { card } = read(
+      v2({
+        name: 'ST',
+        character_book: {
+          entries: {
+            7: {
+              uid: 7,
+              key: ['owl'],
+              keysecondary: ['night'],
+              selective: true,
+              content: 'Owls.',
+              disable: false,
+              order: 3,
+            },
+            8: { key: ['x'], content: 'off', disable: true },
+          },
+        },
+      }),
+    );
+    expect(card.lorebook!.entries[0]).toMatchObject({
+      keys: ['owl'],
+      secondaryKeys: ['night'],
+      enabled: true,
+      insertionOrder: 3,
+    });
+    expect(card.lorebook!.entries[1]!.enabled).toBe(false);
+  });
+
+  it('names a character whose name is only markup', () => {
+    const { card, warnings } = read(v2({ name: '### <<<>>>' }));
+    expect(card.name).toBe('Imported character');
+    expect(warnings).toEqual([
+      'data.name has no readable characters; the character is called "Imported character"',
+    ]);
+  });
+
   it('caps long fields and warns', () => {
     const { card, warnings } = read(
       v2({ name: 'Long', description: 'x'.repeat(40_000), alternate_greetings: Array(40).fill('hi') }),

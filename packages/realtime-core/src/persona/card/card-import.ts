@@ -13,6 +13,7 @@ import { cleanText, oneLine } from './text.ts';
 export const MAX_CARD_BYTES = 2 * 1024 * 1024;
 const VOICE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const NOT_A_CARD = 'is not a Character Card V2/V3 or a V1 card';
+const UNNAMED = 'Imported character';
 const EXPORT_AGAIN = 'export the card again as JSON or PNG from SillyTavern';
 
 export interface CardReadResult {
@@ -114,6 +115,13 @@ function locate(
     );
     return { spec: asV3 ? 'v3' : 'v2', data: json.data, path: 'data.' };
   }
+  const flat = 'name' in json || 'char_name' in json;
+  if (flat && json.data === undefined) {
+    // A V2/V3 spec but the fields left at the top level: read what is there, as V1 fields.
+    if (spec !== undefined)
+      warnings.add(`the card says ${spec.slice(0, 40)} but has no "data"; it was read as a V1 card`);
+    return { spec: 'v1', data: json, path: '' };
+  }
   if (spec !== undefined || json.data !== undefined)
     throw new PersonaError(
       fileName,
@@ -121,7 +129,6 @@ function locate(
       `${NOT_A_CARD} (a V2/V3 card keeps the character in "data", an object)`,
       EXPORT_AGAIN,
     );
-  if ('name' in json || 'char_name' in json) return { spec: 'v1', data: json, path: '' };
   throw new PersonaError(
     fileName,
     undefined,
@@ -145,10 +152,13 @@ function readName(r: FieldReader, fileName: string): string {
       raw === undefined ? 'is missing' : `should be the character's name as text (received ${describe(raw)})`,
       'give the card a name and export it again',
     );
-  const name = oneLine(raw, CARD_LIMITS.name);
-  if (!name)
+  if (!cleanText(raw, CARD_LIMITS.name))
     throw new PersonaError(fileName, r.field(key), 'is empty', 'give the card a name and export it again');
-  return name;
+  const name = oneLine(raw, CARD_LIMITS.name);
+  if (name) return name;
+  // Only markup ("###", "<<<>>>"): nothing that could be said aloud is left.
+  r.warn(`${r.field(key)} has no readable characters; the character is called "${UNNAMED}"`);
+  return UNNAMED;
 }
 
 function readTalkativeness(ext: FieldReader | undefined): number {

@@ -14,15 +14,58 @@ const WORD_CHAR = /[\p{L}\p{N}_]/u;
 export const MAX_PATTERN_LENGTH = 500;
 const REGEX_META = /[\\^$.|?*+()[\]{}]/;
 
-/** Scanned text, normalised once: NFKC folds full-width Latin in Chinese text ("ＤＲＡＧＯＮ" → "DRAGON"). */
-export interface ScanText {
-  exact: string;
-  folded: string;
+const NO_SPACE_GLOBAL = new RegExp(NO_SPACE_SCRIPT.source, 'g');
+const WORD_RUNS = /[\p{L}\p{N}_]+/gu;
+const ALL_WORD_CHARS = /^[\p{L}\p{N}_]+$/u;
+
+/**
+ * Scanned text, normalised once (NFKC folds full-width Latin in Chinese text: "ＤＲＡＧＯＮ" → "DRAGON"),
+ * with indexes built on first use so a book of thousands of keys costs a set lookup per key, not a scan:
+ * its whole words (for whole-word keys) and its two-character pieces (to rule out other keys quickly).
+ */
+export class ScanText {
+  readonly exact: string;
+  readonly folded: string;
+  readonly #words: (Set<string> | undefined)[] = [];
+  readonly #pairs: (Set<string> | undefined)[] = [];
+
+  constructor(text: string) {
+    this.exact = text.normalize('NFKC');
+    this.folded = this.exact.toLowerCase();
+  }
+
+  text(caseSensitive: boolean): string {
+    return caseSensitive ? this.exact : this.folded;
+  }
+
+  /** Runs of word characters, split at characters of scripts written without spaces. */
+  words(caseSensitive: boolean): Set<string> {
+    const i = caseSensitive ? 1 : 0;
+    let set = this.#words[i];
+    if (!set) {
+      set = new Set();
+      for (const run of this.text(caseSensitive).match(WORD_RUNS) ?? [])
+        for (const w of run.split(NO_SPACE_GLOBAL)) if (w) set.add(w);
+      this.#words[i] = set;
+    }
+    return set;
+  }
+
+  pairs(caseSensitive: boolean): Set<string> {
+    const i = caseSensitive ? 1 : 0;
+    let set = this.#pairs[i];
+    if (!set) {
+      set = new Set();
+      const t = this.text(caseSensitive);
+      for (let at = 0; at + 2 <= t.length; at++) set.add(t.slice(at, at + 2));
+      this.#pairs[i] = set;
+    }
+    return set;
+  }
 }
 
 export function scanText(text: string): ScanText {
-  const exact = text.normalize('NFKC');
-  return { exact, folded: exact.toLowerCase() };
+  return new ScanText(text);
 }
 
 export interface KeyOptions {
@@ -71,12 +114,17 @@ function pointBefore(s: string, i: number): string | undefined {
 function plainMatcher(key: string, o: KeyOptions): KeyMatcher | undefined {
   const base = key.trim().normalize('NFKC');
   if (!base) return undefined;
-  const needle = o.caseSensitive ? base : base.toLowerCase();
+  const cs = o.caseSensitive;
+  const needle = cs ? base : base.toLowerCase();
   // Boundaries only where the key itself starts or ends with a letter of a space-separated script.
   const needStart = o.matchWholeWords && isWordChar(pointAt(needle, 0));
   const needEnd = o.matchWholeWords && isWordChar(pointBefore(needle, needle.length));
+  if (needStart && needEnd && ALL_WORD_CHARS.test(needle) && !NO_SPACE_SCRIPT.test(needle))
+    return (text) => text.words(cs).has(needle);
+  const head = needle.slice(0, 2);
   return (text) => {
-    const hay = o.caseSensitive ? text.exact : text.folded;
+    if (head.length === 2 && !text.pairs(cs).has(head)) return false;
+    const hay = text.text(cs);
     for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) {
       if (needStart && isWordChar(pointBefore(hay, at))) continue;
       if (needEnd && isWordChar(pointAt(hay, at + needle.length))) continue;

@@ -29,7 +29,7 @@ const ST_POSITION: Record<number, LorePosition | 'outlet'> = {
 };
 /** SillyTavern's DEFAULT_DEPTH for "at depth" entries. */
 const DEFAULT_AT_DEPTH = 4;
-const MAX_REGEX_KEYS = 64;
+const MAX_REGEX_KEYS = 32;
 
 const ST_UNSUPPORTED: [string, (ext: FieldReader) => boolean][] = [
   ['inclusion groups', (e) => e.text('group', 200) !== ''],
@@ -58,10 +58,21 @@ function readEntry(
   const ext = r.child('extensions') ?? new FieldReader({}, `${r.field('extensions')}.`, new Warnings());
   const parsed = parseDecorators(r.text('content', CARD_LIMITS.loreContent));
   for (const d of parsed.ignored) notes.set(`decorator ${d}`, (notes.get(`decorator ${d}`) ?? 0) + 1);
-  const keys = r.textList('keys', CARD_LIMITS.loreKeys, CARD_LIMITS.loreKey, { splitCommas: true });
-  const secondaryKeys = r.textList('secondary_keys', CARD_LIMITS.loreKeys, CARD_LIMITS.loreKey, {
+  // SillyTavern's own world-info entries name these key/keysecondary/disable/order: accepted too.
+  const field = (spec: string, st: string) =>
+    r.raw[spec] === undefined && r.raw[st] !== undefined ? st : spec;
+  const keys = r.textList(field('keys', 'key'), CARD_LIMITS.loreKeys, CARD_LIMITS.loreKey, {
     splitCommas: true,
   });
+  const secondaryKeys = r.textList(
+    field('secondary_keys', 'keysecondary'),
+    CARD_LIMITS.loreKeys,
+    CARD_LIMITS.loreKey,
+    {
+      splitCommas: true,
+    },
+  );
+  const disabled = r.raw.enabled === undefined ? r.bool('disable') : undefined;
   const stPosition = ext.number('position');
   let position: LorePosition | 'outlet' =
     stPosition !== undefined && ST_POSITION[stPosition] !== undefined
@@ -92,9 +103,9 @@ function readEntry(
     selectiveLogic: LOGIC[logicNumber] ?? 'and_any',
     content: parsed.content,
     // An outlet entry is only inserted where a prompt names its outlet, which Troupe's never do.
-    enabled: position !== 'outlet' && (r.bool('enabled') ?? true),
+    enabled: position !== 'outlet' && (r.bool('enabled') ?? (disabled === undefined ? true : !disabled)),
     constant: r.bool('constant') ?? false,
-    insertionOrder: r.number('insertion_order') ?? 100,
+    insertionOrder: r.number(field('insertion_order', 'order')) ?? 100,
     ...(priority !== undefined ? { priority } : {}),
     position: position === 'outlet' ? 'after_char' : position,
     ...(position === 'at_depth' ? { depth: clampCount(depth ?? DEFAULT_AT_DEPTH) } : {}),

@@ -80,13 +80,21 @@ export const LORE_DEFAULTS = {
   maxScanDepth: 100,
 } as const;
 
-interface Prepared {
-  entry: LoreEntry;
-  index: number;
+interface KeyLists {
   keys: [string, KeyMatcher][];
   secondary: [string, KeyMatcher][];
   additional: [string, KeyMatcher][];
   exclude: [string, KeyMatcher][];
+}
+
+/** Whether any key that could make the entry fire occurs in `text`. */
+function mentioned(l: KeyLists, text: ScanText): boolean {
+  return [l.keys, l.secondary, l.additional].some((list) => list.some(([, m]) => m(text)));
+}
+
+interface Prepared extends KeyLists {
+  entry: LoreEntry;
+  index: number;
   /** Keys with macros, prepared per scan (the speaker changes). */
   dynamic: boolean;
 }
@@ -190,12 +198,32 @@ export class LoreEngine {
     let recursion = '';
     const recursive = this.book.recursiveScanning ?? false;
     const maxSteps = recursive ? (o.maxRecursionSteps ?? LORE_DEFAULTS.maxRecursionSteps) : 0;
+    const dynamicLists = new Map<Prepared, KeyLists>();
+    const listsOf = (p: Prepared): KeyLists => {
+      if (!p.dynamic) return p;
+      let l = dynamicLists.get(p);
+      if (!l) {
+        const e = p.entry;
+        l = {
+          keys: prepareList(e.keys, e, macro),
+          secondary: prepareList(e.secondaryKeys, e, macro),
+          additional: prepareList(e.decorators.additionalKeys ?? [], e, macro),
+          exclude: prepareList(e.decorators.excludeKeys ?? [], e, macro),
+        };
+        dynamicLists.set(p, l);
+      }
+      return l;
+    };
+    // Text added by the previous step: an entry that did not fire before can only fire now if one of its
+    // keys is in it (a few hundred characters), so most entries are ruled out without rescanning.
+    let added: ScanText | undefined;
     for (let step = 0; step <= maxSteps && !overflowed; step++) {
       const found: [Prepared, LoreReason, string | undefined][] = [];
       for (const p of this.#prepared) {
         if (fired.has(p.entry.id) || failed.has(p.entry.id)) continue;
         if (step > 0 && p.entry.excludeRecursion) continue;
-        const decision = this.#decide(p, o, macro, (depth) => scan(depth, recursion), bookDepth);
+        if (added && !mentioned(listsOf(p), added)) continue;
+        const decision = this.#decide(p, o, listsOf(p), (depth) => scan(depth, recursion), bookDepth);
         if (decision)
           found.push([p, step > 0 && decision[0] === 'key' ? 'recursion' : decision[0], decision[1]]);
       }
@@ -230,6 +258,7 @@ export class LoreEngine {
       }
       if (!fresh) break;
       recursion += fresh;
+      added = scanText(fresh);
     }
     const order = new Map(this.book.entries.map((e, i) => [e.id, i]));
     const entries = [...fired.values()].sort(
@@ -249,7 +278,7 @@ export class LoreEngine {
   #decide(
     p: Prepared,
     o: LoreScanOptions,
-    macro: { char: string; user: string },
+    lists: KeyLists,
     scan: (depth: number) => ScanText,
     bookDepth: number,
   ): [LoreReason, string?] | undefined {
@@ -277,14 +306,6 @@ export class LoreEngine {
     // The V3 text says `constant` is ignored when `use_regex` is set, but SillyTavern stamps `use_regex: true`
     // on every entry it exports (its own constants among them) and always honours `constant`: so does Troupe.
     if (e.constant) return ['constant'];
-    const lists = p.dynamic
-      ? {
-          keys: prepareList(e.keys, e, macro),
-          secondary: prepareList(e.secondaryKeys, e, macro),
-          additional: prepareList(d.additionalKeys ?? [], e, macro),
-          exclude: prepareList(d.excludeKeys ?? [], e, macro),
-        }
-      : p;
     if (!lists.keys.length) return undefined;
     const text = scan(e.scanDepth ?? d.scanDepth ?? bookDepth);
     const hit = lists.keys.find(([, m]) => m(text));
