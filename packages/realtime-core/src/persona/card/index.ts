@@ -1,5 +1,15 @@
 // Character cards as written: reading (V1/V2/V3, JSON/PNG), rendering per speaker, greetings, lorebook
 // selection, post-history instructions and voice suggestion.
+//
+// How a conversation uses a card persona (all pure; keep one LoreEngine per persona):
+//   const engine = persona.card?.lorebook && new LoreEngine(persona.card.lorebook);
+//   const greeting = chooseGreeting(persona, { random, ensemble, speaker });        // on join
+//   each turn, answering `speaker` with `transcript` (newest last):
+//     const lore = engine?.select(transcript, { char: characterName(persona), user: speaker,
+//       greetingIndex: greeting?.index, characterTurns, previouslyFired, random });
+//     session.update({ instructions: renderInstructions(persona, { speaker, lore }) });
+//   after the history is (re)played: renderPostHistoryInstructions(persona, { speaker, lore }) as a system note.
+//   addressNames(persona) for addressing, talkativenessOf(persona) for `natural` scenes.
 
 export { type CardReadResult, MAX_CARD_BYTES, readCharacterCard } from './card-import.ts';
 export type {

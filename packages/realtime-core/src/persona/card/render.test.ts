@@ -108,6 +108,36 @@ describe('instructions for the speaker being answered', () => {
     expect(izzyText.indexOf('Izzy laughs when she is scared.')).toBeLessThan(izzyText.indexOf('Scenario:'));
   });
 
+  it('keeps a maximal card under the ceiling, cutting the description before the lore and examples', () => {
+    const huge = importCharacterCard(
+      cardBytes({
+        spec: 'chara_card_v2',
+        data: {
+          name: 'Huge',
+          description: 'd'.repeat(16_000),
+          personality: 'p'.repeat(4_000),
+          scenario: 's'.repeat(4_000),
+          system_prompt: 'y'.repeat(4_000),
+          mes_example: '<START>\nHuge: last words',
+          character_book: {
+            entries: [
+              { keys: [], constant: true, content: 'LORE '.repeat(200), enabled: true, insertion_order: 1 },
+            ],
+          },
+        },
+      }),
+      'huge.json',
+    );
+    const lore = new LoreEngine(huge.card!.lorebook!).select([], { char: 'Huge', user: 'Ana' });
+    const text = renderInstructions(huge, { lore });
+    const block = text.slice(text.indexOf(CARD_TEXT_START), text.indexOf(CARD_TEXT_END));
+    expect(block.length).toBeLessThanOrEqual(24_000 + CARD_TEXT_START.length + 2);
+    expect(block).toContain('Huge: last words');
+    expect(block).toContain('LORE LORE');
+    expect(block).toContain('ddd');
+    expect(text.endsWith(HOUSE_RULES)).toBe(true);
+  });
+
   it('keeps operator-written personas as they were', () => {
     const yaml = parsePersona(
       'id: mara\nname: Mara\ndescription: A captain.\ninstructions: You are {{char}}.\nvoice: wenrounansheng\nlanguage: en\n',

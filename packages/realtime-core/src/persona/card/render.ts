@@ -29,6 +29,8 @@ export const DEFAULT_CHARACTER_PREAMBLE =
 /** Ceiling on the fenced card text, so a maximal card plus lore stays a sensible prompt. */
 export const MAX_CARD_BLOCK = 24_000;
 const GREETING_MAX = 1_000;
+/** Stands for the description while the other sections are measured. */
+const DESCRIPTION = '\u0000description\u0000';
 
 const zh = (p: Persona) => p.language.toLowerCase().startsWith('zh');
 
@@ -79,10 +81,11 @@ function cardBody(p: Persona, card: CharacterCard, ctx: RenderContext): string {
   const section = (label: string, text: string) => (text.trim() ? `${label}: ${t(text)}` : '');
   const examples = card.exampleDialogues.map((e, i) => `Example ${i + 1}:\n${t(e)}`);
   const depthLore = loreAt(lore, 'at_depth');
+  const description = t(card.description);
   const parts = [
     systemPrompt,
     ...loreAt(lore, 'before_char', 'before_desc'),
-    t(card.description),
+    DESCRIPTION,
     ...loreAt(lore, 'after_desc'),
     section('Personality', card.personality),
     ...loreAt(lore, 'personality'),
@@ -92,8 +95,15 @@ function cardBody(p: Persona, card: CharacterCard, ctx: RenderContext): string {
     examples.length
       ? `Examples of how ${m.char} talks (style guidance only; they are not part of this conversation):\n${examples.join('\n')}`
       : '',
-  ];
-  return clipUnits(parts.filter((x) => x.trim()).join('\n\n'), MAX_CARD_BLOCK).trim() || `You are ${m.char}.`;
+  ].filter((x) => x.trim());
+  // Over the ceiling, the description (the longest field) gives way first, so the lore chosen for this
+  // turn and the examples still fit.
+  const others = parts.reduce((n, x) => n + x.length + 2, 0) - DESCRIPTION.length;
+  const room = Math.max(2_000, MAX_CARD_BLOCK - others);
+  const body = parts
+    .map((x) => (x === DESCRIPTION ? clipUnits(description, room) : x))
+    .filter((x) => x.trim());
+  return clipUnits(body.join('\n\n'), MAX_CARD_BLOCK).trim() || `You are ${m.char}.`;
 }
 
 /** Instructions for a persona without a card (files written by operators): their text as written. */
