@@ -79,6 +79,12 @@ export class StateCache {
     else this.#optOuts.delete(key(c.guildId, c.userId));
   }
 
+  /** Forgets every cached setting, and any load in flight. */
+  dropSettings(): void {
+    this.#generation++;
+    this.#settings.clear();
+  }
+
   /** Applies a change; `fresh` is the value a local write just produced, cached before listeners run. */
   apply(change: StoreChange, fresh?: GuildSettings): void {
     switch (change.kind) {
@@ -92,8 +98,7 @@ export class StateCache {
         for (const journal of this.#journals) journal.push(change);
         break;
       case 'resync':
-        this.#generation++;
-        this.#settings.clear();
+        this.dropSettings();
         break;
     }
     for (const listener of this.#listeners) {

@@ -2,9 +2,9 @@ import { beforeAll } from 'vitest';
 import { storeContract } from '../src/testing/store-contract.ts';
 import { freshDatabase, postgresHarness } from './pg-harness.ts';
 
-let databaseUrl = '';
+let make: ReturnType<typeof postgresHarness> | undefined;
 beforeAll(async () => {
-  databaseUrl = await freshDatabase();
+  make = postgresHarness(await freshDatabase());
 });
 
-storeContract('postgres', () => postgresHarness(databaseUrl)());
+storeContract('postgres', () => make!());

@@ -106,13 +106,18 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 /** Any fixed key: hosts starting together migrate one at a time. */
 const MIGRATION_LOCK = 7_316_405_223;
 
-/** Applies every migration newer than the recorded version, each in its own transaction. */
+/**
+ * Creates `schema` if needed and applies every migration newer than the recorded version, each in
+ * its own transaction. `schema` must already be checked (a lowercase SQL name).
+ */
 export async function migratePostgres(
   client: pg.ClientBase,
+  schema: string,
   migrations: readonly PgMigration[] = PG_MIGRATIONS,
 ): Promise<number> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await client.query(`CREATE TABLE IF NOT EXISTS migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
     const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM migrations');

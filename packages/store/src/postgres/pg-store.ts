@@ -71,13 +71,13 @@ export async function openPostgresStore(
   try {
     const client = await pool.connect();
     try {
-      if (schema !== 'public') await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await migratePostgres(client);
+      await migratePostgres(client, schema);
     } finally {
       client.release();
     }
     const listener = new ChangeListener({
-      connect: () => new pg.Client(config),
+      // Keep-alive probes notice a connection that died without a word (no notifications would come).
+      connect: () => new pg.Client({ ...config, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }),
       channel: `troupe_store.${schema}`,
       onNotification: (message) => {
         // This host applied its own writes already.
@@ -138,10 +138,14 @@ class PostgresStore extends SqlStore {
     this.cache.apply(change);
   }
 
-  /** Drops cached settings and reloads opt-outs: notifications may have been missed. */
+  /**
+   * Notifications may have been missed: drops cached settings, reloads opt-outs, then tells
+   * subscribers (who may re-read what they hold).
+   */
   async resync(): Promise<void> {
-    this.cache.apply({ kind: 'resync' });
+    this.cache.dropSettings();
     await this.loadOptOuts();
+    this.cache.apply({ kind: 'resync' });
   }
 
   override async close(): Promise<void> {
