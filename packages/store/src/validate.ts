@@ -23,11 +23,11 @@ export function requireDay(day: unknown): string {
   return day;
 }
 
-export function requireMs(field: string, value: unknown): number {
+export function requireMs(field: string, value: unknown, options: { round?: boolean } = {}): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new StoreInputError(`${field} must be a finite number of milliseconds, 0 or more`);
   }
-  return Math.round(value);
+  return options.round === false ? value : Math.round(value);
 }
 
 type FieldRule = (value: unknown) => unknown;
