@@ -8,25 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrateSqlite, SQLITE_MIGRATIONS } from '../src/sqlite/sqlite-migrations.ts';
 import { openSqliteStore } from '../src/sqlite/sqlite-store.ts';
 import { PIRATE } from '../src/testing/contract/settings-personas.ts';
+import { writeBotFile } from './bot-file.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** A file as apps/discord-bot's store left it: migrations 1 and 2, one row in every table. */
-export function writeBotFile(path: string): void {
-  const db = new DatabaseSync(path);
-  migrateSqlite(db, SQLITE_MIGRATIONS.slice(0, 2));
-  db.exec(`
-    INSERT INTO guild_settings VALUES ('111', 'pirate', 1, 'tc', 30, 'role');
-    INSERT INTO guild_personas VALUES ('111', 'pirate', '${JSON.stringify(PIRATE).replaceAll("'", "''")}', 'u1', 5);
-    INSERT INTO usage_daily VALUES ('111', '2026-01-01', 60000, 30000, 1);
-    INSERT INTO user_optout VALUES ('111', 'u2', 7);
-    INSERT INTO voice_sessions VALUES ('111', 'vc', 'pirate', 9);
-  `);
-  db.close();
-}
 
 describe('sqlite store on an existing bot file', () => {
   it('migrates version 2 to the latest and keeps every row; an old session record is restorable', async () => {
