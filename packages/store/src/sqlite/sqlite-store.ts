@@ -14,7 +14,11 @@ export async function openSqliteStore(path: string, options: SqlStoreOptions = {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   try {
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 2000; PRAGMA foreign_keys = ON;');
+    // node:sqlite runs on the event loop that also paces audio, so a write must not wait for the
+    // disk: with WAL, synchronous=NORMAL syncs at checkpoints instead of at every commit. A commit
+    // survives the process crashing; only an OS crash or power loss can drop the last few.
+    // https://www.sqlite.org/pragma.html#pragma_synchronous
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
     migrateSqlite(db);
   } catch (err) {
     db.close();

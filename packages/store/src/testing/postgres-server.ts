@@ -10,6 +10,7 @@
 // symlinks listed in native/pg-symlinks.json, is not allowed to run (pnpm-workspace.yaml), so the
 // copy recreates them.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
@@ -161,47 +162,72 @@ async function waitUntilReady(
   }
 }
 
+/**
+ * An initialised cluster (initdb takes seconds; copying its result a fraction of one), made once
+ * per binaries and user under the temp dir and copied for every server.
+ */
+async function clusterTemplate(binDir: string, as: RunAs | undefined): Promise<string> {
+  const key = createHash('sha256').update(binDir).digest('hex').slice(0, 12);
+  const root = join(tmpdir(), `troupe-postgres-cluster-${key}-${as?.uid ?? process.getuid?.() ?? 0}`);
+  const data = join(root, 'data');
+  if (existsSync(join(root, '.complete'))) return data;
+  const staging = mkdtempSync(`${root}.staging-`);
+  if (as) chownSync(staging, as.uid, as.gid);
+  try {
+    const initdbArgs = [
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-sync',
+      '--no-instructions',
+    ];
+    await run(join(binDir, 'initdb'), ['-D', join(staging, 'data'), ...initdbArgs], as, staging);
+    writeFileSync(join(staging, '.complete'), binDir);
+    renameSync(staging, root);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    // Another process finished the same template first.
+    if (existsSync(join(root, '.complete'))) return data;
+    throw err;
+  }
+  return data;
+}
+
+export interface StartPostgresOptions {
+  /**
+   * Keep PostgreSQL's durable defaults (fsync, synchronous commit), as a production server runs;
+   * tests leave this off, since a throwaway server loses nothing it needs.
+   */
+  durable?: boolean;
+}
+
 /** Starts a server on a free loopback port with a fresh data directory; `stop` removes both. */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const started = performance.now();
   const binDir = process.env.TROUPE_POSTGRES_BIN_DIR ?? embeddedBinDir();
   const as = runAsUser();
+  const template = await clusterTemplate(binDir, as);
   const home = mkdtempSync(join(tmpdir(), 'troupe-pg-data-'));
   if (as) chownSync(home, as.uid, as.gid);
   const dataDir = join(home, 'data');
   try {
-    await run(
-      join(binDir, 'initdb'),
-      [
-        '-D',
-        dataDir,
-        '-U',
-        'postgres',
-        '-A',
-        'trust',
-        '-E',
-        'UTF8',
-        '--locale=C',
-        '--no-sync',
-        '--no-instructions',
-      ],
-      as,
-      home,
-    );
+    // cp -a keeps the owner and the 0700 mode postgres insists on.
+    await run('cp', ['-a', template, dataDir], as, home);
   } catch (err) {
     rmSync(home, { recursive: true, force: true });
     throw err;
   }
   const port = await freePort();
-  // Durability is pointless for a throwaway test server; unix sockets are off so nothing is
-  // written outside the data directory.
+  // Unix sockets are off so nothing is written outside the data directory.
   const settings = [
     'listen_addresses=127.0.0.1',
     `port=${port}`,
     'unix_socket_directories=',
-    'fsync=off',
-    'synchronous_commit=off',
-    'full_page_writes=off',
+    ...(options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
     'max_connections=200',
     'dynamic_shared_memory_type=mmap',
     'shared_buffers=32MB',
