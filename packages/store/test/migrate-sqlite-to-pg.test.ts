@@ -72,6 +72,7 @@ describe('copying SQLite into PostgreSQL', () => {
     const file = tempFile();
     const sqlite = await openSqliteStore(file);
     await sqlite.updateSettings('g', { vadSilenceMs: 650, vadEnergyThreshold: 0.5, sceneRetentionDays: 9 });
+    const base = Date.now();
     const lines = [1, 2, 3].map((i) => ({
       guildId: 'g',
       channelId: 'c',
@@ -80,7 +81,7 @@ describe('copying SQLite into PostgreSQL', () => {
       speakerId: 'u',
       speakerName: 'Ann',
       text: `line ${i}`,
-      at: Date.now() - i,
+      at: base - i,
     }));
     await sqlite.appendSceneLines(lines);
     await sqlite.addUsage('g', '2026-02-02', 100, 0);
@@ -99,7 +100,7 @@ describe('copying SQLite into PostgreSQL', () => {
       sceneRetentionDays: 9,
     });
     expect(await target.getUsage('g', '2026-02-02')).toMatchObject({ inputAudioMs: 7 });
-    const query = { guildId: 'g', channelId: 'c', characterId: 'pirate', limit: 10, now: Date.now() };
+    const query = { guildId: 'g', channelId: 'c', characterId: 'pirate', limit: 10, now: base };
     expect(await target.recentSceneLines(query)).toEqual([...lines].reverse());
     await copySqliteToPostgres(file, databaseUrl, { schema: 'from_v3' });
     expect(await target.recentSceneLines(query)).toHaveLength(3);

@@ -115,6 +115,16 @@ export async function migratePostgres(
   schema: string,
   migrations: readonly PgMigration[] = PG_MIGRATIONS,
 ): Promise<number> {
+  const latest = Math.max(0, ...migrations.map((m) => m.version));
+  // Usual case, a host starting on a current schema: no lock, no DDL.
+  const { rows: table } = await client.query<{ found: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS found',
+    [`"${schema}".migrations`],
+  );
+  if (table[0]?.found) {
+    const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM migrations');
+    if ((rows[0]?.v ?? 0) >= latest) return 0;
+  }
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
