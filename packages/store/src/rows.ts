@@ -14,6 +14,16 @@ export const SETTINGS_COLUMNS: Record<keyof SettingsPatch, string> = {
   sceneRetentionDays: 'scene_retention_days',
 };
 
+export const SETTINGS_SELECT = `guild_id, ${Object.values(SETTINGS_COLUMNS).join(', ')}`;
+
+/**
+ * Lists are sorted here, not in SQL: a PostgreSQL database's collation (say en_US) orders text
+ * differently from SQLite's, and both backends must answer alike.
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export interface SettingsRow {
   default_persona: string | null;
   transcripts_enabled: number | boolean;

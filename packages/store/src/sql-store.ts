@@ -3,10 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Persona } from '@troupe/realtime-core';
 import {
+  byCodeUnits,
   DAY_MS,
   personaFromJson,
   type SceneLineRow,
   SETTINGS_COLUMNS,
+  SETTINGS_SELECT,
   type SettingsRow,
   sceneLineFromRow,
   settingsFromRow,
@@ -87,9 +89,10 @@ export class SqlStore implements Store {
     const cached = this.cacheTrusted() ? this.cache.settings(guildId) : undefined;
     if (cached) return cached;
     const generation = this.cache.generation;
-    const [row] = await this.driver.all<SettingsRow>('SELECT * FROM guild_settings WHERE guild_id = ?', [
-      guildId,
-    ]);
+    const [row] = await this.driver.all<SettingsRow>(
+      `SELECT ${SETTINGS_SELECT} FROM guild_settings WHERE guild_id = ?`,
+      [guildId],
+    );
     const settings = settingsFromRow(guildId, row);
     this.cache.storeSettings(settings, generation);
     return settings;
@@ -107,7 +110,7 @@ export class SqlStore implements Store {
     const [row] = await this.driver.all<SettingsRow>(
       `INSERT INTO guild_settings (guild_id, ${columns.join(', ')}) VALUES (?${', ?'.repeat(columns.length)})
        ON CONFLICT (guild_id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}
-       RETURNING *`,
+       RETURNING ${SETTINGS_SELECT}`,
       [guildId, ...fields.map(([, v]) => v as SqlValue)],
     );
     const settings = settingsFromRow(guildId, row);
@@ -153,11 +156,13 @@ export class SqlStore implements Store {
   }
 
   async listGuildPersonas(guildId: string): Promise<Persona[]> {
-    const rows = await this.driver.all<{ persona_json: string }>(
-      'SELECT persona_json FROM guild_personas WHERE guild_id = ? ORDER BY persona_id',
+    const rows = await this.driver.all<{ persona_id: string; persona_json: string }>(
+      'SELECT persona_id, persona_json FROM guild_personas WHERE guild_id = ?',
       [requireId('guildId', guildId)],
     );
-    return rows.map((r) => personaFromJson(r.persona_json));
+    return rows
+      .sort((a, b) => byCodeUnits(a.persona_id, b.persona_id))
+      .map((r) => personaFromJson(r.persona_json));
   }
 
   async getGuildPersona(guildId: string, personaId: string): Promise<Persona | null> {

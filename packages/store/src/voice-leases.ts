@@ -3,7 +3,7 @@
 // same host id: a restarted host waits for its old lease to run out), and every later write is
 // fenced by the lease id, so a host that lost its lease cannot overwrite the new owner's record.
 import { randomUUID } from 'node:crypto';
-import { sessionFromRow, type VoiceSessionRow } from './rows.ts';
+import { byCodeUnits, sessionFromRow, type VoiceSessionRow } from './rows.ts';
 import type { SqlDriver, SqlValue } from './sql-driver.ts';
 import type {
   ClaimRequest,
@@ -102,10 +102,10 @@ export async function listVoiceSessions(
 ): Promise<StoredVoiceSession[]> {
   const where = shardWhere(driver, filter);
   const rows = await driver.all<VoiceSessionRow>(
-    `SELECT ${SESSION_COLUMNS} FROM voice_sessions WHERE ${where.sql} ORDER BY guild_id`,
+    `SELECT ${SESSION_COLUMNS} FROM voice_sessions WHERE ${where.sql}`,
     where.params,
   );
-  return rows.map(sessionFromRow);
+  return rows.map(sessionFromRow).sort((a, b) => byCodeUnits(a.guildId, b.guildId));
 }
 
 export async function listRestorableSessions(
@@ -116,9 +116,8 @@ export async function listRestorableSessions(
   const where = shardWhere(driver, filter);
   const rows = await driver.all<VoiceSessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM voice_sessions WHERE ${where.sql}
-         AND (lease_id IS NULL OR lease_expires_at <= ${driver.nowSql} OR owner_host = ?)
-       ORDER BY guild_id`,
+         AND (lease_id IS NULL OR lease_expires_at <= ${driver.nowSql} OR owner_host = ?)`,
     [...where.params, requireId('hostId', hostId)],
   );
-  return rows.map(sessionFromRow);
+  return rows.map(sessionFromRow).sort((a, b) => byCodeUnits(a.guildId, b.guildId));
 }
