@@ -9,7 +9,7 @@ import pg from 'pg';
 import { migratePostgres } from './postgres/pg-migrations.ts';
 import { redactDatabaseUrl } from './postgres/pg-store.ts';
 import { SQLITE_MIGRATIONS, sqliteSchemaVersion } from './sqlite/sqlite-migrations.ts';
-import { StoreInputError } from './validate.ts';
+import { parseSchemaName, StoreInputError } from './validate.ts';
 
 type Row = Record<string, unknown>;
 
@@ -148,9 +148,7 @@ export async function copySqliteToPostgres(
   options: { schema?: string } = {},
 ): Promise<TableReport[]> {
   const schema = options.schema ?? 'public';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new StoreInputError('schema must be a lowercase SQL name: letters, digits and _, at most 63');
-  }
+  parseSchemaName(schema);
   const { db, version } = openSource(sqlitePath);
   const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
   try {

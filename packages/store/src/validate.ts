@@ -162,3 +162,16 @@ export function parseShardFilter(filter: { shardIds: readonly number[]; shardCou
   }
   return { shardIds: [...shardIds], shardCount };
 }
+
+/**
+ * A PostgreSQL schema for the store's tables. At most 50 characters: the change channel
+ * `troupe_store.<schema>` must stay under PostgreSQL's 64-byte limit for NOTIFY channel names.
+ */
+export function parseSchemaName(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,49}$/.test(schema)) {
+    throw new StoreInputError(
+      'schema must be a lowercase SQL name (letters, digits and _) of at most 50 characters',
+    );
+  }
+  return schema;
+}

@@ -135,6 +135,23 @@ describe('opening the postgres store', () => {
     await expect(failure).rejects.not.toThrow(/s3cret-password/);
   });
 
+  it('takes a schema name as long as the change channel allows, and refuses a longer one', async () => {
+    const longest = `s${'x'.repeat(49)}`;
+    const a = await openPostgresStore(databaseUrl, { schema: longest });
+    const b = await openPostgresStore(databaseUrl, { schema: longest });
+    try {
+      const seen = nextChange(b, (c) => c.kind === 'optout');
+      await a.setOptOut('g', 'u', true);
+      await seen;
+      expect(b.isOptedOut('g', 'u')).toBe(true);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+    await expect(openPostgresStore(databaseUrl, { schema: `${longest}x` })).rejects.toThrow(
+      /schema must be a lowercase SQL name .* at most 50 characters/,
+    );
+  });
+
   it('migrates once when several hosts open a new schema at the same time', async () => {
     const opening = [1, 2, 3].map(() => openPostgresStore(databaseUrl, { schema: 'together' }));
     const stores = await Promise.all(opening);

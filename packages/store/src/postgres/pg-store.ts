@@ -2,7 +2,7 @@ import pg from 'pg';
 import { SqlStore, type SqlStoreOptions } from '../sql-store.ts';
 import type { StoreLog } from '../state-cache.ts';
 import type { StoreChange } from '../types.ts';
-import { StoreInputError } from '../validate.ts';
+import { parseSchemaName, StoreInputError } from '../validate.ts';
 import { PG_TYPES, PgDriver } from './pg-driver.ts';
 import { ChangeListener } from './pg-listener.ts';
 import { migratePostgres } from './pg-migrations.ts';
@@ -52,9 +52,7 @@ export async function openPostgresStore(
 ): Promise<SqlStore> {
   const connectionString = parseUrl(databaseUrl);
   const schema = options.schema ?? 'public';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new StoreInputError('schema must be a lowercase SQL name: letters, digits and _, at most 63');
-  }
+  parseSchemaName(schema);
   const log: StoreLog = options.log ?? (() => {});
   const config: pg.ClientConfig = {
     connectionString,
