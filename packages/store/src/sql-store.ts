@@ -107,6 +107,7 @@ export class SqlStore implements Store {
     const fields = parseSettingsPatch(patch);
     if (fields.length === 0) return this.getSettings(guildId);
     const columns = fields.map(([f]) => SETTINGS_COLUMNS[f]);
+    const generation = this.cache.generation;
     const [row] = await this.driver.all<SettingsRow>(
       `INSERT INTO guild_settings (guild_id, ${columns.join(', ')}) VALUES (?${', ?'.repeat(columns.length)})
        ON CONFLICT (guild_id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}
@@ -114,7 +115,7 @@ export class SqlStore implements Store {
       [guildId, ...fields.map(([, v]) => v as SqlValue)],
     );
     const settings = settingsFromRow(guildId, row);
-    this.cache.apply({ kind: 'settings', guildId }, settings);
+    this.cache.apply({ kind: 'settings', guildId }, { settings, generation });
     return settings;
   }
 
@@ -223,7 +224,12 @@ export class SqlStore implements Store {
     } else {
       await this.driver.run('DELETE FROM user_optout WHERE guild_id = ? AND user_id = ?', params);
     }
-    this.cache.apply({ kind: 'optout', guildId, userId, optedOut });
+    await this.optOutWritten({ kind: 'optout', guildId, userId, optedOut });
+  }
+
+  /** Brings the in-memory opt-outs up to date after a write of this store; here, by applying it. */
+  protected async optOutWritten(change: Extract<StoreChange, { kind: 'optout' }>): Promise<void> {
+    this.cache.apply(change);
   }
 
   isOptedOut(guildId: string, userId: string): boolean {

@@ -85,14 +85,20 @@ export class StateCache {
     this.#settings.clear();
   }
 
-  /** Applies a change; `fresh` is the value a local write just produced, cached before listeners run. */
-  apply(change: StoreChange, fresh?: GuildSettings): void {
+  /**
+   * Applies a change. `fresh` is the value a local write returned, read at `freshGeneration`: it is
+   * cached (before listeners run) only if no invalidation came in while the write was in flight,
+   * since that one may be a later write by another host.
+   */
+  apply(change: StoreChange, fresh?: { settings: GuildSettings; generation: number }): void {
     switch (change.kind) {
-      case 'settings':
+      case 'settings': {
+        const unchanged = fresh !== undefined && fresh.generation === this.#generation;
         this.#generation++;
         this.#settings.delete(change.guildId);
-        if (fresh) this.storeSettings(fresh, this.#generation);
+        if (fresh && unchanged) this.storeSettings(fresh.settings, this.#generation);
         break;
+      }
       case 'optout':
         this.#applyOptOut(change);
         for (const journal of this.#journals) journal.push(change);

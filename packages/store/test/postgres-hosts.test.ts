@@ -73,6 +73,37 @@ describe('postgres store across hosts', () => {
     expect(a.isOptedOut('g', 'u')).toBe(false);
   });
 
+  it('converges on the last committed opt-out when two hosts race on the same member', async () => {
+    const { a, b, schema } = await twoHosts();
+    for (let round = 0; round < 20; round++) {
+      await Promise.all([a.setOptOut('g', 'u', round % 2 === 0), b.setOptOut('g', 'u', round % 2 === 1)]);
+      // A write through each host waits for every change committed before it to arrive there.
+      await Promise.all([a.setOptOut('g', `sync-${round}`, true), b.setOptOut('g', `sync-${round}`, true)]);
+      const { rows } = await sql(`SELECT count(*)::int AS n FROM ${schema}.user_optout WHERE user_id = 'u'`);
+      const truth = rows[0]?.n === 1;
+      expect([a.isOptedOut('g', 'u'), b.isOptedOut('g', 'u')]).toEqual([truth, truth]);
+    }
+  });
+
+  it('never keeps a stale cached setting when two hosts write the same guild at once', async () => {
+    const { a, b, schema } = await twoHosts();
+    for (let round = 0; round < 20; round++) {
+      await Promise.all([
+        a.updateSettings('g', { dailyCapMinutes: 2 * round + 1 }),
+        b.updateSettings('g', { dailyCapMinutes: 2 * round + 2 }),
+      ]);
+      await Promise.all([a.setOptOut('g', `sync-${round}`, true), b.setOptOut('g', `sync-${round}`, true)]);
+      const { rows } = await sql(
+        `SELECT daily_cap_minutes AS cap FROM ${schema}.guild_settings WHERE guild_id = 'g'`,
+      );
+      const truth = rows[0]?.cap;
+      expect([
+        (await a.getSettings('g')).dailyCapMinutes,
+        (await b.getSettings('g')).dailyCapMinutes,
+      ]).toEqual([truth, truth]);
+    }
+  });
+
   it('sees writes made outside the store (an operator, the migration command) through the triggers', async () => {
     const { a, schema } = await twoHosts();
     await a.getSettings('g');

@@ -33,6 +33,21 @@ export class ChangeListener {
     return this.#state.kind === 'listening';
   }
 
+  /**
+   * One round trip on the listening connection: PostgreSQL delivers the notifications of every
+   * transaction committed before it ahead of its answer. False when not listening.
+   */
+  async sync(): Promise<boolean> {
+    const state = this.#state;
+    if (state.kind !== 'listening') return false;
+    try {
+      await state.client.query('SELECT 1');
+      return this.#state === state;
+    } catch {
+      return false;
+    }
+  }
+
   /** Connects and listens; the first connection must succeed (a wrong DATABASE_URL fails here). */
   async start(): Promise<void> {
     const client = await this.#listen();

@@ -78,11 +78,11 @@ export async function openPostgresStore(
       connect: () => new pg.Client({ ...config, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }),
       channel: `troupe_store.${schema}`,
       onNotification: (message) => {
-        // This host applied its own writes already.
-        if (ownBackends.has(message.processId)) return;
         const change = parseChange(message.payload);
-        if (change) store?.applyRemote(change);
-        else log('warn', 'ignored a malformed store notification');
+        if (!change) log('warn', 'ignored a malformed store notification');
+        // Settings: this host invalidated its cache when it wrote. Opt-outs are state, not an
+        // invalidation: every host, the writer included, applies them in commit order.
+        else if (change.kind === 'optout' || !ownBackends.has(message.processId)) store?.applyRemote(change);
       },
       onResync: () => store?.resync() ?? Promise.resolve(),
       log,
@@ -130,6 +130,16 @@ class PostgresStore extends SqlStore {
 
   protected override cacheTrusted(): boolean {
     return this.#listener.listening;
+  }
+
+  /**
+   * The write's own notification, and any committed before it, arrive on the listening connection
+   * ahead of the answer to a query sent there after the write: once that answer is in, the
+   * opt-outs in memory are the database's, in commit order. Without a listening connection, the
+   * write is applied directly (and a resync follows when it is back).
+   */
+  protected override async optOutWritten(change: Extract<StoreChange, { kind: 'optout' }>): Promise<void> {
+    if (!(await this.#listener.sync())) this.cache.apply(change);
   }
 
   applyRemote(change: StoreChange): void {
