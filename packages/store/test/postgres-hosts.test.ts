@@ -2,7 +2,7 @@
 // host's in-memory caches (settings, opt-outs), including writes made outside the store and
 // writes made while a host's notification connection was down.
 import pg from 'pg';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../src/postgres/pg-store.ts';
 import type { StoreLog } from '../src/state-cache.ts';
 import type { StoreHarness } from '../src/testing/store-contract.ts';
@@ -10,9 +10,13 @@ import type { Store, StoreChange } from '../src/types.ts';
 import { freshDatabase, postgresHarness } from './pg-harness.ts';
 
 let databaseUrl = '';
+let admin: pg.Client;
 beforeAll(async () => {
   databaseUrl = await freshDatabase();
+  admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
 });
+afterAll(() => admin.end());
 
 const harnesses: StoreHarness[] = [];
 afterEach(async () => {
@@ -39,14 +43,9 @@ function nextChange(store: Store, match: (c: StoreChange) => boolean): Promise<S
   });
 }
 
-async function sql(text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return await client.query(text, values);
-  } finally {
-    await client.end();
-  }
+/** SQL from outside the store (an operator's session), on one connection for the whole file. */
+function sql(text: string, values: unknown[] = []) {
+  return admin.query(text, values);
 }
 
 describe('postgres store across hosts', () => {
