@@ -8,7 +8,7 @@
 // (the checkout may sit under a directory that user cannot enter) and the data directory is
 // created for that user. The package's install script, which only recreates the shared-library
 // symlinks listed in native/pg-symlinks.json, is not allowed to run (pnpm-workspace.yaml), so the
-// copy recreates them.
+// copy recreates them. initdb runs once per binaries and user; each server starts from a copy.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -221,22 +221,52 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     rmSync(home, { recursive: true, force: true });
     throw err;
   }
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const server = spawnServer({ binDir, dataDir, home, as, port, durable: options.durable ?? false });
+    try {
+      await waitUntilReady(server.url, server.exitReason, Date.now() + 30_000);
+    } catch (err) {
+      await server.stop();
+      // Another process may have taken the port between freePort() and the server's bind.
+      if (attempt < 3 && /could not bind|already in use/i.test(String(err))) continue;
+      rmSync(home, { recursive: true, force: true });
+      throw err;
+    }
+    return serverHandle(server, binDir, performance.now() - started, home);
+  }
+}
+
+interface ServerProcess {
+  url: string;
+  port: number;
+  exitReason(): string | undefined;
+  stop(): Promise<void>;
+}
+
+function spawnServer(o: {
+  binDir: string;
+  dataDir: string;
+  home: string;
+  as: RunAs | undefined;
+  port: number;
+  durable: boolean;
+}): ServerProcess {
   // Unix sockets are off so nothing is written outside the data directory.
   const settings = [
     'listen_addresses=127.0.0.1',
-    `port=${port}`,
+    `port=${o.port}`,
     'unix_socket_directories=',
-    ...(options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
+    ...(o.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
     'max_connections=200',
     'dynamic_shared_memory_type=mmap',
     'shared_buffers=32MB',
   ];
-  const child = spawn(join(binDir, 'postgres'), ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])], {
-    cwd: home,
-    env: serverEnv(home),
+  const child = spawn(join(o.binDir, 'postgres'), ['-D', o.dataDir, ...settings.flatMap((s) => ['-c', s])], {
+    cwd: o.home,
+    env: serverEnv(o.home),
     stdio: ['ignore', 'ignore', 'pipe'],
-    ...ids(as),
+    ...ids(o.as),
   });
   let log = '';
   child.stderr.on('data', (d: Buffer) => {
@@ -251,29 +281,32 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   );
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const stop = async () => {
-    process.off('exit', killOnExit);
-    if (exit === undefined) {
+  return {
+    url: `postgres://postgres@127.0.0.1:${o.port}/postgres`,
+    port: o.port,
+    exitReason: () => exit,
+    async stop() {
+      process.off('exit', killOnExit);
+      if (exit !== undefined) return;
       child.kill('SIGINT'); // "fast shutdown"
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
-    }
-    rmSync(home, { recursive: true, force: true });
+    },
   };
-  try {
-    await waitUntilReady(url, () => exit, Date.now() + 30_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+}
+
+function serverHandle(server: ServerProcess, binDir: string, startMs: number, home: string): PostgresServer {
+  const { url, port } = server;
   return {
     url,
     port,
     binDir,
-    startMs: performance.now() - started,
-    stop,
+    startMs,
+    async stop() {
+      await server.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
     async createDatabase(name: string): Promise<string> {
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a database name: ${name}`);
       const admin = new pg.Client({ connectionString: url });
