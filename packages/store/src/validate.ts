@@ -13,8 +13,12 @@ export function requireId(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > ID_MAX) {
     throw new StoreInputError(`${field} must be a non-empty string of at most ${ID_MAX} characters`);
   }
+  if (value.includes('\u0000')) throw new StoreInputError(`${field} must not contain a NUL character`);
   return value;
 }
+
+/** PostgreSQL text cannot hold NUL (SQLite can): spoken text loses it on both, alike. */
+const withoutNul = (text: string) => text.replaceAll('\u0000', '');
 
 export function requireDay(day: unknown): string {
   if (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day)) {
@@ -108,8 +112,8 @@ export function parseSceneLine(line: SceneLine): SceneLine {
     characterId: requireId('characterId', line.characterId),
     speakerKind: line.speakerKind,
     speakerId: requireId('speakerId', line.speakerId),
-    speakerName: line.speakerName,
-    text: line.text,
+    speakerName: withoutNul(line.speakerName),
+    text: withoutNul(line.text),
     at: requireMs('at', line.at),
   };
 }

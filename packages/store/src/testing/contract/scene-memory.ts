@@ -107,6 +107,14 @@ export function sceneMemoryContract(name: string, make: MakeStoreHarness): void 
       expect(await store.recentSceneLines(query)).toEqual([]);
     });
 
+    it('drops NUL characters from spoken text alike on every backend, and refuses them in ids', async () => {
+      const { store } = await harness();
+      await store.appendSceneLines([line({ text: 'a\u0000b', speakerName: 'A\u0000nn' })]);
+      expect(await store.recentSceneLines(query)).toMatchObject([{ text: 'ab', speakerName: 'Ann' }]);
+      await expect(store.appendSceneLines([line({ speakerId: 'u\u0000' })])).rejects.toThrow(/NUL/);
+      await expect(store.setOptOut('g', 'u\u0000', true)).rejects.toThrow(/userId must not contain a NUL/);
+    });
+
     it('refuses malformed lines and queries, storing none of a batch with a bad line', async () => {
       const { store } = await harness();
       await expect(store.appendSceneLines([line(), line({ text: 'x'.repeat(4001) })])).rejects.toThrow(
