@@ -1,18 +1,22 @@
 // The store, written once over SqlDriver. Each method is one statement (two for an import that
-// replaces a persona and for a refused claim), so no transaction spans an await.
-import { randomUUID } from 'node:crypto';
+// replaces a persona and for a refused claim), so no transaction spans an await. Leases and scene
+// memory live in voice-leases.ts and scene-memory.ts; the cached state in state-cache.ts.
 import type { Persona } from '@troupe/realtime-core';
 import {
   byCodeUnits,
-  DAY_MS,
   personaFromJson,
-  type SceneLineRow,
   SETTINGS_COLUMNS,
   SETTINGS_SELECT,
   type SettingsRow,
-  sceneLineFromRow,
   settingsFromRow,
 } from './rows.ts';
+import {
+  appendSceneLines,
+  eraseMemberLines,
+  forgetScene,
+  pruneSceneLines,
+  recentSceneLines,
+} from './scene-memory.ts';
 import type { SqlDriver, SqlValue } from './sql-driver.ts';
 import { StateCache, type StoreLog } from './state-cache.ts';
 import type {
@@ -31,14 +35,7 @@ import type {
   StoreOptions,
   VoiceSessionLease,
 } from './types.ts';
-import {
-  parseSceneLine,
-  parseSettingsPatch,
-  requireDay,
-  requireId,
-  requireMs,
-  StoreInputError,
-} from './validate.ts';
+import { parseSettingsPatch, requireDay, requireId, requireMs } from './validate.ts';
 import {
   claimVoiceSession,
   listRestorableSessions,
@@ -47,10 +44,6 @@ import {
   renewVoiceSession,
   updateVoiceSession,
 } from './voice-leases.ts';
-
-const SCENE_COLUMNS = 'guild_id, channel_id, character_id, speaker_kind, speaker_id, speaker_name, text, at';
-const SCENE_CHUNK = 100;
-const RECENT_LINES_MAX = 1000;
 
 export interface SqlStoreOptions extends StoreOptions {
   log?: StoreLog;
@@ -61,6 +54,7 @@ export class SqlStore implements Store {
   protected readonly driver: SqlDriver;
   protected readonly cache: StateCache;
   readonly #defaultRetentionDays: number;
+  readonly #loading = new Map<string, { generation: number; settings: Promise<GuildSettings> }>();
 
   constructor(driver: SqlDriver, options: SqlStoreOptions = {}) {
     this.driver = driver;
@@ -88,7 +82,20 @@ export class SqlStore implements Store {
     requireId('guildId', guildId);
     const cached = this.cacheTrusted() ? this.cache.settings(guildId) : undefined;
     if (cached) return cached;
+    // Many callers asking at once (a session starting while commands arrive) share one read.
     const generation = this.cache.generation;
+    const inFlight = this.#loading.get(guildId);
+    if (inFlight && inFlight.generation === generation) return inFlight.settings;
+    const settings = this.#loadSettings(guildId, generation);
+    this.#loading.set(guildId, { generation, settings });
+    try {
+      return await settings;
+    } finally {
+      if (this.#loading.get(guildId)?.settings === settings) this.#loading.delete(guildId);
+    }
+  }
+
+  async #loadSettings(guildId: string, generation: number): Promise<GuildSettings> {
     const [row] = await this.driver.all<SettingsRow>(
       `SELECT ${SETTINGS_SELECT} FROM guild_settings WHERE guild_id = ?`,
       [guildId],
@@ -267,88 +274,31 @@ export class SqlStore implements Store {
     return (await this.getSettings(guildId)).sceneRetentionDays ?? this.#defaultRetentionDays;
   }
 
-  async appendSceneLines(lines: readonly SceneLine[]): Promise<number> {
-    const keep: SceneLine[] = [];
-    const retention = new Map<string, number>();
-    for (const raw of lines) {
-      const line = parseSceneLine(raw);
-      if (line.speakerKind === 'member' && this.isOptedOut(line.guildId, line.speakerId)) continue;
-      let days = retention.get(line.guildId);
-      if (days === undefined) {
-        days = await this.#retentionDays(line.guildId);
-        retention.set(line.guildId, days);
-      }
-      if (days > 0) keep.push(line);
-    }
-    for (let i = 0; i < keep.length; i += SCENE_CHUNK) {
-      const chunk = keep.slice(i, i + SCENE_CHUNK);
-      await this.driver.run(
-        `INSERT INTO scene_lines (line_id, ${SCENE_COLUMNS}) VALUES
-         ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flatMap((l) => [
-          randomUUID(),
-          l.guildId,
-          l.channelId,
-          l.characterId,
-          l.speakerKind,
-          l.speakerId,
-          l.speakerName,
-          l.text,
-          l.at,
-        ]),
-      );
-    }
-    return keep.length;
+  appendSceneLines(lines: readonly SceneLine[]): Promise<number> {
+    return appendSceneLines(this.driver, lines, {
+      isOptedOut: (g, u) => this.isOptedOut(g, u),
+      retentionDays: (g) => this.#retentionDays(g),
+    });
   }
 
   async recentSceneLines(query: SceneQuery): Promise<SceneLine[]> {
-    const { limit } = query;
-    if (!Number.isInteger(limit) || limit < 1 || limit > RECENT_LINES_MAX) {
-      throw new StoreInputError(`limit must be a whole number from 1 to ${RECENT_LINES_MAX}`);
-    }
-    const days = await this.#retentionDays(requireId('guildId', query.guildId));
-    if (days === 0) return [];
-    const rows = await this.driver.all<SceneLineRow>(
-      `SELECT ${SCENE_COLUMNS} FROM (
-         SELECT seq, ${SCENE_COLUMNS} FROM scene_lines
-         WHERE guild_id = ? AND channel_id = ? AND character_id = ? AND at >= ?
-         ORDER BY at DESC, seq DESC LIMIT ?) recent
-       ORDER BY at, seq`,
-      [
-        query.guildId,
-        requireId('channelId', query.channelId),
-        requireId('characterId', query.characterId),
-        requireMs('now', query.now) - days * DAY_MS,
-        limit,
-      ],
-    );
-    return rows.map(sceneLineFromRow);
-  }
-
-  async forgetScene(guildId: string, channelId: string, characterId?: string): Promise<number> {
-    const params = [requireId('guildId', guildId), requireId('channelId', channelId)];
-    if (characterId === undefined) {
-      return this.driver.run('DELETE FROM scene_lines WHERE guild_id = ? AND channel_id = ?', params);
-    }
-    return this.driver.run(
-      'DELETE FROM scene_lines WHERE guild_id = ? AND channel_id = ? AND character_id = ?',
-      [...params, requireId('characterId', characterId)],
+    return recentSceneLines(
+      this.driver,
+      query,
+      await this.#retentionDays(requireId('guildId', query.guildId)),
     );
   }
 
-  async eraseMemberLines(guildId: string, userId: string): Promise<number> {
-    return this.driver.run(
-      "DELETE FROM scene_lines WHERE guild_id = ? AND speaker_id = ? AND speaker_kind = 'member'",
-      [requireId('guildId', guildId), requireId('userId', userId)],
-    );
+  forgetScene(guildId: string, channelId: string, characterId?: string): Promise<number> {
+    return forgetScene(this.driver, guildId, channelId, characterId);
   }
 
-  async pruneSceneLines(now: number): Promise<number> {
-    return this.driver.run(
-      `DELETE FROM scene_lines WHERE at < CAST(? AS BIGINT) - CAST(? AS BIGINT) * COALESCE(
-         (SELECT scene_retention_days FROM guild_settings s WHERE s.guild_id = scene_lines.guild_id), ?)`,
-      [requireMs('now', now), DAY_MS, this.#defaultRetentionDays],
-    );
+  eraseMemberLines(guildId: string, userId: string): Promise<number> {
+    return eraseMemberLines(this.driver, guildId, userId);
+  }
+
+  pruneSceneLines(now: number): Promise<number> {
+    return pruneSceneLines(this.driver, now, this.#defaultRetentionDays);
   }
 
   subscribe(listener: (change: StoreChange) => void): () => void {

@@ -95,6 +95,21 @@ export function settingsPersonasContract(name: string, make: MakeStoreHarness): 
       expect(store.cachedSettings('g')?.dailyCapMinutes).toBe(5);
     });
 
+    it('answers many simultaneous reads of an uncached guild alike, and a read after a write with the write', async () => {
+      const h = await harness();
+      const peer = await h.openPeer();
+      await peer.updateSettings('g', { vadSilenceMs: 450 });
+      const reads = await Promise.all(Array.from({ length: 20 }, () => h.store.getSettings('g')));
+      expect(new Set(reads.map((r) => r.vadSilenceMs))).toEqual(new Set([450]));
+      const [before, written] = await Promise.all([
+        h.store.getSettings('g2'),
+        h.store.updateSettings('g2', { vadSilenceMs: 800 }),
+      ]);
+      expect(before.guildId).toBe('g2');
+      expect(written.vadSilenceMs).toBe(800);
+      expect((await h.store.getSettings('g2')).vadSilenceMs).toBe(800);
+    });
+
     it('tells subscribers about its own writes, and stops when unsubscribed', async () => {
       const { store } = await harness();
       const seen: unknown[] = [];
