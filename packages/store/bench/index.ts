@@ -1,7 +1,8 @@
 // Store latency per typical command and per voice session start, SQLite (a WAL file) against
 // PostgreSQL (a real local server with its durable defaults: fsync and synchronous commit on), and
 // how long a change takes to reach another host's cache.
-// Run: pnpm --filter @troupe/store bench   (BENCH_STORE_ITERATIONS=200 by default)
+// Run: pnpm --filter @troupe/store bench   (BENCH_STORE_ITERATIONS=200 by default,
+// BENCH_STORE_PG_DURABLE=0 for a server without fsync)
 // Each case runs its iterations one after another (one command at a time, as a guild's commands
 // arrive), after a warm-up; p50 and p95 per call. One JSON line at the end for machines.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -151,7 +152,9 @@ async function propagation(a: Store, b: Store): Promise<{ p50: number; p95: numb
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'troupe-store-bench-'));
-const server = await startPostgres({ durable: true });
+// BENCH_STORE_PG_DURABLE=0 turns fsync off, to tell the WAL flush from the round trip.
+const durable = process.env.BENCH_STORE_PG_DURABLE !== '0';
+const server = await startPostgres({ durable });
 try {
   const sqlite = await openSqliteStore(join(dir, 'bench.sqlite'));
   const pgUrl = await server.createDatabase('bench');
@@ -166,7 +169,7 @@ try {
     `@troupe/store, Node ${process.version}, ${N} calls per case, one at a time; µs per call (p50 / p95).`,
   );
   console.log(
-    `PostgreSQL ${server.binDir.includes('troupe-postgres-') ? 'embedded' : server.binDir} on loopback, durable; server start ${server.startMs.toFixed(0)} ms.`,
+    `PostgreSQL ${server.binDir.includes('troupe-postgres-') ? 'embedded' : server.binDir} on loopback, ${durable ? 'durable' : 'fsync off'}; server start ${server.startMs.toFixed(0)} ms.`,
   );
   console.log(
     'case'.padEnd(44),
@@ -206,6 +209,7 @@ try {
       unit: 'us',
       iterations: N,
       postgresStartMs: Math.round(server.startMs),
+      postgresDurable: durable,
       sqlite: round(results.sqlite),
       postgres: round(results.postgres),
       postgresNotifyToOtherHost: { p50: Number(notify.p50.toFixed(0)), p95: Number(notify.p95.toFixed(0)) },
