@@ -24,8 +24,8 @@ export const COMMAND_TEXTS = {
   'persona.set.persona': ['角色', 'Persona', '角色'],
   'persona.import': [
     '导入',
-    'Import a Character Card V2/V3 (JSON or PNG) into this server (admins)',
-    '把 Character Card V2/V3 角色卡（JSON 或 PNG）导入本服务器（管理员）',
+    'Import a character card (SillyTavern V1/V2/V3, JSON or PNG) into this server (admins)',
+    '把角色卡（SillyTavern V1/V2/V3，JSON 或 PNG）导入本服务器（管理员）',
   ],
   'persona.import.card': ['角色卡', 'Character card file', '角色卡文件'],
   'persona.remove': ['删除', 'Remove an imported persona (admins)', '删除一个导入的角色（管理员）'],

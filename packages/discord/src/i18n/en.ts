@@ -86,7 +86,7 @@ export const EN = {
   'persona.import.downloadFailed': 'Could not download the attachment from Discord. Try uploading it again.',
   'persona.import.badFile': 'That file cannot be a character card: {reason}',
   'persona.import.notACard':
-    'That is not a usable Character Card V2/V3: {reason}. Export it again as JSON or PNG from SillyTavern.',
+    'That is not a usable Character Card (SillyTavern V1, V2 or V3): {reason}. Export it again as JSON or PNG from SillyTavern.',
   'persona.import.done':
     '📥 Imported **{persona}** as `{id}` (voice `{voice}`, {language}). Only this server can use it: `/join persona:{id}`.',
   'persona.import.voiceWarning':

@@ -82,7 +82,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'persona.import.downloadFailed': '无法从 Discord 下载附件。请重新上传。',
   'persona.import.badFile': '这个文件不可能是角色卡：{reason}',
   'persona.import.notACard':
-    '这不是可用的 Character Card V2/V3 角色卡：{reason}。请在 SillyTavern 里重新导出为 JSON 或 PNG。',
+    '这不是可用的角色卡（SillyTavern V1、V2 或 V3）：{reason}。请在 SillyTavern 里重新导出为 JSON 或 PNG。',
   'persona.import.done':
     '📥 已导入 **{persona}**，ID 为 `{id}`（音色 `{voice}`，{language}）。只有本服务器可以使用：`/加入 角色:{id}`。',
   'persona.import.voiceWarning':

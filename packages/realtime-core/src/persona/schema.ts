@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { characterCardSchema } from './card/card-schema.ts';
 import { closest } from './errors.ts';
 
 /**
@@ -22,13 +23,24 @@ export const STEPFUN_VOICES = {
   'lively-girl': 'lively girl',
 } as const;
 
-/** Voice ids StepFun documents; other ids (e.g. cloned voices) are allowed but flagged in hints. */
-export const KNOWN_STEPFUN_VOICES = Object.keys(STEPFUN_VOICES) as (keyof typeof STEPFUN_VOICES)[];
+/** The voices documented for stepaudio-2.5-realtime, Troupe's default model. */
+export const KNOWN_STEPFUN_VOICES = [
+  'qingchunshaonv',
+  'wenrounansheng',
+  'elegantgentle-female',
+  'livelybreezy-female',
+  'linjiajiejie',
+] as const satisfies readonly (keyof typeof STEPFUN_VOICES)[];
 
-/** Whether `voice` is a known StepFun voice id and, if not, the known id it most likely misspells. */
+const ALL_VOICE_IDS = Object.keys(STEPFUN_VOICES);
+
+/**
+ * Whether `voice` is a StepFun voice id (any model's) and, if not, the one it most likely
+ * misspells. Unknown ids are allowed (cloned voices), so this only feeds warnings.
+ */
 export function checkVoiceId(voice: string): { known: boolean; closest?: string } {
-  if ((KNOWN_STEPFUN_VOICES as readonly string[]).includes(voice)) return { known: true };
-  const guess = closest(voice, KNOWN_STEPFUN_VOICES);
+  if (ALL_VOICE_IDS.includes(voice)) return { known: true };
+  const guess = closest(voice, ALL_VOICE_IDS);
   return guess ? { known: false, closest: guess } : { known: false };
 }
 
@@ -73,6 +85,8 @@ export const personaSchema = z
       )
       .optional(),
     tags: z.array(z.string().max(32)).max(10).optional(),
+    /** The character card an imported persona came from, kept whole (see card/render.ts). */
+    card: characterCardSchema.optional(),
   })
   .strict();
 
