@@ -109,7 +109,7 @@ describe('mountTroupe on a host bot', () => {
       subcommand: 'list',
     });
     await list.edited(1, 10_000);
-    expect(list.content).toContain('captain-mara');
+    expect(JSON.stringify(list.message.embeds)).toContain('captain-mara');
     expect(hostAnswers).toEqual(['ping']);
   });
 
@@ -121,6 +121,10 @@ describe('mountTroupe on a host bot', () => {
     await join.edited(1, 20_000);
     expect(join.content).toContain('joined');
     expect(troupe.voice.get(GUILD_ID)?.channelId).toBe(VOICE_ID);
+    // The host's channel was told an AI is listening.
+    expect(discord.messages.find((m) => m.via === 'channel' && m.channelId === VOICE_ID)?.content).toMatch(
+      /an AI character, is now listening/,
+    );
     const before = realtime.responses.length;
     await discord.speak('Host Fan', fixturePath('en-alice'));
     const answered = await realtime.waitFor(
