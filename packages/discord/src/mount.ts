@@ -1,7 +1,7 @@
 // Troupe as a plugin: mounts its slash commands, voice sessions, transcripts and usage caps onto a
 // discord.js Client the host already owns. The host keeps its own commands and listeners; Troupe
 // answers only interactions for its own command names and never logs the client in or out.
-import type { TransportFactory } from '@troupe/realtime-core';
+import { personaHints, type TransportFactory } from '@troupe/realtime-core';
 import {
   type Client,
   Events,
@@ -123,6 +123,10 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     secrets: [...new Set([o.realtime.apiKey, ...(o.secrets ?? [])])].filter((s) => !!s),
   });
   const registry = await PersonaRegistry.load(store, o.personaDir);
+  // A misspelt voice id only fails at the first /join: say so at start, with the likely fix.
+  for (const p of registry.builtins.values()) {
+    for (const hint of personaHints(p)) logger.warn({ persona: p.id }, `built-in persona: ${hint}`);
+  }
   const voice = await (o.createVoice ?? (() => defaultVoice(o, logger)))({ logger, store });
   const announce = createAnnouncer(client, logger.child({ component: 'notices' }));
   const now = o.now ?? Date.now;
