@@ -70,7 +70,7 @@ for (const dialect of ['stepfun', 'openai'] as const) {
     it('runs one turn: session.update, appended audio, commit, response.create, reply audio', async () => {
       const { socket, events, errors, next } = await connect(dialect, MODELS[dialect]);
       // Manual turns. The SDK's types leave out `null`, which the beta protocol (and StepFun) use for "off".
-      const manual = null as unknown as undefined;
+      const manual = null as unknown as { type: 'server_vad' };
       socket.send({
         type: 'session.update',
         session: { voice: 'wenrounansheng', instructions: 'Be brief.', turn_detection: manual },
