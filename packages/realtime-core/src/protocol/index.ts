@@ -22,8 +22,10 @@ export {
   type KnownServerEvent,
   type KnownServerEventType,
   type ServerEvent,
+  type ServerEventInput,
   type ServerEventOf,
   serverEventAliases,
   serverEventSchemas,
   type UnknownServerEvent,
 } from './server-events.ts';
+export { STEPFUN_SAMPLES, type StepfunSample } from './stepfun-samples.ts';
