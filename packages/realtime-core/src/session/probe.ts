@@ -111,8 +111,10 @@ export async function probeRealtime(options: ProbeOptions): Promise<ProbeResult>
       : { ok: false, failure, setting, fatal, message: e.message, fix: hint(key), httpStatus: e.httpStatus };
   };
   const settings = new Promise<RealtimeError | undefined>((resolve) => {
+    let created = 0;
     session.on('serverEvent', (e) => {
-      if (e.type === 'session.updated' || e.type === 'session.created') resolve(undefined);
+      // The answer to our session.update (StepFun's sample types it session.created, too).
+      if (e.type === 'session.updated' || (e.type === 'session.created' && ++created > 1)) resolve(undefined);
     });
     session.on('error', (e) => resolve(e));
   });

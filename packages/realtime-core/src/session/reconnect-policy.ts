@@ -40,7 +40,17 @@ export function decideAfterClose(
   if (refusal?.kind === 'fatal') return { kind: 'fail', error: refusal.error };
   const attempt = previous.wasReady ? 1 : previous.attempt + 1;
   const base = backoffDelay(ctx.backoff, attempt, ctx.random);
-  if (base === null) return { kind: 'fail', error: reconnectExhausted(attempt - 1, describeClose(info)) };
+  if (base === null) {
+    // Out of retries: the last refusal (e.g. still rate limited) says more than "could not reach".
+    const last = refusal?.error;
+    const error = last
+      ? new RealtimeError(last.code, `${last.message} Gave up after ${attempt - 1} retries.`, {
+          recoverable: false,
+          httpStatus: last.httpStatus,
+        })
+      : reconnectExhausted(attempt - 1, describeClose(info));
+    return { kind: 'fail', error };
+  }
   if (previous.wasReady && !ctx.sessionBudget.tryTake(ctx.now)) {
     const error = reconnectBudgetExhausted(
       ctx.sessionBudget.max + 1,

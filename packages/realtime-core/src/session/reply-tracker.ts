@@ -46,6 +46,8 @@ export class ReplyTracker {
   /** Replies ended by response.cancelled: their closing events still come and are expected. */
   readonly #cancelledByServer = new RecentIds(64);
   #lastEnded: { id: string; byCancel: boolean } | undefined;
+  /** Ids seen only in a response.done for a reply that never started. */
+  readonly #neverStarted = new RecentIds(64);
   /** Items the client asked to truncate whose confirmation has not arrived. */
   readonly #truncating = new RecentIds(64);
   readonly #partial = new Map<string, string>();
@@ -72,6 +74,7 @@ export class ReplyTracker {
     this.traceId = undefined;
     this.#finished.clear();
     this.#cancelledByServer.clear();
+    this.#neverStarted.clear();
     this.#lastEnded = undefined;
     this.#truncating.clear();
     this.#partial.clear();
@@ -121,16 +124,31 @@ export class ReplyTracker {
     return id === undefined || id === 'traceid' || (this.traceId !== undefined && id === this.traceId);
   }
 
-  /** The reply in flight, when `id` names it (or names none). */
+  /**
+   * The reply in flight, when `id` names it (or names none). A reply that started without an id takes
+   * the first id it is given, unless that reply really ended; an id only ever seen in a response.done
+   * that came first (the reference prints a response.done as its response.created sample) is no
+   * ended reply.
+   */
   #owning(id: string | undefined): ActiveReply | undefined {
     const a = this.active;
-    return a !== undefined && (this.#unattributed(id) || a.serverIds.has(id!)) ? a : undefined;
+    if (a === undefined) return undefined;
+    if (this.#unattributed(id) || a.serverIds.has(id!)) return a;
+    if (a.implicit && (!this.#finished.has(id!) || this.#neverStarted.has(id!))) {
+      a.serverIds.add(id!);
+      return a;
+    }
+    return undefined;
   }
 
   #created(serverId: string | undefined): void {
     const type = 'response.created';
     const a = this.active;
-    if (a?.implicit && serverId !== undefined && !this.#finished.has(serverId)) {
+    if (
+      a?.implicit &&
+      serverId !== undefined &&
+      (!this.#finished.has(serverId) || this.#neverStarted.has(serverId))
+    ) {
       // Its content arrived first; this is its id.
       a.serverIds.add(serverId);
       a.implicit = false;
@@ -242,7 +260,10 @@ export class ReplyTracker {
     const seen = id !== undefined && this.#finished.has(id);
     const detail = seen ? 'it already ended' : 'it was never started (response.done before response.created)';
     this.#report(outOfOrder(e.type, seen ? 'duplicate' : 'unknown_response', `response ${named}: ${detail}`));
-    if (id !== undefined) this.#finished.add(id);
+    if (id !== undefined) {
+      this.#finished.add(id);
+      if (!seen) this.#neverStarted.add(id);
+    }
     return false;
   }
 
