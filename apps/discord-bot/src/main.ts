@@ -1,10 +1,11 @@
-// The real bot (`pnpm start`). Exits with one clear line per problem when the configuration or the
-// Opus backend is unusable, and leaves every voice channel on SIGINT/SIGTERM.
+// The real bot (`pnpm start`). Exits with one clear line per problem when the configuration, the
+// Opus backend or the realtime key/model/voice is unusable, and leaves every voice channel on SIGINT/SIGTERM.
 import { checkOpusBackend, opusBackend } from '@troupe/opus';
 import { createBot } from './bot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { type BotMetrics, startBotMetrics } from './metrics/index.ts';
+import { describeProbe, probeConfiguredModel } from './startup-probe.ts';
 import { Store } from './store/store.ts';
 
 async function main(): Promise<number> {
@@ -29,6 +30,21 @@ async function main(): Promise<number> {
   }
   const store = new Store(config.dbPath);
   const bot = await createBot({ config, logger, store });
+  // One short session with the key, model and the first persona's voice: a bad key, an empty balance
+  // or a model StepFun does not offer stops here with one line, not later in every voice channel.
+  const voice = [...bot.registry.builtins.values()][0]?.voice;
+  const probeResult = await probeConfiguredModel(config, voice);
+  const probe = describeProbe(probeResult);
+  if (probe.fatal) {
+    console.error(`troupe: ${probe.line}`);
+    store.close();
+    return 1;
+  }
+  if (probeResult.ok) {
+    logger.info({ model: probeResult.model }, probe.line);
+    for (const warning of probeResult.warnings) logger.warn({}, warning);
+  } else
+    logger.warn({ failure: probeResult.failure }, `realtime check failed; starting anyway: ${probe.line}`);
   let metrics: BotMetrics | undefined;
   if (config.metricsPort !== undefined) {
     try {
