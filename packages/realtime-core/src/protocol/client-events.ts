@@ -101,14 +101,6 @@ export const clientEventSchemas = {
   }),
 } as const;
 
-export const clientEventSchema = z.discriminatedUnion(
-  'type',
-  Object.values(clientEventSchemas) as unknown as [
-    (typeof clientEventSchemas)['session.update'],
-    ...(typeof clientEventSchemas)[keyof typeof clientEventSchemas][],
-  ],
-);
-
 export type ClientEventType = keyof typeof clientEventSchemas;
 export type ClientEvent = {
   [K in ClientEventType]: z.infer<(typeof clientEventSchemas)[K]>;

@@ -3,7 +3,6 @@ export {
   type ClientEventOf,
   type ClientEventType,
   type ConversationItem,
-  clientEventSchema,
   clientEventSchemas,
   type SessionConfigWire,
 } from './client-events.ts';
@@ -22,7 +21,6 @@ export {
   type KnownServerEvent,
   type KnownServerEventType,
   type ServerEvent,
-  type ServerEventInput,
   type ServerEventOf,
   serverEventAliases,
   serverEventSchemas,

@@ -183,10 +183,6 @@ export type KnownServerEvent = {
   [K in KnownServerEventType]: z.infer<(typeof serverEventSchemas)[K]>;
 }[KnownServerEventType];
 export type ServerEventOf<T extends KnownServerEventType> = z.infer<(typeof serverEventSchemas)[T]>;
-/** The same event as a server would write it (before numeric strings are read as numbers). */
-export type ServerEventInput = {
-  [K in KnownServerEventType]: z.input<(typeof serverEventSchemas)[K]>;
-}[KnownServerEventType];
 
 /** A well-formed event of a type we do not model: passed through, never thrown. */
 export interface UnknownServerEvent {
