@@ -1,11 +1,11 @@
 // One simulated model session on one WebSocket: the protocol semantics a real client meets.
 import type { ConnectionIo, DropMode } from './connection-io.ts';
-import { ServerConversation } from './conversation.ts';
+import { newSessionLog, ServerConversation } from './conversation.ts';
 import { THINKING_MODELS } from './models.ts';
 import { replyTiming, responseLog } from './reply.ts';
 import { RATE, ReplyStream } from './reply-stream.ts';
 import type { SimLog, SimOptions, SimSessionLog } from './types.ts';
-import { EnergyVad, invalidTurnDetection, openaiVad, stepfunVad, type VadSettings } from './vad.ts';
+import { EnergyVad, initialTurnDetection, invalidTurnDetection, vadFor } from './vad.ts';
 import { synthesizeSpeech } from './voice-synth.ts';
 import {
   type ClientEvent,
@@ -53,28 +53,11 @@ export class SimConnection {
     this.#simLog = simLog;
     this.#ctx = ctx;
     this.#events = ctx.events;
-    const openai = this.#events.dialect === 'openai';
-    const vadOn = opts.vadOnByDefault ?? openai;
-    const td = vadOn
-      ? {
-          type: 'server_vad',
-          ...(openai ? { threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500 } : {}),
-        }
-      : null;
-    this.#vad = new EnergyVad(RATE, this.#vadSettings(td ?? {}));
-    this.log = {
-      sessionId: id('sess'),
-      model: ctx.model,
-      config: {
-        voice: opts.defaultVoice ?? (openai ? 'alloy' : 'jingdiannvsheng'),
-        instructions: '',
-        turn_detection: td,
-      },
-      items: [],
-      appendedSamples: 0,
-      counters: { received: 0, sent: 0, errors: 0 },
-      closed: false,
-    };
+    const dialect = this.#events.dialect;
+    const td = initialTurnDetection(dialect, opts.vadOnByDefault);
+    this.#vad = new EnergyVad(RATE, vadFor(dialect, td ?? {}));
+    const voice = opts.defaultVoice ?? (dialect === 'openai' ? 'alloy' : 'jingdiannvsheng');
+    this.log = newSessionLog(id('sess'), ctx.model, voice, td);
     this.#conversation = new ServerConversation(this.log);
   }
 
@@ -92,10 +75,6 @@ export class SimConnection {
       turnDetection: c.turn_detection,
       transcription: c.input_audio_transcription,
     };
-  }
-
-  #vadSettings(td: Record<string, unknown>): VadSettings {
-    return this.#events.dialect === 'openai' ? openaiVad(td) : stepfunVad(td);
   }
 
   start(): void {
@@ -181,7 +160,11 @@ export class SimConnection {
         this.#deleteItem(e);
         break;
       case 'response.create':
-        this.#startResponse(e.response?.instructions ?? e.session?.instructions, e.event_id);
+        this.#startResponse(
+          e.response?.instructions ?? e.session?.instructions,
+          e.event_id,
+          e.response?.modalities,
+        );
         break;
       case 'response.cancel':
         this.#cancel(e.event_id);
@@ -212,7 +195,7 @@ export class SimConnection {
     }
     this.log.config = { ...this.log.config, ...patch } as SimSessionLog['config'];
     const td = this.log.config.turn_detection;
-    if (td) this.#vad.settings = this.#vadSettings(td);
+    if (td) this.#vad.settings = vadFor(this.#events.dialect, td);
     this.#emit(this.#events.sessionUpdated(this.#view()));
   }
 
@@ -279,15 +262,26 @@ export class SimConnection {
       this.#emit(this.#events.transcriptionCompleted(itemId, text));
   }
 
+  /** A text item, or a whole recorded message (the guide's "发送完整音频消息"): then it is the turn heard. */
   #createItem(e: ClientEventOf<'conversation.item.create'>): void {
     const itemId = e.item.id ?? id('item');
     const text = (e.item.content ?? []).map((c) => c.text ?? c.transcript ?? '').join(' ');
-    const item = { id: itemId, role: e.item.role ?? e.item.type, text };
-    const previous = this.#conversation.addFromClient(item, e.previous_item_id);
+    const audio = e.item.content?.find((c) => c.type === 'input_audio' && c.audio)?.audio;
+    const samples = audio && !invalidAudioReason(audio) ? base64ToPcm16(audio).length : 0;
+    if (samples > 0) this.#lastHeardMs = Math.round((samples / RATE) * 1000);
+    const item = {
+      id: itemId,
+      role: e.item.role ?? e.item.type,
+      text,
+      ...(samples ? { audioMs: this.#lastHeardMs } : {}),
+    };
+    const previous = samples
+      ? this.#conversation.add(item, e.previous_item_id)
+      : this.#conversation.addFromClient(item, e.previous_item_id);
     this.#emit(this.#events.itemCreated({ ...e.item, id: itemId, status: 'completed' }, previous));
   }
 
-  #startResponse(instructions: string | undefined, eventId: string | undefined): void {
+  #startResponse(instructions: string | undefined, eventId: string | undefined, modalities?: string[]): void {
     if (this.#active) {
       this.#error(
         'conversation_already_has_active_response',
@@ -313,7 +307,9 @@ export class SimConnection {
     const ms = log.audioMs;
     this.#simLog.responses.push(log);
     const itemId = id('item');
-    const audio = synthesizeSpeech(voice, ms, RATE);
+    // The guide: response.create with `modalities: ["text"]` asks for a text-only reply.
+    const textOnly = modalities !== undefined && !modalities.includes('audio');
+    const audio = textOnly ? new Int16Array(0) : synthesizeSpeech(voice, ms, RATE);
     const previousItemId = this.#conversation.addAssistant(itemId, audio.length, log);
     const plan = {
       log,
@@ -321,6 +317,7 @@ export class SimConnection {
       previousItemId,
       audio,
       thinking: this.#events.dialect === 'stepfun' && THINKING_MODELS.includes(this.log.model),
+      textOnly,
       ...replyTiming(this.#opts),
       dropAfterFirstDelta: this.#dropNext,
     };

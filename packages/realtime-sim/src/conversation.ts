@@ -3,6 +3,24 @@
 import { type AssistantItem, truncateItem } from './reply.ts';
 import type { SimResponseLog, SimSessionLog } from './types.ts';
 
+/** A fresh session as the server starts it. */
+export function newSessionLog(
+  sessionId: string,
+  model: string,
+  voice: string,
+  turnDetection: Record<string, unknown> | null,
+): SimSessionLog {
+  return {
+    sessionId,
+    model,
+    config: { voice, instructions: '', turn_detection: turnDetection },
+    items: [],
+    appendedSamples: 0,
+    counters: { received: 0, sent: 0, errors: 0 },
+    closed: false,
+  };
+}
+
 export class ServerConversation {
   readonly #log: SimSessionLog;
   #labels: string[] = [];

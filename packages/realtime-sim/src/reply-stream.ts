@@ -14,6 +14,8 @@ export interface ReplyPlan {
   audio: Int16Array;
   /** Stream response.thinking.* before and alongside the audio. */
   thinking: boolean;
+  /** Text deltas only (response.create with modalities ["text"]): no audio. */
+  textOnly: boolean;
   chunkMs: number;
   speed: number;
   firstDeltaDelayMs: number;
@@ -69,7 +71,7 @@ export class ReplyStream {
       this.#emit(e.contentPartAdded(r, this.plan.itemId, 'thinking', 1));
       this.#emit(e.thinkingDelta(r, this.plan.itemId, 'The speaker sounds calm; '));
     }
-    this.#emit(e.contentPartAdded(r, this.plan.itemId, 'audio', 0));
+    this.#emit(e.contentPartAdded(r, this.plan.itemId, this.plan.textOnly ? 'text' : 'audio', 0));
     this.#schedule(this.plan.firstDeltaDelayMs);
   }
 
@@ -80,6 +82,13 @@ export class ReplyStream {
   #chunk(): void {
     if (this.#ended) return;
     const p = this.plan;
+    if (p.textOnly) {
+      const word = this.#words.shift();
+      if (word !== undefined) this.#emit(this.#events.textDelta(this.responseId, p.itemId, `${word} `));
+      if (this.#words.length > 0) this.#schedule(p.chunkMs / p.speed);
+      else this.finish('completed', false);
+      return;
+    }
     const chunkSamples = (p.chunkMs * RATE) / 1000;
     const chunk = p.audio.subarray(this.sentSamples, this.sentSamples + chunkSamples);
     this.sentSamples += chunk.length;
@@ -112,8 +121,11 @@ export class ReplyStream {
     if (doneEvents) {
       const transcript = p.log.transcript;
       if (p.thinking) this.#emit(e.thinkingDone(r, p.itemId, 'The speaker sounds calm; answer warmly.'));
-      this.#emit(e.audioDone(r, p.itemId));
-      this.#emit(e.transcriptDone(r, p.itemId, transcript));
+      if (p.textOnly) this.#emit(e.textDone(r, p.itemId, transcript));
+      else {
+        this.#emit(e.audioDone(r, p.itemId));
+        this.#emit(e.transcriptDone(r, p.itemId, transcript));
+      }
       this.#emit(e.contentPartDone(r, p.itemId, transcript));
       const item = this.#item(status === 'completed' ? 'completed' : 'incomplete', transcript);
       this.#emit(e.outputItemDone(r, item));

@@ -86,6 +86,24 @@ export function invalidTurnDetection(td: {
   return undefined;
 }
 
+/** VAD settings from a `turn_detection` in the dialect's vocabulary. */
+export function vadFor(dialect: 'stepfun' | 'openai', td: Record<string, unknown>): VadSettings {
+  return dialect === 'openai' ? openaiVad(td) : stepfunVad(td);
+}
+
+/**
+ * `turn_detection` before the client sends one. The reference: "ServerVAD 参数，默认关闭" (off); the
+ * developer guide: "默认情况下，实时会话启用语音活动检测" (on). Off for stepfun unless told otherwise;
+ * on for openai, with its documented defaults.
+ */
+export function initialTurnDetection(
+  dialect: 'stepfun' | 'openai',
+  vadOnByDefault: boolean | undefined,
+): Record<string, unknown> | null {
+  if (!(vadOnByDefault ?? dialect === 'openai')) return null;
+  return dialect === 'openai' ? { type: 'server_vad', ...OPENAI_VAD_DEFAULTS } : { type: 'server_vad' };
+}
+
 export type VadEvent =
   | { type: 'speech_started'; audioStartMs: number }
   | { type: 'speech_stopped'; audioEndMs: number; startSample: number; endSample: number };

@@ -88,6 +88,32 @@ for (const dialect of ['stepfun', 'openai'] as const) {
       c.ws.close();
     });
 
+    it('answers a text-only response.create (the guide\'s modalities ["text"]) with text and no audio', async () => {
+      const c = await start();
+      c.send({ type: 'response.create', response: { modalities: ['text'] } });
+      const done = await c.next('response.text.done');
+      expect(done.text).toBe(sim.responses[0]!.transcript);
+      await c.next('response.done');
+      expect(c.events.filter((e) => e.type === 'response.text.delta').length).toBeGreaterThan(1);
+      expect(c.events.some((e) => e.type.startsWith('response.audio'))).toBe(false);
+      c.ws.close();
+    });
+
+    it('takes a whole recorded message (conversation.item.create with input_audio) as the turn heard', async () => {
+      const c = await start();
+      const pcm = synthesizeSpeech('x', 300); // inside this suite's 16 KiB message limit
+      const audio = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
+      c.send({
+        type: 'conversation.item.create',
+        item: { type: 'message', role: 'user', content: [{ type: 'input_audio', audio }] },
+      });
+      await c.next('conversation.item.created');
+      c.send({ type: 'response.create' });
+      await c.next('response.done');
+      expect(sim.responses[0]?.heardMs).toBe(300);
+      c.ws.close();
+    });
+
     it('answers malformed and unknown client events with errors and keeps the connection', async () => {
       const c = await start();
       c.ws.send('{oops');

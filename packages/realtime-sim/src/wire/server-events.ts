@@ -188,13 +188,44 @@ export class ServerEvents {
     });
   }
 
-  contentPartAdded(responseId: string, itemId: string, part: 'audio' | 'thinking', index: number): WireEvent {
+  contentPartAdded(
+    responseId: string,
+    itemId: string,
+    part: 'audio' | 'text' | 'thinking',
+    index: number,
+  ): WireEvent {
+    const parts = {
+      audio: { type: 'audio', transcript: '' },
+      text: { type: 'text', text: '' },
+      thinking: { type: 'thinking', thinking: '' },
+    };
     return this.#ev('response.content_part.added', {
       response_id: responseId,
       item_id: itemId,
       output_index: 0,
       content_index: index,
-      part: part === 'audio' ? { type: 'audio', transcript: '' } : { type: 'thinking', thinking: '' },
+      part: parts[part],
+    });
+  }
+
+  /** response.text.delta/done: the reference's samples carry response_id and both indexes. */
+  textDelta(responseId: string, itemId: string, delta: string): WireEvent {
+    return this.#ev('response.text.delta', {
+      response_id: responseId,
+      item_id: itemId,
+      output_index: 0,
+      content_index: 0,
+      delta,
+    });
+  }
+
+  textDone(responseId: string, itemId: string, text: string): WireEvent {
+    return this.#ev('response.text.done', {
+      response_id: responseId,
+      item_id: itemId,
+      output_index: 0,
+      content_index: 0,
+      text,
     });
   }
 
