@@ -101,7 +101,7 @@ for (const dialect of ['stepfun', 'openai'] as const) {
 
     it('takes a whole recorded message (conversation.item.create with input_audio) as the turn heard', async () => {
       const c = await start();
-      const pcm = synthesizeSpeech('x', 300); // inside this suite's 16 KiB message limit
+      const pcm = synthesizeSpeech('x', 200); // 12.8 KB of base64: inside this suite's 16 KiB message limit
       const audio = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
       c.send({
         type: 'conversation.item.create',
@@ -110,7 +110,7 @@ for (const dialect of ['stepfun', 'openai'] as const) {
       await c.next('conversation.item.created');
       c.send({ type: 'response.create' });
       await c.next('response.done');
-      expect(sim.responses[0]?.heardMs).toBe(300);
+      expect(sim.responses[0]?.heardMs).toBe(200);
       c.ws.close();
     });
 
