@@ -78,8 +78,9 @@ export const serverEventSchemas = {
       })
       .loose(),
   }),
-  'session.created': ev('session.created', { session: serverSession }),
-  'session.updated': ev('session.updated', { session: serverSession }),
+  // Only "this connection is ready" matters: a session.created without its object still means that.
+  'session.created': ev('session.created', { session: serverSession.default({}) }),
+  'session.updated': ev('session.updated', { session: serverSession.default({}) }),
   'input_audio_buffer.speech_started': ev('input_audio_buffer.speech_started', {
     audio_start_ms: millis,
     item_id: z.string(),
@@ -114,8 +115,8 @@ export const serverEventSchemas = {
     audio_end_ms: millis,
   }),
   'conversation.item.deleted': ev('conversation.item.deleted', { item_id: z.string() }),
-  'response.created': ev('response.created', { response: responseSchema }),
-  'response.done': ev('response.done', { response: responseSchema }),
+  'response.created': ev('response.created', { response: responseSchema.default({}) }),
+  'response.done': ev('response.done', { response: responseSchema.default({}) }),
   /** The reference: response.cancel "服务器将返回一个 response.cancelled 事件". No sample: ids optional. */
   'response.cancelled': ev('response.cancelled', {
     ...responseId,
