@@ -7,17 +7,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Store } from '@troupe/discord';
 import { makeReadOnly } from '@troupe/discord/testing';
+import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '../src');
 const TOKEN = 'OTQwMDAwMDAwMDAwMDAwMDAx.startup.dGVzdC1vbmx5LXRva2Vu';
 
+const KEY = 'sk-startup-test-0000';
 let dir: string;
+let realtime: RealtimeSim;
 let discord401: Server;
 let api: string;
 const seen: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'troupe-startup-'));
+  // The bot checks its StepFun key before logging in: a local model that accepts it keeps the
+  // test about Discord, with or without network.
+  realtime = await startRealtimeSim({ apiKey: KEY });
   // Answers every request as Discord does for a wrong token.
   discord401 = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
@@ -30,6 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((r) => discord401.close(r));
+  await realtime.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -45,7 +52,8 @@ function run(
         LOG_LEVEL: 'silent',
         DISCORD_TOKEN: TOKEN,
         DISCORD_APP_ID: '940000000000000001',
-        STEPFUN_API_KEY: 'sk-startup-test-0000',
+        STEPFUN_API_KEY: KEY,
+        STEPFUN_REALTIME_URL: realtime.url,
         DISCORD_API_URL: api,
         ...env,
       },

@@ -2,6 +2,7 @@
 export * from './audio/index.ts';
 export * from './persona/index.ts';
 export * from './protocol/index.ts';
+export * from './provider/index.ts';
 export * from './session/index.ts';
 export * from './transport/index.ts';
 export * from './turns/index.ts';

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { nodeCheck } from './local-checks.ts';
 import { stepfunCheck } from './main.ts';
 import { channelPermissions, guildPermissions, missing, VOICE_NEEDS } from './permissions.ts';
-import { classifyErrorText } from './realtime-probe.ts';
 import { fail, formatCheck, ok, summarize, warn } from './report.ts';
 
 const P = PermissionFlagsBits;
@@ -57,22 +56,31 @@ describe('doctor', () => {
     expect(summarize([ok('a', 'x'), fail('b', 'y', 'z')])).toMatchObject({ exitCode: 1 });
   });
 
-  it('names the setting to fix for each way the model can refuse', () => {
-    expect(classifyErrorText('invalid_api_key Incorrect API key provided.')).toBe('auth');
-    expect(classifyErrorText('model_not_found 模型不存在或无权限')).toBe('model');
-    expect(classifyErrorText('invalid_request_error voice "x" is not supported by this model')).toBe('voice');
-    expect(classifyErrorText('rate_limit_exceeded')).toBe('quota');
-    const target = {
-      url: 'wss://api.stepfun.com/v1/realtime',
-      model: 'step-2.5-realtime',
-      voice: 'linjiajiejie',
-    };
-    expect(formatCheck(stepfunCheck({ ok: false, kind: 'model', detail: 'HTTP 400' }, target))).toMatch(
-      /does not accept model "step-2.5-realtime" \(HTTP 400\) — fix: set STEPFUN_MODEL=stepaudio-2.5-realtime$/,
+  it('turns the core probe’s verdict into one line with its fix', async () => {
+    const target = { url: 'wss://api.stepfun.com/v1/realtime', voice: 'linjiajiejie' };
+    const refused = await stepfunCheck(
+      {
+        ok: false,
+        failure: 'model',
+        setting: 'model',
+        fatal: true,
+        message:
+          'The realtime server refused model "x": HTTP 400. Fix: use one of the model ids StepFun lists.',
+        fix: 'use one of the model ids StepFun lists',
+        httpStatus: 400,
+      },
+      target,
     );
-    expect(
-      formatCheck(stepfunCheck({ ok: false, kind: 'unreachable', detail: 'ENOTFOUND' }, target)),
-    ).toMatch(/^✘ StepFun +cannot reach api\.stepfun\.com \(ENOTFOUND\) — fix: .*api\.stepfun\.ai/);
+    expect(formatCheck(refused)).toBe(
+      '✘ StepFun        api.stepfun.com: The realtime server refused model "x": HTTP 400. — fix: use one of the model ids StepFun lists',
+    );
+    const fine = await stepfunCheck(
+      { ok: true, model: 'stepaudio-2.5-realtime', traceId: 't1', warnings: [] },
+      target,
+    );
+    expect(formatCheck(fine)).toBe(
+      '✔ StepFun        api.stepfun.com: model stepaudio-2.5-realtime accepted the key and voice linjiajiejie (trace t1)',
+    );
   });
 
   it('accepts Node 24.17+ only', () => {

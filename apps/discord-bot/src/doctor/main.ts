@@ -4,9 +4,12 @@
 // StepFun for real (or to the emulators named by DISCORD_API_URL / STEPFUN_REALTIME_URL); when
 // they cannot be reached it says so instead of hanging. Changes nothing, except that it creates
 // the database file if it does not exist yet, exactly as the bot would.
+import { lookup } from 'node:dns/promises';
+import { connect } from 'node:net';
 import { redactSecrets } from '@troupe/discord';
-import { stepfunProfile } from '@troupe/realtime-core';
+import type { ProbeResult } from '@troupe/realtime-core';
 import { type BotConfig, ConfigError, loadConfig } from '../config.ts';
+import { probeConfiguredModel } from '../startup-probe.ts';
 import { discordChecks } from './discord-checks.ts';
 import {
   databaseCheck,
@@ -16,57 +19,52 @@ import {
   opusCheck,
   personaCheck,
 } from './local-checks.ts';
-import { createWsProbe, type ProbeResult, type RealtimeProbe } from './realtime-probe.ts';
-import { type Check, fail, formatCheck, ok, summarize } from './report.ts';
+import { type Check, fail, formatCheck, ok, summarize, warn } from './report.ts';
 
-/** Maps a probe result to a doctor line, naming the setting to change. */
-export function stepfunCheck(r: ProbeResult, c: { url: string; model: string; voice: string }): Check {
-  const host = new URL(c.url).host;
-  if (r.ok)
-    return ok('StepFun', `${host}: key, model ${c.model} and voice ${c.voice} accepted (${r.detail})`);
-  const alias = stepfunProfile.modelAliases[c.model];
-  switch (r.kind) {
-    case 'unreachable':
-      return fail(
-        'StepFun',
-        `cannot reach ${host} (${r.detail})`,
-        'check this machine’s network, DNS or proxy; outside mainland China set STEPFUN_REALTIME_URL=wss://api.stepfun.ai/v1/realtime',
-      );
-    case 'timeout':
-      return fail(
-        'StepFun',
-        `${host} did not open a session (${r.detail})`,
-        'check the network or proxy, then retry; a firewall may be eating WebSockets',
-      );
-    case 'auth':
-      return fail(
-        'StepFun',
-        `${host} rejected STEPFUN_API_KEY (${r.detail})`,
-        'create or copy a key at https://platform.stepfun.com (keys of platform.stepfun.ai work only with wss://api.stepfun.ai)',
-      );
-    case 'model':
-      return fail(
-        'StepFun',
-        `${host} does not accept model "${c.model}" (${r.detail})`,
-        alias
-          ? `set STEPFUN_MODEL=${alias}`
-          : 'set STEPFUN_MODEL to a realtime model your account has, e.g. stepaudio-2.5-realtime',
-      );
-    case 'voice':
-      return fail(
-        'StepFun',
-        `${host} refused voice "${c.voice}" (${r.detail})`,
-        'give the default persona a StepFun voice id such as linjiajiejie, wenrounansheng or elegantgentle-female',
-      );
-    case 'quota':
-      return fail(
-        'StepFun',
-        `${host} refused for quota or balance (${r.detail})`,
-        'check the balance and rate limits of your account in the StepFun console',
-      );
-    default:
-      return fail('StepFun', `${host}: ${r.detail}`, 'check STEPFUN_REALTIME_URL and STEPFUN_MODEL');
+/** The key/model/voice check: one short session through realtime-core's probe (as `pnpm start` does). */
+export type RealtimeProbe = (config: BotConfig, voice: string) => Promise<ProbeResult>;
+
+/** Why a host cannot be reached, in the system's words: ENOTFOUND, ECONNREFUSED, no answer. */
+export async function reachability(url: string, timeoutMs = 5000): Promise<string> {
+  const u = new URL(url);
+  const port = Number(u.port) || (u.protocol === 'wss:' || u.protocol === 'https:' ? 443 : 80);
+  try {
+    await lookup(u.hostname);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'DNS lookup failed';
   }
+  return new Promise((resolve) => {
+    const socket = connect({ host: u.hostname, port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('TCP connects, but no realtime session opened');
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(`no answer within ${timeoutMs / 1000} s`);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+}
+
+/** Maps the probe's verdict to a doctor line that names the setting to change. */
+export async function stepfunCheck(r: ProbeResult, c: { url: string; voice: string }): Promise<Check> {
+  const host = new URL(c.url).host;
+  if (r.ok) {
+    const line = `${host}: model ${r.model} accepted the key and voice ${c.voice}${r.traceId ? ` (trace ${r.traceId})` : ''}`;
+    return r.warnings.length
+      ? warn('StepFun', `${line}, but: ${r.warnings.join('; ')}`, 'check the persona voice ids')
+      : ok('StepFun', line);
+  }
+  const message = r.message.replace(/\s*Fix: [\s\S]*$/, '');
+  if (r.failure === 'unreachable' || r.failure === 'timeout') {
+    return fail(
+      'StepFun',
+      `cannot reach ${host} (${await reachability(c.url)})`,
+      `check this machine's network, DNS or proxy; outside mainland China set STEPFUN_REALTIME_URL=wss://api.stepfun.ai/v1/realtime (${r.fix})`,
+    );
+  }
+  return fail('StepFun', `${host}: ${message}`, r.fix);
 }
 
 export async function runDoctor(o: {
@@ -129,9 +127,8 @@ export async function runDoctor(o: {
       );
     } else {
       const voice = personas.defaultVoice ?? 'linjiajiejie';
-      const target = { url: config.realtimeUrl, model: config.model, voice };
-      const result = await (o.probe ?? createWsProbe())({ ...target, apiKey: config.stepfunApiKey });
-      emit(stepfunCheck(result, target));
+      const result = await (o.probe ?? probeConfiguredModel)(config, voice);
+      emit(await stepfunCheck(result, { url: config.realtimeUrl, voice }));
     }
   }
   const { line, exitCode } = summarize(checks);

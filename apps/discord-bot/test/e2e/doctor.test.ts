@@ -119,7 +119,7 @@ describe('pnpm run doctor (offline, against the emulators)', () => {
       /^! Server "Library" +usable in 1 of 2 voice channels; not in #Quiet Room \(missing Speak\)\. — fix: /,
     );
     expect(line(lines, 'StepFun')).toMatch(
-      /^✔ StepFun +127\.0\.0\.1:\d+: key, model step-2\.5-realtime and voice linjiajiejie accepted/,
+      /^✔ StepFun +127\.0\.0\.1:\d+: model stepaudio-2\.5-realtime accepted the key and voice linjiajiejie \(trace /,
     );
     expect(lines.at(-1)).toMatch(/^doctor: 12 ok, 1 warning, 0 failed\./);
     expect(code).toBe(0);
@@ -156,7 +156,7 @@ describe('pnpm run doctor (offline, against the emulators)', () => {
         '✘ Discord token  Discord rejected DISCORD_TOKEN (401 Unauthorized) — fix: copy the token again (Developer Portal → your app → Bot → Reset Token) into .env; it is the Bot token, not the client secret or public key',
       );
       expect(line(lines, 'StepFun')).toMatch(
-        /^✘ StepFun +127\.0\.0\.1:\d+ rejected STEPFUN_API_KEY \(the server refused the connection with HTTP 401\) — fix: create or copy a key/,
+        /^✘ StepFun +127\.0\.0\.1:\d+: The realtime server rejected the API key \(HTTP 401 .*\)\. — fix: create or copy a key at https:\/\/platform\.stepfun\.com .* set STEPFUN_API_KEY in \.env$/,
       );
       expect(lines.at(-1)).toMatch(/^doctor: \d+ ok, 0 warnings, 4 failed/);
       expect(code).toBe(1);
@@ -167,10 +167,10 @@ describe('pnpm run doctor (offline, against the emulators)', () => {
     }
   }, 60_000);
 
-  it('names the model StepFun documents when the model is refused', async () => {
+  it('names the models StepFun lists when the model is refused', async () => {
     const { code, lines } = await doctor({ ...good(), STEPFUN_MODEL: 'stepaudio-9-realtime' });
     expect(line(lines, 'StepFun')).toMatch(
-      /^✘ StepFun +127\.0\.0\.1:\d+ does not accept model "stepaudio-9-realtime" \(The model 'stepaudio-9-realtime' does not exist.*\) — fix: set STEPFUN_MODEL to a realtime model/,
+      /^✘ StepFun +127\.0\.0\.1:\d+: The realtime server refused model "stepaudio-9-realtime".*The provider lists: stepaudio-2\.5-realtime.* — fix: set STEPFUN_MODEL to one of them/,
     );
     expect(code).toBe(1);
   }, 60_000);

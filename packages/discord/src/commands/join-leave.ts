@@ -136,7 +136,10 @@ function joinFailure(
     ctx.diagnostics.record(i.guildId, { atMs: ctx.now(), reason: 'join failed', detail });
     ctx.logger.error({ guildId: i.guildId, ref: i.id, detail }, 'voice model unavailable at /join');
     return callerOf(i).isAdmin
-      ? new UserError('join.modelUnavailableAdmin', { detail: detail.slice(0, 900) })
+      ? new UserError('join.modelUnavailableAdmin', {
+          detail: detail.replace(/\.$/, '').slice(0, 900),
+          ref: i.id,
+        })
       : new UserError('join.modelUnavailable', { ref: i.id });
   }
   if (/could not connect to .* within/i.test(e.message)) {

@@ -44,7 +44,7 @@ export const EN = {
   'join.modelUnavailable':
     'The voice model is not available right now, so I left again (reference `{ref}`). Try again later; a server admin can see the reason in `/voice status`.',
   'join.modelUnavailableAdmin':
-    'The voice model is not available, so I left again. Reason (shown to admins only): {detail}',
+    'The voice model is not available, so I left again. Reason (shown to admins only): {detail}. Whoever runs the bot finds the fix in its log (reference `{ref}`); `pnpm run doctor` checks the key, model and voice.',
   'join.done': '🎭 **{persona}** joined <#{channel}>. Just talk! `/voice status` shows who is heard.',
   'join.notice':
     '🎙️ **{persona}**, an AI character, is now listening in this voice channel (started by {user}).\nWhat you say here is sent to StepFun’s speech model so the character can answer; the bot stores no audio.\nRather not be heard? Use `/voice optout` and your audio is never forwarded. Details: `/privacy` · End it: `/leave`.',

@@ -42,7 +42,8 @@ export const ZH_CN: Record<MessageKey, string> = {
   'join.timeout': '我没能及时连接到 <#{channel}>。Discord 语音可能出了问题；请一分钟后再试 `/加入`。',
   'join.modelUnavailable':
     '语音模型现在不可用，所以我又离开了（参考编号 `{ref}`）。请稍后再试；服务器管理员可以在 `/语音 状态` 里看到原因。',
-  'join.modelUnavailableAdmin': '语音模型不可用，所以我又离开了。原因（仅管理员可见）：{detail}',
+  'join.modelUnavailableAdmin':
+    '语音模型不可用，所以我又离开了。原因（仅管理员可见）：{detail}。运行机器人的人可以在日志里找到解决办法（参考编号 `{ref}`）；`pnpm run doctor` 会检查密钥、模型和音色。',
   'join.done': '🎭 **{persona}** 加入了 <#{channel}>。直接说话吧！`/语音 状态` 可以看到谁被听到了。',
   'join.notice':
     '🎙️ **{persona}**（一个 AI 角色）正在这个语音频道里收听（由 {user} 开启）。\n你在这里说的话会发送到阶跃星辰（StepFun）的语音模型，好让角色回答；机器人不保存任何音频。\n不想被收听？用 `/语音 不收听我`（`/voice optout`），你的声音就绝不会被转发。详情：`/隐私`（`/privacy`）· 结束：`/离开`（`/leave`）。',

@@ -1,7 +1,7 @@
 // The voice layer's entry point: one VoiceChannelSession per guild, joined with permission
 // checks first and torn down on leave, empty channel, cap or a connection that cannot recover.
 import { entersState, joinVoiceChannel, VoiceConnectionStatus } from '@discordjs/voice';
-import { type Persona, TypedEmitter } from '@troupe/realtime-core';
+import { type Persona, RealtimeError, TypedEmitter } from '@troupe/realtime-core';
 import { type Client, PermissionFlagsBits, type VoiceBasedChannel, type VoiceState } from 'discord.js';
 import type { VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
 import { VoiceChannelSession } from './channel-session.ts';
@@ -72,8 +72,11 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     try {
       await session.start();
     } catch (err) {
-      session.end('error', (err as Error).message);
-      throw new VoiceJoinError(`I joined, but the voice model is unavailable: ${(err as Error).message}`);
+      // Users see what failed; the operator advice (keys, settings, accounts) goes to the log only.
+      const told = err instanceof RealtimeError ? err.publicMessage : 'the voice model did not answer';
+      logger.error({ err: (err as Error).message }, 'voice model unavailable');
+      session.end('error', told);
+      throw new VoiceJoinError(`I joined, but the voice model is unavailable: ${told}.`);
     }
     logger.info({ persona: persona.id }, 'voice session started');
     this.emit('sessionStarted', { guildId: channel.guild.id, channelId: channel.id });

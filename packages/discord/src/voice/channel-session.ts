@@ -335,7 +335,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
     m.on('error', (e) => {
       this.#d.emit('modelError', { guildId: this.guildId, code: e.code });
       this.#d.logger.warn({ code: e.code, recoverable: e.recoverable }, e.message);
-      if (!e.recoverable) this.end('error', e.message);
+      if (!e.recoverable) this.end('error', e.publicMessage); // operator advice (e.message) stays in the log
     });
   }
 

@@ -1,6 +1,6 @@
 // Deterministic hostile server frames for the fuzz test. Each frame says which protocol problem
 // it must cause in the client, so the test can account for every one of them.
-import { type ProblemKind, serverEventFixtures } from '@troupe/realtime-core';
+import { type ProblemKind, serverEventFixtures } from '../src/index.ts';
 
 export interface FuzzFrame {
   data: string | Uint8Array;
@@ -31,7 +31,7 @@ const WRONG_TYPES: Record<string, unknown>[] = [
   { type: 'response.done', response: 'x' },
   { type: 'response.done', response: { id: 7, status: 'completed' } },
   { type: 'response.created', response: { id: false } },
-  { type: 'input_audio_buffer.speech_started', audio_start_ms: '10', item_id: 'i' },
+  { type: 'input_audio_buffer.speech_started', audio_start_ms: 'soon', item_id: 'i' },
   { type: 'input_audio_buffer.committed', item_id: 3 },
   { type: 'conversation.item.input_audio_transcription.completed', item_id: 'i', transcript: null },
   { type: 'error', error: 'boom' },
@@ -46,7 +46,19 @@ const WRONG_TYPES: Record<string, unknown>[] = [
 const NOT_OBJECTS = ['[1,2,3]', '"response.done"', '42', 'null', 'true', '[]', '[{"type":"response.done"}]'];
 const NO_TYPE = ['{}', '{"type":5}', '{"type":""}', '{"type":null}', '{"x":1}', '{"type":["response.done"]}'];
 const UNKNOWN_TYPES = Array.from({ length: 40 }, (_, i) => `vendor.fuzz.${i}`);
-const FIXTURE_TEXT = Object.values(serverEventFixtures).map((e) => JSON.stringify(e));
+/**
+ * Valid events to cut short or wrap. The types added for StepFun's dialect are left out so the seeded
+ * corpus stays the one the README's reliability figures were measured on.
+ */
+const LATER_TYPES = new Set([
+  'response.cancelled',
+  'response.thinking.delta',
+  'response.thinking.done',
+  'session.restored',
+]);
+const FIXTURE_TEXT = Object.values(serverEventFixtures)
+  .filter((e) => !LATER_TYPES.has(e.type))
+  .map((e) => JSON.stringify(e));
 
 export function fuzzFrames(seed: number, count: number, maxEventBytes: number): FuzzFrame[] {
   const rnd = prng(seed);

@@ -4,17 +4,20 @@
 // and writes what a listener heard to a WAV file.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RealtimeSession } from '@troupe/realtime-core';
-import { startRealtimeSim } from './server.ts';
-import { synthesizeSpeech } from './voice-synth.ts';
+import { startRealtimeSim, synthesizeSpeech } from '@troupe/realtime-sim';
+import { RealtimeSession } from '../src/index.ts';
 
 const RATE = 24_000;
 const sim = await startRealtimeSim({ apiKey: 'demo-key', speed: 4 });
 const session = new RealtimeSession({
   url: sim.url,
-  model: 'step-2.5-realtime',
+  model: 'stepaudio-2.5-realtime',
   apiKey: 'demo-key',
-  config: { instructions: 'You are Captain Mara Voss.', voice: 'wenrounansheng', inputTranscription: true },
+  config: {
+    instructions: 'You are Captain Mara Voss.',
+    voice: 'wenrounansheng',
+    turnDetection: { type: 'server_vad', silenceDurationMs: 500 },
+  },
 });
 const heard: Int16Array[] = [];
 const lines: string[] = [];

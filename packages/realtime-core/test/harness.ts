@@ -1,6 +1,8 @@
-// Shared by the fault tests: a logger that keeps what it is told, a crash counter, speech turns.
-import type { Logger, RealtimeSession } from '@troupe/realtime-core';
-import { synthesizeSpeech } from '../src/voice-synth.ts';
+// Shared by the conversation and fault tests: a logger that keeps what it is told, a crash counter,
+// speech turns, and the dialects every suite runs against.
+
+import { synthesizeSpeech } from '@troupe/realtime-sim';
+import { type Logger, openaiProfile, type RealtimeSession, stepfunProfile } from '../src/index.ts';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -51,3 +53,11 @@ export function speechTurn(speechMs: number, silenceMs: number): Int16Array {
 export function speak(s: RealtimeSession, turn: Int16Array): void {
   for (let at = 0; at < turn.length; at += 480) s.appendAudio(turn.subarray(at, at + 480));
 }
+
+/** The two wire dialects the conversation suites run against, with the client profile for each. */
+export const DIALECTS = [
+  { dialect: 'stepfun', model: 'stepaudio-2.5-realtime', profile: stepfunProfile },
+  { dialect: 'openai', model: 'gpt-realtime', profile: openaiProfile },
+] as const;
+
+export type DialectCase = (typeof DIALECTS)[number];

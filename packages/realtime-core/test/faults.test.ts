@@ -1,7 +1,8 @@
-// The remaining fault switches, each met by the real session over real sockets.
-import { RealtimeSession } from '@troupe/realtime-core';
+// The remaining fault switches, each met by the real session over real sockets (stepfun dialect).
+
+import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RealtimeSim, startRealtimeSim } from '../src/index.ts';
+import { RealtimeSession } from '../src/index.ts';
 
 let sim: RealtimeSim;
 let session: RealtimeSession | undefined;
@@ -13,10 +14,11 @@ afterEach(async () => {
 function make(): RealtimeSession {
   session = new RealtimeSession({
     url: sim.url,
-    model: 'step-2.5-realtime',
+    model: 'stepaudio-2.5-realtime',
     apiKey: 'k',
     config: { instructions: 'x', voice: 'qingchunshaonv' },
     backoff: { baseMs: 20, maxMs: 50, maxAttempts: 5 },
+    reconnectBudget: { process: null },
   });
   return session;
 }
