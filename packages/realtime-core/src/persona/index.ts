@@ -16,6 +16,5 @@ export {
   type Persona,
   personaHints,
   personaSchema,
-  STEPFUN_VOICES,
 } from './schema.ts';
 export { personaToSessionConfig } from './session-config.ts';

@@ -1,47 +1,19 @@
 import { z } from 'zod';
+import { stepfunProfile } from '../provider/profiles.ts';
+import { checkVoice, STEPFUN_REALTIME_VOICES } from '../provider/voices.ts';
 import { characterCardSchema } from './card/card-schema.ts';
-import { closest } from './errors.ts';
-
-/**
- * Voice ids StepFun's realtime pages and clients use, with what each sounds like (the pinyin names
- * say it: 温柔男声 "gentle male voice", …). The first five appear in StepFun's realtime guide and
- * the stepaudio-2.5-realtime quick start (which speaks with linjiajiejie); the rest are used with
- * stepaudio-3-realtime-preview (platform.stepfun.com/docs/zh/api-reference/realtime/chat). Other
- * ids (cloned voices) are allowed but hinted about.
- */
-export const STEPFUN_VOICES = {
-  qingchunshaonv: 'youthful girl (青春少女)',
-  wenrounansheng: 'gentle male (温柔男声)',
-  'elegantgentle-female': 'elegant, gentle female (高雅女声)',
-  'livelybreezy-female': 'lively, breezy female (活力女声)',
-  linjiajiejie: 'warm big sister next door (邻家姐姐)',
-  cixingnansheng: 'deep, magnetic male (磁性男声)',
-  zhengpaiqingnian: 'upright young man (正派青年)',
-  wenrounvsheng: 'gentle female (温柔女声)',
-  jingdiannvsheng: 'classic female (经典女声)',
-  'vibrant-youth': 'vibrant young voice',
-  'lively-girl': 'lively girl',
-} as const;
 
 /** The voices documented for stepaudio-2.5-realtime, Troupe's default model. */
-export const KNOWN_STEPFUN_VOICES = [
-  'qingchunshaonv',
-  'wenrounansheng',
-  'elegantgentle-female',
-  'livelybreezy-female',
-  'linjiajiejie',
-] as const satisfies readonly (keyof typeof STEPFUN_VOICES)[];
-
-const ALL_VOICE_IDS = Object.keys(STEPFUN_VOICES);
+export const KNOWN_STEPFUN_VOICES = STEPFUN_REALTIME_VOICES.map((v) => v.id);
 
 /**
- * Whether `voice` is a StepFun voice id (any model's) and, if not, the one it most likely
- * misspells. Unknown ids are allowed (cloned voices), so this only feeds warnings.
+ * Whether `voice` is a StepFun voice (realtime, preview or system voice, or a cloned-voice id) and,
+ * if not, the one it most likely misspells. Unknown ids are allowed, so this only feeds warnings.
  */
 export function checkVoiceId(voice: string): { known: boolean; closest?: string } {
-  if (ALL_VOICE_IDS.includes(voice)) return { known: true };
-  const guess = closest(voice, ALL_VOICE_IDS);
-  return guess ? { known: false, closest: guess } : { known: false };
+  const check = checkVoice(voice, stepfunProfile.voices);
+  if (check.kind !== 'unknown') return { known: true };
+  return check.closest ? { known: false, closest: check.closest } : { known: false };
 }
 
 export const LIMITS = {
