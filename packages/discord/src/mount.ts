@@ -135,7 +135,15 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
   voice.on('sessionEnded', (e) => {
     // Ended on purpose or not, there is nothing to restore after a restart.
     store.clearVoiceSession(e.guildId, e.channelId);
-    logger.info({ guildId: e.guildId, channelId: e.channelId, reason: e.reason }, 'voice session ended');
+    logger.info(
+      {
+        guildId: e.guildId,
+        channelId: e.channelId,
+        reason: e.reason,
+        ...(e.detail ? { detail: e.detail } : {}),
+      },
+      'voice session ended',
+    );
     if (e.reason === 'error' || e.reason === 'disconnected') {
       notify(
         e.guildId,
@@ -145,6 +153,11 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
         logger.warn({ err, guildId: e.guildId }, 'could not post session-ended notice'),
       );
     }
+  });
+  voice.on('sessionMoved', (e) => {
+    // A restart rejoins where the bot is now, not where /join put it.
+    const session = voice.get(e.guildId);
+    if (session) store.setVoiceSession(e.guildId, e.channelId, session.persona.id);
   });
   const ctx: CommandContext = {
     logger: logger.child({ component: 'commands' }),

@@ -16,7 +16,10 @@ export interface ModelTurn {
 /** Records every label and audio append the bot sends to the model, in wire order. */
 export class ModelTap {
   readonly turns: ModelTurn[] = [];
+  /** Model connections the bot opened (attempts, refused ones included). */
+  opens = 0;
   readonly factory: TransportFactory = (options) => {
+    this.opens++;
     const transport = createWsTransport(options);
     const send = transport.send.bind(transport);
     transport.send = (data: string) => {

@@ -22,6 +22,8 @@ export interface FaultGuild {
   name: string;
   textId: string;
   voiceId: string;
+  /** A second voice channel (`voice2-<i>`). */
+  voice2Id: string;
   storytellerRoleId: string;
 }
 
@@ -35,6 +37,7 @@ export function faultGuild(i: number): FaultGuild {
     name: `Guild ${String(i).padStart(2, '0')}`,
     textId: id(910000000000010001n, i * 100),
     voiceId: id(910000000000010002n, i * 100),
+    voice2Id: id(910000000000010004n, i * 100),
     storytellerRoleId: id(910000000000010003n, i * 100),
   };
 }
@@ -56,6 +59,7 @@ function guildSpec(g: FaultGuild): SimGuildSpec {
     channels: [
       { id: g.textId, name: `text-${g.index}`, type: 'text' },
       { id: g.voiceId, name: `voice-${g.index}`, type: 'voice' },
+      { id: g.voice2Id, name: `voice2-${g.index}`, type: 'voice' },
     ],
     members: [
       { user: 'Owner' },
@@ -86,8 +90,8 @@ export interface FaultWorldOptions {
   realtime?: boolean;
   createVoice?: CreateBotOptions['createVoice'];
   voiceOptions?: Record<string, unknown>;
-  /** Users already sitting in voice channels at start, by guild index. */
-  inVoice?: { guild: number; user: (typeof USERS)[number] }[];
+  /** Users already sitting in voice channels at start, by guild index (`voice-<i>`, or `voice2-<i>` with `second`). */
+  inVoice?: { guild: number; user: (typeof USERS)[number]; second?: boolean }[];
 }
 
 /** Boots the world and logs the bot in; commands are registered in every guild. */
@@ -96,7 +100,7 @@ export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld>
   const specs = guilds.map(guildSpec);
   for (const v of o.inVoice ?? []) {
     const m = specs[v.guild]?.members?.find((x) => x.user === v.user);
-    if (m) m.voiceChannel = `voice-${v.guild}`;
+    if (m) m.voiceChannel = `${v.second ? 'voice2' : 'voice'}-${v.guild}`;
   }
   const discord = await startDiscordSim({
     applicationId: APP_ID,

@@ -57,7 +57,13 @@ export async function handlePersona(
       );
     }
     if (session.persona.id === persona.id) return `${persona.name} is already the active persona.`;
-    const { newConnection } = await session.setPersona(persona);
+    const { newConnection } = await whileInVoice(
+      ctx,
+      guildId,
+      session.setPersona(persona),
+      () =>
+        `The session ended (someone used \`/leave\`) before the switch to ${persona.name} finished. Use \`/join persona:${persona.id}\` to start with ${persona.name}.`,
+    );
     ctx.store.setVoiceSessionPersona(guildId, persona.id);
     return `🎭 Switched to **${persona.name}**. The conversation continues${
       newConnection ? ' (new voice: the model reconnected with the history replayed)' : ''
@@ -118,6 +124,25 @@ async function importCard(ctx: CommandContext, i: ChatInputCommandInteraction<'c
   const stored = { ...persona, id };
   ctx.store.putGuildPersona(i.guildId, stored, i.user.id);
   return `📥 Imported **${stored.name}** as \`${id}\` (voice \`${stored.voice}\`, ${stored.language}). Only this server can use it: \`/join persona:${id}\`.`;
+}
+
+/**
+ * Awaits `work` on the guild's live session (a switch or reset that reconnects the model). If the
+ * session ends meanwhile (`/leave`, the cap), its failure is no error of the bot: say what happened.
+ */
+export async function whileInVoice<T>(
+  ctx: CommandContext,
+  guildId: string,
+  work: Promise<T>,
+  endedMessage: () => string,
+): Promise<T> {
+  const session = ctx.voice.get(guildId);
+  try {
+    return await work;
+  } catch (err) {
+    if (ctx.voice.get(guildId) !== session) throw new UserError(endedMessage());
+    throw err;
+  }
 }
 
 /** Discord rejects message contents over 2000 characters. */

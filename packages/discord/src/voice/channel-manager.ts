@@ -1,14 +1,23 @@
 // The voice layer's entry point: one VoiceChannelSession per guild, joined with permission
 // checks first and torn down on leave, empty channel, cap or a connection that cannot recover.
+// Joins are serialised per guild (a second /join waits for the one in flight), and the session
+// follows the bot wherever Discord says it is (a moderator may drag it to another channel).
 import { entersState, joinVoiceChannel, VoiceConnectionStatus } from '@discordjs/voice';
 import { type Persona, TypedEmitter } from '@troupe/realtime-core';
 import { type Client, PermissionFlagsBits, type VoiceBasedChannel, type VoiceState } from 'discord.js';
-import type { VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
+import type { JoinOptions, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
 import { VoiceChannelSession } from './channel-session.ts';
-import { protectConnection } from './connection-guard.ts';
-import { type ChannelManagerOptions, DEFAULT_TUNING, VoiceJoinError, type VoiceTuning } from './types.ts';
+import { END_MESSAGES, protectConnection } from './connection-guard.ts';
+import { classifyModelFailure, modelFailureForUsers } from './model-failure.ts';
+import {
+  type ChannelManagerOptions,
+  DEFAULT_TUNING,
+  VoiceBusyError,
+  VoiceJoinError,
+  type VoiceTuning,
+} from './types.ts';
 
-export { VoiceJoinError } from './types.ts';
+export { VoiceBusyError, VoiceJoinError } from './types.ts';
 
 const READY_TIMEOUT_MS = 20_000;
 
@@ -16,6 +25,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
   readonly #options: ChannelManagerOptions;
   readonly #tuning: VoiceTuning;
   readonly #sessions = new Map<string, VoiceChannelSession>();
+  /** The join in flight per guild; the next one waits for it. */
+  readonly #joining = new Map<string, Promise<unknown>>();
   readonly #watched = new WeakSet<Client>();
 
   constructor(options: ChannelManagerOptions) {
@@ -29,8 +40,32 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     return this.#sessions.get(guildId);
   }
 
-  async join(channel: VoiceBasedChannel, persona: Persona): Promise<VoiceChannelSession> {
+  async join(
+    channel: VoiceBasedChannel,
+    persona: Persona,
+    options: JoinOptions = {},
+  ): Promise<VoiceChannelSession> {
+    const guildId = channel.guild.id;
+    // Without this, two joins both pass the "no session yet" check while the first awaits the
+    // voice connection: two model sockets, greetings over each other, speakers split between them.
+    for (let inFlight = this.#joining.get(guildId); inFlight; inFlight = this.#joining.get(guildId))
+      await inFlight.catch(() => undefined);
+    const attempt = this.#join(channel, persona, options);
+    this.#joining.set(guildId, attempt);
+    try {
+      return await attempt;
+    } finally {
+      if (this.#joining.get(guildId) === attempt) this.#joining.delete(guildId);
+    }
+  }
+
+  async #join(
+    channel: VoiceBasedChannel,
+    persona: Persona,
+    options: JoinOptions,
+  ): Promise<VoiceChannelSession> {
     const existing = this.#sessions.get(channel.guild.id);
+    if (existing && options.exclusive) throw new VoiceBusyError(existing.channelId, existing.persona.name);
     if (existing?.channelId === channel.id) {
       if (existing.persona.id !== persona.id) await existing.setPersona(persona);
       return existing;
@@ -56,6 +91,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
         `I could not connect to ${channel.name} within ${READY_TIMEOUT_MS / 1000} s. Discord voice may be having trouble; try /join again.`,
       );
     }
+    let started = false;
+    let modelError: { code: string } | undefined;
     const session = new VoiceChannelSession({
       channel,
       connection,
@@ -63,7 +100,28 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       options: this.#options,
       tuning: this.#tuning,
       logger,
-      emit: (event, ...args) => this.emit(event, ...args),
+      emit: (event, ...args) => {
+        if (event === 'modelError') {
+          // A fatal model error ends the session synchronously right after this event; the
+          // microtask forgets a recoverable one before anything else can end the session.
+          modelError = args[0] as VoiceEvents['modelError'][0];
+          queueMicrotask(() => {
+            modelError = undefined;
+          });
+        }
+        if (event === 'sessionEnded') {
+          // A session that never started was never announced: the /join caller is told why.
+          if (!started) return;
+          const e = args[0] as VoiceEvents['sessionEnded'][0];
+          if (e.reason === 'error' && modelError) {
+            const kind = classifyModelFailure({ code: modelError.code, message: e.message });
+            const { message: detail, ...rest } = e;
+            this.emit('sessionEnded', { ...rest, message: modelFailureForUsers(kind), detail: detail ?? '' });
+            return;
+          }
+        }
+        this.emit(event, ...args);
+      },
       onEnded: (s) => {
         if (this.#sessions.get(s.guildId) === s) this.#sessions.delete(s.guildId);
       },
@@ -73,8 +131,14 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       await session.start();
     } catch (err) {
       session.end('error', (err as Error).message);
-      throw new VoiceJoinError(`I joined, but the voice model is unavailable: ${(err as Error).message}`);
+      const e = err as { code?: string; serverCode?: string; message?: string };
+      logger.warn(
+        { code: e.code, serverCode: e.serverCode, detail: e.message },
+        'voice model unavailable at join',
+      );
+      throw new VoiceJoinError(`I joined, but ${modelFailureForUsers(classifyModelFailure(e))}.`);
     }
+    started = true;
     logger.info({ persona: persona.id }, 'voice session started');
     this.emit('sessionStarted', { guildId: channel.guild.id, channelId: channel.id });
     return session;
@@ -98,10 +162,31 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     this.#watched.add(client);
     client.on('voiceStateUpdate', (oldState: VoiceState, newState: VoiceState) => {
       const session = this.#sessions.get(newState.guild.id);
-      if (session && (oldState.channelId === session.channelId || newState.channelId === session.channelId)) {
+      if (!session) return;
+      if (newState.id === client.user?.id) this.#followBot(session, newState);
+      else if (oldState.channelId === session.channelId || newState.channelId === session.channelId)
         session.checkOccupancy();
-      }
     });
+  }
+
+  /**
+   * Discord says where the bot is. Moved by a moderator (Discord does not always close the voice
+   * socket with 4014 then): the session, its occupancy and the store follow. Out of voice
+   * (kicked, channel deleted): the session ends.
+   */
+  #followBot(session: VoiceChannelSession, state: VoiceState): void {
+    const from = session.channelId;
+    if (state.channelId === from) return;
+    if (state.channelId === null || !state.channel) {
+      session.end('disconnected', END_MESSAGES.kicked);
+      return;
+    }
+    session.moveTo(state.channel);
+    this.#options.logger.info(
+      { guildId: session.guildId, from, to: state.channelId },
+      'moved to another voice channel',
+    );
+    this.emit('sessionMoved', { guildId: session.guildId, fromChannelId: from, channelId: state.channelId });
   }
 }
 
@@ -119,6 +204,13 @@ function checkPermissions(channel: VoiceBasedChannel): void {
   if (missing.length > 0) {
     throw new VoiceJoinError(
       `I need the ${missing.join(', ')} permission${missing.length > 1 ? 's' : ''} in ${channel.name}. Ask a server admin to grant ${missing.length > 1 ? 'them' : 'it'} to my role (channel settings → Permissions).`,
+    );
+  }
+  // Discord keeps anyone without Move Members out of a channel at its user limit, without a word:
+  // the join would only time out.
+  if (channel.full && !perms?.has(PermissionFlagsBits.MoveMembers)) {
+    throw new VoiceJoinError(
+      `${channel.name} is full (${channel.userLimit} of ${channel.userLimit} places taken). Ask someone to leave it, raise its user limit, or give my role the Move Members permission, then try /join again.`,
     );
   }
 }
