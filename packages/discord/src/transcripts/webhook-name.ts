@@ -9,8 +9,8 @@ export const MAX_WEBHOOK_NAME = 80;
 
 // Control characters, zero-width and other non-rendering characters, bidi controls, line and
 // paragraph separators: Discord strips or refuses them, and they make look-alike names.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/g;
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
