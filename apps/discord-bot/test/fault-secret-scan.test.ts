@@ -140,11 +140,7 @@ describe('secret scan', () => {
         const h = await w.discord.slash({ user: 'Admin', guild: w.guilds[0]!.id }, 'persona', {
           subcommand: 'import',
           attachments: {
-            card: {
-              filename: 'c.json',
-              size: bytes.length,
-              url: `data:application/json;base64,${bytes.toString('base64')}`,
-            },
+            card: w.discord.attachment('c.json', bytes, 'application/json'),
           },
         });
         await h.edited(1, 15_000);

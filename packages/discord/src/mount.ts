@@ -9,7 +9,9 @@ import { commandBodies } from './commands/definitions.ts';
 import { routeInteraction } from './commands/router.ts';
 import { type RestoreOutcome, restoreVoiceSessions } from './commands/voice-restore.ts';
 import { withTestCapture } from './logger.ts';
+import { createCardDownloader, type ResolveHost } from './personas/card-download.ts';
 import { createCardParser } from './personas/card-parser.ts';
+import type { CardSourcePolicy } from './personas/card-source-policy.ts';
 import { PersonaRegistry } from './personas/registry.ts';
 import type { Store } from './store/store.ts';
 import { DiscordTranscriptSink } from './transcripts/discord-sink.ts';
@@ -39,8 +41,11 @@ export interface TroupeOptions {
   };
   /** Folder of built-in persona YAML files (default: the personas shipped with this package). */
   personaDir?: string;
-  /** Used to download character cards (default: global fetch). */
-  fetch?: typeof fetch;
+  /**
+   * Where character cards may be downloaded from (default: Discord's attachment hosts over https,
+   * public addresses only). `trustedOrigins` admits an emulator's own origin on loopback.
+   */
+  cardSources?: Partial<CardSourcePolicy> & { resolve?: ResolveHost };
   /** Wall clock for daily caps (default Date.now). */
   now?: () => number;
   /** Rejoin the channels recorded before a crash once the client is ready (default true). */
@@ -159,6 +164,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     const session = voice.get(e.guildId);
     if (session) store.setVoiceSession(e.guildId, e.channelId, session.persona.id);
   });
+  const { resolve: cardResolve, ...cardPolicy } = o.cardSources ?? {};
   const ctx: CommandContext = {
     logger: logger.child({ component: 'commands' }),
     store,
@@ -167,7 +173,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     usage,
     importCard: createCardParser(),
     maxCardBytes: 2 * 1024 * 1024,
-    fetch: o.fetch ?? fetch,
+    downloadCard: createCardDownloader(cardPolicy, cardResolve),
   };
   const commands = commandBodies();
   const names = new Set(commands.map((c) => c.name));

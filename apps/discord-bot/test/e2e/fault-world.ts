@@ -90,6 +90,8 @@ export interface FaultWorldOptions {
   realtime?: boolean;
   createVoice?: CreateBotOptions['createVoice'];
   voiceOptions?: Record<string, unknown>;
+  /** Extra origins the bot may download cards from as they are (test servers on loopback). */
+  cardOrigins?: string[];
   /** Users already sitting in voice channels at start, by guild index (`voice-<i>`, or `voice2-<i>` with `second`). */
   inVoice?: { guild: number; user: (typeof USERS)[number]; second?: boolean }[];
 }
@@ -135,6 +137,7 @@ export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld>
     store,
     ...(o.createVoice ? { createVoice: o.createVoice } : {}),
     ...(o.voiceOptions ? { voiceOptions: o.voiceOptions } : {}),
+    ...(o.cardOrigins ? { cardSources: { trustedOrigins: o.cardOrigins } } : {}),
   });
   await Promise.all(
     guilds.map((g) =>
