@@ -48,17 +48,22 @@ export function faultGuild(i: number): FaultGuild {
  */
 export const USERS = ['Owner', 'Admin', 'Mod', 'Pleb', 'Teller'] as const;
 
-function guildSpec(g: FaultGuild): SimGuildSpec {
+function guildSpec(
+  g: FaultGuild,
+  o: Pick<FaultWorldOptions, 'voiceUserLimit' | 'botMovesMembers'>,
+): SimGuildSpec {
   return {
     id: g.id,
     name: g.name,
     roles: [
       { name: 'Admins', permissions: PermissionFlagsBits.ManageGuild },
       { name: 'Storytellers', id: g.storytellerRoleId, permissions: 0n },
+      { name: 'Movers', permissions: PermissionFlagsBits.MoveMembers },
     ],
+    ...(o.botMovesMembers ? { botRoles: ['Movers'] } : {}),
     channels: [
       { id: g.textId, name: `text-${g.index}`, type: 'text' },
-      { id: g.voiceId, name: `voice-${g.index}`, type: 'voice' },
+      { id: g.voiceId, name: `voice-${g.index}`, type: 'voice', userLimit: o.voiceUserLimit },
       { id: g.voice2Id, name: `voice2-${g.index}`, type: 'voice' },
     ],
     members: [
@@ -90,6 +95,10 @@ export interface FaultWorldOptions {
   realtime?: boolean;
   createVoice?: CreateBotOptions['createVoice'];
   voiceOptions?: Record<string, unknown>;
+  /** User limit of every `voice-<i>` channel (default none). */
+  voiceUserLimit?: number;
+  /** Give the bot's role Move Members (it may then join a full channel). */
+  botMovesMembers?: boolean;
   /** Extra origins the bot may download cards from as they are (test servers on loopback). */
   cardOrigins?: string[];
   /** Users already sitting in voice channels at start, by guild index (`voice-<i>`, or `voice2-<i>` with `second`). */
@@ -99,7 +108,7 @@ export interface FaultWorldOptions {
 /** Boots the world and logs the bot in; commands are registered in every guild. */
 export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld> {
   const guilds = Array.from({ length: o.guilds }, (_, i) => faultGuild(i));
-  const specs = guilds.map(guildSpec);
+  const specs = guilds.map((g) => guildSpec(g, o));
   for (const v of o.inVoice ?? []) {
     const m = specs[v.guild]?.members?.find((x) => x.user === v.user);
     if (m) m.voiceChannel = `${v.second ? 'voice2' : 'voice'}-${v.guild}`;
