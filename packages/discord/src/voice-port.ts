@@ -86,6 +86,8 @@ export interface JoinOptions {
    * is starting right now (it is waited for first). Without it, a session elsewhere is replaced.
    */
   exclusive?: boolean;
+  /** Called once if Discord has not answered after a few seconds (the bot's joins are being paced). */
+  onQueued?: () => void;
 }
 
 /** What the app needs from the ChannelManager. */

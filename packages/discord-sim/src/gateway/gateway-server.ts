@@ -45,6 +45,8 @@ export interface GatewayStats {
   /** op 4 Voice State Updates sent by the bot (rejoin storms show up here). */
   voiceStateUpdates: number;
   connections: number;
+  /** Connections closed with 4008 for sending more than 120 commands in 60 s. */
+  rateLimitCloses: number;
 }
 
 export interface GatewayServerOptions {
@@ -60,7 +62,13 @@ export interface GatewayServerOptions {
 
 /** The main gateway (v10, JSON, no compression) for one shard. */
 export class GatewayServer {
-  readonly stats: GatewayStats = { identifies: 0, resumes: 0, voiceStateUpdates: 0, connections: 0 };
+  readonly stats: GatewayStats = {
+    identifies: 0,
+    resumes: 0,
+    voiceStateUpdates: 0,
+    connections: 0,
+    rateLimitCloses: 0,
+  };
   private readonly wss: WebSocketServer;
   private readonly opts: GatewayServerOptions;
   private session: Session | undefined;
@@ -127,6 +135,10 @@ export class GatewayServer {
 
   private onConnection(ws: WebSocket): void {
     this.stats.connections++;
+    // Discord allows 120 gateway commands per 60 s per connection and disconnects with 4008
+    // beyond (https://discord.com/developers/docs/events/gateway#rate-limiting); counted in
+    // windows of 60 s from the first command, as clients (@discordjs/ws) pace themselves.
+    const window = { start: 0, count: 0 };
     ws.send(
       JSON.stringify({
         op: GatewayOpcodes.Hello,
@@ -136,6 +148,13 @@ export class GatewayServer {
       }),
     );
     ws.on('message', (raw) => {
+      const now = performance.now();
+      if (window.count === 0 || now - window.start >= 60_000) Object.assign(window, { start: now, count: 0 });
+      if (++window.count > 120) {
+        this.stats.rateLimitCloses++;
+        ws.close(4008, 'Rate limited.');
+        return;
+      }
       let payload: GatewaySendPayload;
       try {
         payload = JSON.parse(String(raw)) as GatewaySendPayload;

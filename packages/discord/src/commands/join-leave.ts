@@ -45,7 +45,14 @@ export async function handleJoin(
   try {
     // Exclusive: a /join racing this one (another channel, or someone else in this one) is waited
     // for, and then this one is answered as if it had come second.
-    await ctx.voice.join(channel, persona, { exclusive: true });
+    await ctx.voice.join(channel, persona, {
+      exclusive: true,
+      onQueued: () => {
+        i.editReply(
+          `⏳ Joining <#${channel.id}>… Discord limits how fast a bot may join voice channels, so this can take up to a minute.`,
+        ).catch(() => undefined);
+      },
+    });
   } catch (err) {
     // VoiceJoinError carries a user-facing message (e.g. which permission is missing).
     const e = err as { name?: unknown; message?: unknown; userMessage?: unknown; channelId?: unknown };

@@ -2,7 +2,7 @@
 // checks first and torn down on leave, empty channel, cap or a connection that cannot recover.
 // Joins are serialised per guild (a second /join waits for the one in flight), and the session
 // follows the bot wherever Discord says it is (a moderator may drag it to another channel).
-import { entersState, joinVoiceChannel, VoiceConnectionStatus } from '@discordjs/voice';
+import { entersState, joinVoiceChannel, type VoiceConnection, VoiceConnectionStatus } from '@discordjs/voice';
 import { type Persona, TypedEmitter } from '@troupe/realtime-core';
 import { type Client, PermissionFlagsBits, type VoiceBasedChannel, type VoiceState } from 'discord.js';
 import type { JoinOptions, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
@@ -20,6 +20,17 @@ import {
 export { VoiceBusyError, VoiceJoinError } from './types.ts';
 
 const READY_TIMEOUT_MS = 20_000;
+/**
+ * Discord allows a shard 120 gateway commands a minute (@discordjs/ws holds back anything past
+ * 115 until the minute is over: https://discord.com/developers/docs/events/gateway#rate-limiting).
+ * A burst of joins (many /join at once, a restart rejoining every channel) leaves an op 4 queued
+ * in the bot for up to a minute before Discord even sees it, so the wait for Discord's answer
+ * grows by a window for every this-many joins waiting on the same shard.
+ */
+const JOINS_PER_WINDOW = 100;
+const SEND_WINDOW_MS = 62_000;
+/** Still waiting for Discord after this long: the caller is told it may take a minute. */
+const QUEUED_NOTICE_MS = 3000;
 
 export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceManagerPort {
   readonly #options: ChannelManagerOptions;
@@ -28,6 +39,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
   /** The join in flight per guild; the next one waits for it. */
   readonly #joining = new Map<string, Promise<unknown>>();
   readonly #watched = new WeakSet<Client>();
+  /** Joins whose op 4 Discord has not answered yet, per shard. */
+  readonly #signalling = new Map<number, number>();
 
   constructor(options: ChannelManagerOptions) {
     super();
@@ -84,7 +97,7 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     // Before any datagram arrives: a runt on the voice UDP port would otherwise crash the process.
     protectConnection(connection);
     try {
-      await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
+      await this.#untilReady(connection, channel.guild.shardId, options.onQueued);
     } catch {
       connection.destroy();
       throw new VoiceJoinError(
@@ -142,6 +155,21 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     logger.info({ persona: persona.id }, 'voice session started');
     this.emit('sessionStarted', { guildId: channel.guild.id, channelId: channel.id });
     return session;
+  }
+
+  /** Discord answers the op 4 (it may sit in the shard's send queue first), then voice connects. */
+  async #untilReady(connection: VoiceConnection, shardId: number, onQueued?: () => void): Promise<void> {
+    const pending = (this.#signalling.get(shardId) ?? 0) + 1;
+    this.#signalling.set(shardId, pending);
+    const notice = setTimeout(() => onQueued?.(), QUEUED_NOTICE_MS);
+    try {
+      const answerMs = READY_TIMEOUT_MS + Math.ceil(pending / JOINS_PER_WINDOW) * SEND_WINDOW_MS;
+      await entersState(connection, VoiceConnectionStatus.Connecting, answerMs);
+    } finally {
+      clearTimeout(notice);
+      this.#signalling.set(shardId, (this.#signalling.get(shardId) ?? 1) - 1);
+    }
+    await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
   }
 
   async leave(guildId: string, reason: 'left' | 'cap' = 'left'): Promise<boolean> {
