@@ -64,6 +64,8 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
       ...o.voiceOptions,
     },
     secrets: [config.discordToken, ...config.secrets].filter((s): s is string => !!s),
+    // Troupe is this bot's only feature: a stale command gets "Unknown command, redeploy", not silence.
+    answerUnknownCommands: true,
     discordApiUrl: config.discordApiUrl,
     ...(o.personaDir ? { personaDir: o.personaDir } : {}),
     cardSources: {

@@ -56,6 +56,12 @@ export interface TroupeOptions {
    */
   secrets?: readonly string[];
   discordApiUrl?: string | undefined;
+  /**
+   * Also answer slash commands Troupe does not own (a command removed but still registered) with
+   * "Unknown command, redeploy": for a bot that is Troupe alone. A host with its own commands leaves
+   * this off (default).
+   */
+  answerUnknownCommands?: boolean;
   /** Replaces the voice layer (unit tests of the command layer). */
   createVoice?: (deps: { logger: Logger; store: Store }) => VoiceManagerPort | Promise<VoiceManagerPort>;
 }
@@ -178,7 +184,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
   const commands = commandBodies();
   const names = new Set(commands.map((c) => c.name));
   const handles = (i: Interaction) =>
-    (i.isChatInputCommand() || i.isAutocomplete()) && names.has(i.commandName);
+    (i.isChatInputCommand() || i.isAutocomplete()) && (names.has(i.commandName) || !!o.answerUnknownCommands);
   const onInteraction = (interaction: Interaction) => {
     if (handles(interaction)) void routeInteraction(ctx, interaction);
   };
