@@ -87,4 +87,24 @@ describe('racing /join in one guild', () => {
     expect(heard?.sort()).toEqual(['Admin', 'Owner', 'Pleb']);
     expect(rt.sessions).toHaveLength(1);
   }, 60_000);
+
+  it('/leave racing a /join leaves what the join starts: no session stays behind', async () => {
+    const tap = new ModelTap();
+    w = await startFaultWorld({
+      guilds: 1,
+      realtime: true,
+      inVoice: [{ guild: 0, user: 'Owner' }],
+      voiceOptions: { transportFactory: tap.factory, tuning: { idleLeaveMs: 60_000 } },
+    });
+    const g = w.guilds[0]!;
+    const ctx = { user: 'Owner', guild: g.id, channel: g.textId };
+    const join = await w.discord.slash(ctx, 'join');
+    const leave = await w.discord.slash(ctx, 'leave');
+    await Promise.all([join.edited(1, 25_000), leave.edited(1, 25_000)]);
+    expect(join.content).toMatch(/joined/);
+    expect(leave.content).toMatch(/left the voice channel/);
+    expect(w.bot.voice.get(g.id)).toBeUndefined();
+    await w.discord.until(() => w!.discord.botVoice(g.id) === undefined, 10_000);
+    expect(w.store.listVoiceSessions()).toEqual([]);
+  }, 40_000);
 });

@@ -62,8 +62,10 @@ export async function handleJoin(
     if (e.name === 'VoiceJoinError' && typeof e.message === 'string') throw new UserError(e.message);
     throw err;
   }
-  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts).
-  ctx.store.setVoiceSession(guildId, channel.id, persona.id);
+  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts); not if a racing
+  // /leave already ended it.
+  if (ctx.voice.get(guildId)?.channelId === channel.id)
+    ctx.store.setVoiceSession(guildId, channel.id, persona.id);
   return `🎭 **${persona.name}** joined <#${channel.id}>. Just talk! \`/voice optout\` if you'd rather not be heard, \`/leave\` to end.`;
 }
 

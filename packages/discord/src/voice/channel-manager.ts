@@ -39,6 +39,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
   /** The join in flight per guild; the next one waits for it. */
   readonly #joining = new Map<string, Promise<unknown>>();
   readonly #watched = new WeakSet<Client>();
+  /** Set by destroyAll: no new session may start. */
+  #closed = false;
   /** Joins whose op 4 Discord has not answered yet, per shard. */
   readonly #signalling = new Map<number, number>();
 
@@ -61,8 +63,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     const guildId = channel.guild.id;
     // Without this, two joins both pass the "no session yet" check while the first awaits the
     // voice connection: two model sockets, greetings over each other, speakers split between them.
-    for (let inFlight = this.#joining.get(guildId); inFlight; inFlight = this.#joining.get(guildId))
-      await inFlight.catch(() => undefined);
+    await this.#settled(guildId);
+    if (this.#closed) throw new VoiceJoinError('The bot is shutting down; try /join again in a minute.');
     const attempt = this.#join(channel, persona, options);
     this.#joining.set(guildId, attempt);
     try {
@@ -151,6 +153,10 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       );
       throw new VoiceJoinError(`I joined, but ${modelFailureForUsers(classifyModelFailure(e))}.`);
     }
+    if (this.#closed) {
+      session.end('left');
+      throw new VoiceJoinError('The bot is shutting down; try /join again in a minute.');
+    }
     started = true;
     logger.info({ persona: persona.id }, 'voice session started');
     this.emit('sessionStarted', { guildId: channel.guild.id, channelId: channel.id });
@@ -172,7 +178,15 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
   }
 
+  /** Resolves once no join is in flight in the guild. */
+  async #settled(guildId: string): Promise<void> {
+    for (let inFlight = this.#joining.get(guildId); inFlight; inFlight = this.#joining.get(guildId))
+      await inFlight.catch(() => undefined);
+  }
+
   async leave(guildId: string, reason: 'left' | 'cap' = 'left'): Promise<boolean> {
+    // A /leave racing a /join leaves what that join starts, instead of missing it.
+    await this.#settled(guildId);
     const session = this.#sessions.get(guildId);
     if (!session) return false;
     session.end(reason);
@@ -180,6 +194,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
   }
 
   async destroyAll(): Promise<void> {
+    // A join still connecting ends its own session when it gets there (see #join).
+    this.#closed = true;
     for (const session of [...this.#sessions.values()]) session.end('left');
     // Let the deferred connection destroys run before the process exits.
     await new Promise((resolve) => setImmediate(resolve));
