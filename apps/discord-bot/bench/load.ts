@@ -2,6 +2,10 @@
 // ChannelManager) in this process. Each channel has one human who speaks about half the time; the
 // persona answers. N grows until playback gaps/underruns or a latency breach. The emulators run in
 // a child process (sim-host.ts) so process.cpuUsage() here is the bot's alone.
+//   BENCH_LOAD_STEPS=100,150  BENCH_LOAD_SECONDS=15  BENCH_LOAD_CONTINUE=1 (measure every step)
+//   BENCH_LOG=debug BENCH_LOG_FILE=bot.log (the bot's log)  BENCH_TRACE_JOINS=1 (each join's time)
+//   BENCH_PROFILE_SIM=sims.cpuprofile (the emulators); node --cpu-prof --cpu-prof-dir=DIR (every process)
+// Past 114 channels one join waits up to a minute: a shard may send 120 gateway commands a minute.
 import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
