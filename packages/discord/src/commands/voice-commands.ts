@@ -1,11 +1,11 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { formatDuration } from '../usage/usage-policy.ts';
+import { formatElapsed } from '../usage/usage-policy.ts';
 import type { VoiceStatus } from '../voice-port.ts';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
 import { echo } from './echo.ts';
 import { checkPersonaSwitch } from './permissions.ts';
-import { clip } from './persona-commands.ts';
+import { clip, whileInVoice } from './persona-commands.ts';
 
 /** `/voice status|reset|optout|optin`. */
 export async function handleVoice(
@@ -35,7 +35,7 @@ export async function handleVoice(
     const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
     if (!perm.ok) throw new UserError(perm.reason);
     if (!session) throw new UserError('No active voice session to reset. Start one with `/join`.');
-    await session.reset();
+    await whileInVoice(ctx, guildId, session.reset(), () => 'The session ended before the reset finished.');
     return `🧹 ${session.persona.name} forgot this conversation and starts fresh.`;
   }
   throw new UserError(`Unknown subcommand ${echo(sub)}. Redeploy the commands (\`pnpm deploy-commands\`).`);
@@ -67,7 +67,7 @@ export function formatStatus(s: VoiceStatus, usageLine: string): string {
       ].join('\n')
     : 'No turns yet.';
   return [
-    `**${s.persona.name}** in <#${s.channelId}> · session ${formatDuration(s.sessionAgeMs)} · model ${s.realtimeState}`,
+    `**${s.persona.name}** in <#${s.channelId}> · session ${formatElapsed(s.sessionAgeMs)} · model ${s.realtimeState}`,
     `Model audio this session: ${(s.usage.inputAudioMs / 1000).toFixed(0)} s in, ${(s.usage.outputAudioMs / 1000).toFixed(0)} s out. ${usageLine}.`,
     '**Heard**',
     heard,

@@ -47,7 +47,6 @@ export interface ChannelSessionDeps {
 
 export class VoiceChannelSession implements VoiceSessionPort {
   readonly guildId: string;
-  readonly channelId: string;
   #persona: Persona;
   readonly #d: ChannelSessionDeps;
   readonly #model: RealtimeSession;
@@ -77,7 +76,6 @@ export class VoiceChannelSession implements VoiceSessionPort {
   constructor(deps: ChannelSessionDeps) {
     this.#d = deps;
     this.guildId = deps.channel.guild.id;
-    this.channelId = deps.channel.id;
     this.#persona = deps.persona;
     this.#floor = new FloorPolicy({
       hangoverMs: deps.tuning.hangoverMs,
@@ -104,6 +102,17 @@ export class VoiceChannelSession implements VoiceSessionPort {
 
   get persona(): Persona {
     return this.#persona;
+  }
+
+  /** The channel the bot is in now (a moderator may have moved it: see {@link moveTo}). */
+  get channelId(): string {
+    return this.#d.channel.id;
+  }
+
+  /** A moderator moved the bot to `channel` (same guild): the conversation carries on there. */
+  moveTo(channel: VoiceBasedChannel): void {
+    this.#d.channel = channel;
+    this.checkOccupancy();
   }
 
   /** Connects the model, wires audio both ways, and greets the channel in character. */

@@ -5,7 +5,13 @@ import {
   VoiceConnectionStatus,
 } from '@discordjs/voice';
 import { describe, expect, it } from 'vitest';
-import { END_MESSAGES, GATEWAY_RETRY_MS, guardConnection, protectConnection } from './connection-guard.ts';
+import {
+  END_MESSAGES,
+  GATEWAY_RETRY_MS,
+  guardConnection,
+  MOVE_GRACE_MS,
+  protectConnection,
+} from './connection-guard.ts';
 
 /** Just the slice of VoiceConnection the guard reads: state, rejoinAttempts, rejoin(), stateChange. */
 function fakeConnection() {
@@ -28,10 +34,18 @@ function fakeConnection() {
 }
 
 describe('guardConnection', () => {
-  it('ends the session on 4014 and lets the library handle other closes', () => {
+  it('ends the session on 4014 unless a new voice server follows (a move), and lets the library handle other closes', () => {
     const { set, conn } = fakeConnection();
     const ended: string[] = [];
-    guardConnection(conn, { maxRejoinAttempts: 5 }, (r) => ended.push(r));
+    const timers: { fn: () => void; ms: number; cancelled: boolean }[] = [];
+    const schedule = (fn: () => void, ms: number) => {
+      const t = { fn, ms, cancelled: false };
+      timers.push(t);
+      return () => {
+        t.cancelled = true;
+      };
+    };
+    guardConnection(conn, { maxRejoinAttempts: 5, schedule }, (r) => ended.push(r));
     set({
       status: VoiceConnectionStatus.Disconnected,
       reason: VoiceConnectionDisconnectReason.WebSocketClose,
@@ -43,11 +57,22 @@ describe('guardConnection', () => {
       closeCode: 4015,
     });
     expect(ended).toEqual([]);
-    set({
+    const kicked = {
       status: VoiceConnectionStatus.Disconnected,
       reason: VoiceConnectionDisconnectReason.WebSocketClose,
       closeCode: 4014,
-    });
+    };
+    // Moved: the 4014 is followed by a new voice server, the library connects again.
+    set(kicked);
+    expect(timers.map((t) => t.ms)).toEqual([MOVE_GRACE_MS]);
+    set({ status: VoiceConnectionStatus.Connecting });
+    set({ status: VoiceConnectionStatus.Ready });
+    expect(timers[0]?.cancelled).toBe(true);
+    expect(ended).toEqual([]);
+    // Kicked: nothing follows the 4014.
+    set(kicked);
+    expect(timers).toHaveLength(2);
+    timers[1]?.fn();
     expect(ended).toEqual(['disconnected']);
   });
 

@@ -25,6 +25,13 @@ export const END_MESSAGES = {
  */
 export const GATEWAY_RETRY_MS: readonly number[] = [1000, 2000, 4000, 8000, 15_000, 15_000, 15_000];
 
+/**
+ * After a 4014 close, how long a new voice server may take to arrive before it counts as a kick:
+ * a moderator moving the bot can produce a 4014 too, followed by VOICE_SERVER_UPDATE for the new
+ * channel (the pattern the discord.js voice guide recommends waits 5 s).
+ */
+export const MOVE_GRACE_MS = 5000;
+
 /** Discord voice close codes the guard acts on (discord.com/developers/docs/topics/opcodes-and-status-codes). */
 const DISCONNECTED = 4014;
 const E2EE_REQUIRED = 4017;
@@ -50,8 +57,8 @@ function defaultSchedule(fn: () => void, ms: number): () => void {
 }
 
 /**
- * Watches a connection. 4014 (kicked, moved, channel deleted) and 4017 (E2EE required) end the
- * session; codes the library resumes or rejoins on (4006, 4015, 4022, network drops) are left to
+ * Watches a connection. 4014 (kicked, channel deleted) ends the session unless a new voice server
+ * follows within {@link MOVE_GRACE_MS} (moved); 4017 (E2EE required) ends it; codes the library resumes or rejoins on (4006, 4015, 4022, network drops) are left to
  * it, but a rejoin storm is cut off before attempt `maxRejoinAttempts + 1` goes out, and a
  * rejoin the gateway was down for is retried once it may be back.
  * Returns a reporter for receive-stream errors.
@@ -66,6 +73,7 @@ export function guardConnection(
   const schedule = options.schedule ?? defaultSchedule;
   let gatewayRetries = 0;
   let cancelRetry: (() => void) | undefined;
+  let cancelMoveWait: (() => void) | undefined;
   const rejoinWhenGatewayIsBack = () => {
     if (cancelRetry) return;
     const delay = GATEWAY_RETRY_MS[gatewayRetries++];
@@ -79,10 +87,22 @@ export function guardConnection(
     }, delay);
   };
   connection.on('stateChange', (_old, next) => {
+    if (next.status !== VoiceConnectionStatus.Disconnected) {
+      // A new voice server arrived (a move, not a kick): the library is connecting again.
+      cancelMoveWait?.();
+      cancelMoveWait = undefined;
+    }
     if (next.status === VoiceConnectionStatus.Disconnected) {
-      if (next.reason === VoiceConnectionDisconnectReason.WebSocketClose && next.closeCode === DISCONNECTED)
-        end('disconnected', END_MESSAGES.kicked);
-      else if (next.reason === VoiceConnectionDisconnectReason.AdapterUnavailable) rejoinWhenGatewayIsBack();
+      if (next.reason === VoiceConnectionDisconnectReason.WebSocketClose && next.closeCode === DISCONNECTED) {
+        // A kick also takes the bot's voice state away, which ends the session at once (see
+        // ChannelManager); this is the backstop when that never comes.
+        cancelMoveWait ??= schedule(() => {
+          cancelMoveWait = undefined;
+          if (connection.state.status === VoiceConnectionStatus.Disconnected)
+            end('disconnected', END_MESSAGES.kicked);
+        }, MOVE_GRACE_MS);
+      } else if (next.reason === VoiceConnectionDisconnectReason.AdapterUnavailable)
+        rejoinWhenGatewayIsBack();
     } else if (next.status === VoiceConnectionStatus.Ready) {
       gatewayRetries = 0;
     } else if (next.status === VoiceConnectionStatus.Signalling) {

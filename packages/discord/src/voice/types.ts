@@ -51,4 +51,19 @@ export class VoiceJoinError extends Error {
   override name = 'VoiceJoinError';
 }
 
+/**
+ * An exclusive join found the guild's persona already in voice (possibly started by a racing
+ * `/join` it waited for): where it is and who it is, for the caller to say so.
+ */
+export class VoiceBusyError extends Error {
+  override name = 'VoiceBusyError';
+  readonly channelId: string;
+  readonly personaName: string;
+  constructor(channelId: string, personaName: string) {
+    super(`${personaName} is already talking in <#${channelId}>`);
+    this.channelId = channelId;
+    this.personaName = personaName;
+  }
+}
+
 export type { Persona };
