@@ -344,7 +344,8 @@ export class VoiceChannelSession implements VoiceSessionPort {
     m.on('error', (e) => {
       this.#d.emit('modelError', { guildId: this.guildId, code: e.code });
       this.#d.logger.warn({ code: e.code, recoverable: e.recoverable }, e.message);
-      if (!e.recoverable) this.end('error', e.publicMessage); // operator advice (e.message) stays in the log
+      // The manager tells the channel a plain sentence; this operator detail goes to the log only.
+      if (!e.recoverable) this.end('error', e.message);
     });
   }
 
