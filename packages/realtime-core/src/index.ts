@@ -5,6 +5,5 @@ export * from './protocol/index.ts';
 export * from './room/index.ts';
 export * from './session/index.ts';
 export * from './transport/index.ts';
-export * from './turns/index.ts';
 export { monotonicClock } from './util/monotonic-clock.ts';
 export { TypedEmitter } from './util/typed-emitter.ts';

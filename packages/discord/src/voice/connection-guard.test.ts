@@ -4,6 +4,7 @@ import {
   VoiceConnectionDisconnectReason,
   VoiceConnectionStatus,
 } from '@discordjs/voice';
+import { ManualClock } from '@troupe/realtime-core/testing';
 import { describe, expect, it } from 'vitest';
 import { END_MESSAGES, GATEWAY_RETRY_MS, guardConnection, protectConnection } from './connection-guard.ts';
 
@@ -95,10 +96,10 @@ describe('guardConnection', () => {
 
   it('rejoins once after repeated decryption failures within the window', () => {
     const { c, conn } = fakeConnection();
-    let t = 0;
-    const guard = guardConnection(conn, { maxRejoinAttempts: 5, now: () => t }, () => {});
+    const clock = new ManualClock();
+    const guard = guardConnection(conn, { maxRejoinAttempts: 5, clock }, () => {});
     guard.receiveError(new Error('Failed to decrypt: DecryptionFailed(UnencryptedWhenPassthroughDisabled)'));
-    t = 40_000; // outside the window: the first one no longer counts
+    clock.advance(40_000); // outside the window: the first one no longer counts
     guard.receiveError(new Error('DecryptionFailed'));
     guard.receiveError(new Error('stream premature close'));
     expect(c.rejoins).toBe(0);
@@ -181,22 +182,20 @@ describe('guardConnection', () => {
         });
       return gatewayUp;
     };
-    const timers: { fn: () => void; ms: number }[] = [];
+    const clock = new ManualClock();
     const ended: [string, string | undefined][] = [];
-    const schedule = (fn: () => void, ms: number) => {
-      timers.push({ fn, ms });
-      return () => {};
-    };
-    guardConnection(conn, { maxRejoinAttempts: 5, schedule }, (r, m) => ended.push([r, m]));
+    guardConnection(conn, { maxRejoinAttempts: 5, clock }, (r, m) => ended.push([r, m]));
+
     const unavailable = {
       status: VoiceConnectionStatus.Disconnected,
       reason: VoiceConnectionDisconnectReason.AdapterUnavailable,
     };
     set(unavailable);
-    timers.shift()?.fn(); // gateway still down: scheduled again
+    clock.advance(GATEWAY_RETRY_MS[0]!); // gateway still down: scheduled again
     expect(c.rejoinAttempts).toBe(0);
+    expect(clock.pendingTimers).toBe(1);
     gatewayUp = true;
-    timers.shift()?.fn();
+    clock.advance(GATEWAY_RETRY_MS[1]!);
     expect(c.state.status).toBe(VoiceConnectionStatus.Signalling);
     expect(c.rejoins).toBe(2);
     expect(ended).toEqual([]);
@@ -204,7 +203,8 @@ describe('guardConnection', () => {
 
     gatewayUp = false;
     set(unavailable);
-    for (let i = 0; i < 20 && timers.length > 0; i++) timers.shift()?.fn();
+    for (const delay of GATEWAY_RETRY_MS) clock.advance(delay);
+    expect(clock.pendingTimers).toBe(0);
     expect(ended).toEqual([['error', END_MESSAGES.gatewayLost]]);
     expect(c.rejoins).toBe(2 + GATEWAY_RETRY_MS.length);
   });

@@ -5,6 +5,7 @@ import type { CastMember, ModelAudioMeta, ModelError, ModelTranscript } from './
 export interface CastHandlers {
   audio(pcm: Int16Array, meta: ModelAudioMeta): void;
   audioDone(meta: ModelAudioMeta): void;
+  responseCreated(event: { responseId: string }): void;
   responseDone(event: { responseId: string }): void;
   committed(event: { itemId: string }): void;
   transcript(event: ModelTranscript): void;
@@ -17,6 +18,7 @@ export function listenToCastMember(member: CastMember, handlers: CastHandlers): 
   const h = {
     audio: (pcm: Int16Array, meta: ModelAudioMeta) => handlers.audio(pcm, meta),
     audioDone: (meta: ModelAudioMeta) => handlers.audioDone(meta),
+    responseCreated: (e: { responseId: string }) => handlers.responseCreated(e),
     responseDone: (e: { responseId: string }) => handlers.responseDone(e),
     committed: (e: { itemId: string }) => handlers.committed(e),
     transcript: (t: ModelTranscript) => handlers.transcript(t),
@@ -24,6 +26,7 @@ export function listenToCastMember(member: CastMember, handlers: CastHandlers): 
   };
   m.on('audio', h.audio);
   m.on('audioDone', h.audioDone);
+  m.on('responseCreated', h.responseCreated);
   m.on('responseDone', h.responseDone);
   m.on('committed', h.committed);
   m.on('transcript', h.transcript);
@@ -31,6 +34,7 @@ export function listenToCastMember(member: CastMember, handlers: CastHandlers): 
   return () => {
     m.off('audio', h.audio);
     m.off('audioDone', h.audioDone);
+    m.off('responseCreated', h.responseCreated);
     m.off('responseDone', h.responseDone);
     m.off('committed', h.committed);
     m.off('transcript', h.transcript);

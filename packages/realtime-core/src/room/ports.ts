@@ -30,6 +30,7 @@ export interface ModelPort {
   appendAudio(pcm: Int16Array): void;
   /** A text item, e.g. the `[Ann]` label that opens a speaker's turn. */
   addText(role: 'user', text: string): void;
+  /** Asks for a reply now; the room only calls it while no reply of this model is in progress. */
   createResponse(options?: { instructions?: string }): void;
   /** Stops the reply in flight (a no-op when none is). */
   cancelResponse(): void;
@@ -37,12 +38,14 @@ export interface ModelPort {
   truncate(itemId: string, audioEndMs: number): void;
   on(event: 'audio', listener: (pcm: Int16Array, meta: ModelAudioMeta) => void): unknown;
   on(event: 'audioDone', listener: (meta: ModelAudioMeta) => void): unknown;
+  on(event: 'responseCreated', listener: (event: { responseId: string }) => void): unknown;
   on(event: 'responseDone', listener: (event: { responseId: string }) => void): unknown;
   on(event: 'committed', listener: (event: { itemId: string }) => void): unknown;
   on(event: 'transcript', listener: (event: ModelTranscript) => void): unknown;
   on(event: 'error', listener: (error: ModelError) => void): unknown;
   off(event: 'audio', listener: (pcm: Int16Array, meta: ModelAudioMeta) => void): unknown;
   off(event: 'audioDone', listener: (meta: ModelAudioMeta) => void): unknown;
+  off(event: 'responseCreated', listener: (event: { responseId: string }) => void): unknown;
   off(event: 'responseDone', listener: (event: { responseId: string }) => void): unknown;
   off(event: 'committed', listener: (event: { itemId: string }) => void): unknown;
   off(event: 'transcript', listener: (event: ModelTranscript) => void): unknown;
@@ -55,7 +58,7 @@ export interface ModelPort {
  * answers) extends it rather than replacing it; today's rooms play a cast of one.
  */
 export interface CastMember {
-  /** Transcripts of its replies go out under this name; no speaker label may equal it. */
+  /** Transcripts of its replies go out under this name; no speaker label may equal it. Read each time (a getter may follow a persona switch). */
   readonly name: string;
   readonly model: ModelPort;
 }

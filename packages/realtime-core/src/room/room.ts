@@ -9,6 +9,7 @@ import type { Clock } from '../session/clock.ts';
 import { TypedEmitter } from '../util/typed-emitter.ts';
 import { listenToCastMember } from './cast-listener.ts';
 import type { CastMember, ModelTranscript, RoomEndReason, RoomEvents } from './ports.ts';
+import { PromptQueue } from './prompt-queue.ts';
 import type { Reply } from './reply.ts';
 import { ReplyPlayer } from './reply-player.ts';
 import {
@@ -43,6 +44,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   readonly #trailingSilence: Int16Array;
   readonly #unwire: (() => void)[] = [];
   readonly #usageTimer: unknown;
+  readonly #prompts = new PromptQueue();
   /** A barge-in whose playback has not gone quiet yet: reported once it has. */
   #bargeIn: { replies: Reply[]; truncatedAtMs: number } | undefined;
   bargeIns = 0;
@@ -60,7 +62,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.#tuning = { ...DEFAULT_ROOM_TUNING, ...options.tuning };
     this.#modelRate = options.modelRate ?? MODEL_RATE;
     this.#policy = options.isOptedOut ?? (() => false);
-    this.#labels = new SpeakerLabels(this.#cast.map((c) => c.name));
+    this.#labels = new SpeakerLabels(() => this.#cast.map((c) => c.name));
     this.#latency = new TurnLatencyClock(() => this.#clock.now());
     this.#trailingSilence = new Int16Array(
       Math.round((this.#modelRate * this.#tuning.trailingSilenceMs) / 1000),
@@ -149,9 +151,13 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.#optedOut.delete(speakerId);
   }
 
-  /** Asks a character to speak now, e.g. to greet the room or announce something in character. */
+  /**
+   * Asks a character to speak, e.g. to greet the room or announce something in character: now, or
+   * once the reply its model is producing ends (a model refuses a second reply while one is in progress).
+   */
   prompt(instruction: string, character: CastMember = this.#cast[0]!): void {
-    if (this.#state.status !== 'ended') character.model.createResponse({ instructions: instruction });
+    if (this.#state.status !== 'ended' && this.#prompts.admit(character, instruction))
+      character.model.createResponse({ instructions: instruction });
   }
 
   /**
@@ -288,9 +294,12 @@ export class Room extends TypedEmitter<RoomEvents> {
         if (this.#state.status !== 'ended') this.#player.audio(member, pcm, meta);
       },
       audioDone: (meta) => this.#player.finished(member, meta.responseId),
+      responseCreated: () => this.#prompts.started(member),
       responseDone: (e) => {
+        const next = this.#prompts.finished(member);
         this.#player.finished(member, e.responseId);
         this.#flushUsage();
+        if (next !== undefined) this.prompt(next, member);
       },
       committed: (e) => {
         this.#latency.committed();

@@ -62,7 +62,7 @@ describe('normaliseSpeakerName', () => {
 
 describe('SpeakerLabels', () => {
   it('tells two speakers of the same name apart, and keeps each one’s label', () => {
-    const labels = new SpeakerLabels(['Mara']);
+    const labels = new SpeakerLabels(() => ['Mara']);
     expect(labels.labelFor('u1', 'Ann')).toBe('Ann');
     expect(labels.labelFor('u2', 'Ann')).toBe('Ann (2)');
     expect(labels.labelFor('u3', 'ann')).toBe('ann (3)');
@@ -78,10 +78,18 @@ describe('SpeakerLabels', () => {
   });
 
   it('never equals a character’s name or a conversation role', () => {
-    const labels = new SpeakerLabels(['Captain Mara']);
+    const labels = new SpeakerLabels(() => ['Captain Mara']);
     expect(labels.labelFor('u1', 'captain mara')).toBe('captain mara (2)');
     expect(labels.labelFor('u2', '[System]')).toBe('System (2)');
     expect(labels.labelFor('u3', 'ASSISTANT')).toBe('ASSISTANT (2)');
+  });
+
+  it('relabels a speaker whose label the character takes when it changes persona', () => {
+    let character = 'Mara';
+    const labels = new SpeakerLabels(() => [character]);
+    expect(labels.labelFor('u1', 'Teller')).toBe('Teller');
+    character = 'Teller';
+    expect(labels.labelFor('u1', 'Teller')).toBe('Teller (2)');
   });
 
   it('falls back to "someone" (numbered) for a name with nothing visible', () => {

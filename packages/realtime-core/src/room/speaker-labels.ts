@@ -75,26 +75,27 @@ function sameNameKey(name: string): string {
  * "someone". A speaker keeps their label until their display name changes.
  */
 export class SpeakerLabels {
-  readonly #reserved: Set<string>;
+  readonly #characterNames: () => readonly string[];
   readonly #bySpeaker = new Map<string, { displayName: string; label: string }>();
   /** Label key → speaker id. */
   readonly #taken = new Map<string, string>();
 
-  /** `characterNames`: the cast's names, which no speaker may appear as. */
-  constructor(characterNames: readonly string[] = []) {
-    this.#reserved = new Set(
-      [...ROLE_WORDS, ...characterNames.map(normaliseSpeakerName)].filter(Boolean).map(sameNameKey),
-    );
+  /** `characterNames`: the cast's current names (a persona can change), which no speaker may appear as. */
+  constructor(characterNames: () => readonly string[] = () => []) {
+    this.#characterNames = characterNames;
   }
 
   /** The label (without brackets) for `speakerId`, assigning one on first use or after a rename. */
   labelFor(speakerId: string, displayName: string): string {
+    const reserved = new Set(
+      [...ROLE_WORDS, ...this.#characterNames().map(normaliseSpeakerName)].filter(Boolean).map(sameNameKey),
+    );
     const known = this.#bySpeaker.get(speakerId);
-    if (known?.displayName === displayName) return known.label;
+    if (known?.displayName === displayName && !reserved.has(sameNameKey(known.label))) return known.label;
     if (known) this.#taken.delete(sameNameKey(known.label));
     const base = normaliseSpeakerName(displayName) || FALLBACK_SPEAKER_NAME;
     let label = base;
-    for (let n = 2; this.#reserved.has(sameNameKey(label)) || this.#taken.has(sameNameKey(label)); n++)
+    for (let n = 2; reserved.has(sameNameKey(label)) || this.#taken.has(sameNameKey(label)); n++)
       label = `${base} (${n})`;
     this.#taken.set(sameNameKey(label), speakerId);
     this.#bySpeaker.set(speakerId, { displayName, label });

@@ -8,6 +8,7 @@ import { TypedEmitter } from '../util/typed-emitter.ts';
 type FakeModelEvents = {
   audio: [pcm: Int16Array, meta: ModelAudioMeta];
   audioDone: [meta: ModelAudioMeta];
+  responseCreated: [event: { responseId: string }];
   responseDone: [event: { responseId: string }];
   committed: [event: { itemId: string }];
   transcript: [event: ModelTranscript];
@@ -54,6 +55,11 @@ export class FakeModel extends TypedEmitter<FakeModelEvents> implements ModelPor
 
   // ---- the test plays the model ----
 
+  /** A reply starts (the server's response.created). */
+  created(responseId: string): void {
+    this.emit('responseCreated', { responseId });
+  }
+
   /** Streams `ms` of reply audio (each sample = `value`) for a response. */
   speak(responseId: string, ms: number, opts: { itemId?: string; value?: number } = {}): void {
     const pcm = new Int16Array((MODEL_RATE * ms) / 1000).fill(opts.value ?? 1000);
@@ -67,6 +73,11 @@ export class FakeModel extends TypedEmitter<FakeModelEvents> implements ModelPor
 
   finish(responseId: string, itemId = `item_${responseId}`): void {
     this.emit('audioDone', { responseId, itemId });
+    this.emit('responseDone', { responseId });
+  }
+
+  /** The server's response.done alone (e.g. confirming a cancel). */
+  emitDone(responseId: string): void {
     this.emit('responseDone', { responseId });
   }
 
