@@ -25,6 +25,8 @@ describe('room opt-out', () => {
     room.speakerStopped('alice');
     expect(model.labels).toEqual(['[Alice]']);
     expect(model.turns().reduce((n, t) => n + msOf(t.samples, 'bob'), 0)).toBe(0);
+    // Nothing of Bob's reached the model, so Alice's turn is left alone.
+    expect(model.count('clear')).toBe(0);
   });
 
   it('optOut() purges held audio at once and keeps the speaker out whatever the policy says', () => {
@@ -54,6 +56,11 @@ describe('room opt-out', () => {
       { id: 'alice', from: 0, to: 1000 },
       { id: 'bob', from: 0, to: 300 },
     ]);
+    // What of Alice's turn the model had not committed yet is dropped there too.
+    const clearAt = model.calls.findIndex((c) => c.type === 'clear');
+    expect(clearAt).toBeGreaterThan(model.calls.findLastIndex((c) => c.type === 'audio' && c.pcm[0] === 101));
+    expect(clearAt).toBeLessThan(model.calls.findIndex((c) => c.type === 'text' && c.text === '[Bob]'));
+    expect(model.count('clear')).toBe(1);
     const turns = model.turns();
     expect(turns.map((t) => t.label)).toEqual(['[Alice]', '[Bob]']);
     expect(msOf(turns[0]!.samples, 'alice')).toBe(500);

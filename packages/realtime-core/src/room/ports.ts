@@ -28,6 +28,8 @@ export interface ModelError {
 export interface ModelPort {
   /** Microphone audio at the room's model rate, mono PCM16. */
   appendAudio(pcm: Int16Array): void;
+  /** Drops microphone audio not yet committed, here and at the server (a speaker opting out mid-turn). */
+  clear(): void;
   /** A text item, e.g. the `[Ann]` label that opens a speaker's turn. */
   addText(role: 'user', text: string): void;
   /** Asks for a reply now; the room only calls it while no reply of this model is in progress. */

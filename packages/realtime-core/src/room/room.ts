@@ -278,10 +278,15 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.#optedOut.has(speakerId) || this.#policy(speakerId);
   }
 
-  /** Nothing of an opted-out speaker goes out: held audio dropped, their open turn closed. */
+  /**
+   * Nothing more of an opted-out speaker goes out: held audio dropped; an open turn of theirs is
+   * cleared from the model's uncommitted input (it holds only the floor holder's audio) and closed.
+   */
   #silence(s: Speaker): void {
     s.takeHeld();
-    if (this.#state.status === 'turn' && this.#state.speaker === s) this.#passFloor();
+    if (this.#state.status !== 'turn' || this.#state.speaker !== s) return;
+    for (const { model } of this.#cast) model.clear();
+    this.#passFloor();
   }
 
   // ---- the cast ----------------------------------------------------------------------------

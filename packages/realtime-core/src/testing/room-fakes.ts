@@ -19,6 +19,7 @@ type FakeModelEvents = {
 export type ModelCall =
   | { type: 'audio'; pcm: Int16Array }
   | { type: 'text'; text: string }
+  | { type: 'clear' }
   | { type: 'response'; instructions: string | undefined }
   | { type: 'cancel' }
   | { type: 'truncate'; itemId: string; ms: number };
@@ -35,6 +36,10 @@ export class FakeModel extends TypedEmitter<FakeModelEvents> implements ModelPor
 
   appendAudio(pcm: Int16Array): void {
     this.calls.push({ type: 'audio', pcm: pcm.slice() });
+  }
+
+  clear(): void {
+    this.calls.push({ type: 'clear' });
   }
 
   addText(_role: 'user', text: string): void {
