@@ -110,6 +110,22 @@ describe('room floor', () => {
     expect(room.state.status).toBe('quiet');
   });
 
+  it('passes the floor at the hangover by the clock, when no one else’s frame comes to trigger it', () => {
+    const { model, scene, clock, msOf, room } = setupRoom({ hangoverMs: 700 });
+    // Alice's frames stop at 300 without her stream ending; Bob says 200 ms and stops, waiting.
+    scene([
+      { id: 'alice', from: 0, to: 300, stop: false },
+      { id: 'bob', from: 100, to: 300 },
+    ]);
+    clock.advance(680); // Alice's last frame at 280 + 700 ms = 980: the hangover is not over yet
+    expect(model.labels).toEqual(['[Alice]']);
+    clock.advance(2);
+    expect(model.labels).toEqual(['[Alice]', '[Bob]']);
+    expect(msOf(model.turns()[1]!.samples, 'bob')).toBe(200);
+    expect(room.state.status).toBe('quiet');
+    expect(clock.pendingTimers).toBe(1); // only the usage flush
+  });
+
   it('a holder who resumes within the hangover keeps the floor over someone who spoke in the pause', () => {
     const { model, scene } = setupRoom({ hangoverMs: 700 });
     scene([

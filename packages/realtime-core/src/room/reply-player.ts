@@ -14,8 +14,11 @@ export interface ReplyPlayerListener {
   started(reply: Reply): void;
   /** A reply played out or was given up, or a barge-in stopped it. */
   ended(report: PlaybackReport): void;
-  /** Playback went quiet after a reply. */
-  quiet(): void;
+  /**
+   * A barge-in's playback has gone quiet (or another reply started): any frame of the stopped
+   * replies that still reached the sink would have by now (goal: none).
+   */
+  bargeInSettled(event: { framesAfterDecision: number; truncatedAtMs: number }): void;
 }
 
 export interface ReplyPlayerOptions {
@@ -51,6 +54,8 @@ export class ReplyPlayer {
   readonly #ignored: string[] = [];
   /** Reply audio refused because it was too far ahead of playback, or arrived after a cut (ms). */
   overflowMs = 0;
+  /** The last barge-in, until its playback has gone quiet. */
+  #settling: { replies: Reply[]; truncatedAtMs: number } | undefined;
 
   constructor(options: ReplyPlayerOptions) {
     this.#o = options;
@@ -60,9 +65,12 @@ export class ReplyPlayer {
       options.clock,
       options.output,
       {
-        started: (reply) => listener.started(reply),
+        started: (reply) => {
+          this.#settle();
+          listener.started(reply);
+        },
         ended: (report) => this.#ended(report),
-        quiet: () => listener.quiet(),
+        quiet: () => this.#settle(),
       },
       options.maxMissedFrames,
     );
@@ -148,8 +156,11 @@ export class ReplyPlayer {
     for (const { reply, frames } of reports) this.#truncate(reply, frames * FRAME_MS);
     const unplayed = receiving.filter((r) => !played.has(r));
     for (const reply of unplayed) this.#truncate(reply, 0);
+    const truncatedAtMs = (reports[0]?.frames ?? 0) * FRAME_MS;
+    this.#settle();
+    this.#settling = { replies: [...played, ...unplayed], truncatedAtMs };
     for (const report of reports) this.#o.listener.ended(report);
-    return { reports, unplayed, truncatedAtMs: (reports[0]?.frames ?? 0) * FRAME_MS };
+    return { reports, unplayed, truncatedAtMs };
   }
 
   /** The room is over: nothing more is played or received. */
@@ -157,6 +168,15 @@ export class ReplyPlayer {
     this.#pacer.close();
     for (const reply of this.#receiving.values()) reply.abort();
     this.#receiving.clear();
+    this.#settle();
+  }
+
+  #settle(): void {
+    const s = this.#settling;
+    if (!s) return;
+    this.#settling = undefined;
+    const framesAfterDecision = s.replies.reduce((n, r) => n + r.framesAfterAbort, 0);
+    this.#o.listener.bargeInSettled({ framesAfterDecision, truncatedAtMs: s.truncatedAtMs });
   }
 
   #finish(member: CastMember, reply: Reply): void {

@@ -45,8 +45,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   readonly #unwire: (() => void)[] = [];
   readonly #usageTimer: unknown;
   readonly #prompts = new PromptQueue();
-  /** A barge-in whose playback has not gone quiet yet: reported once it has. */
-  #bargeIn: { replies: Reply[]; truncatedAtMs: number } | undefined;
+  /** Armed while someone waits for the floor: passes it at the holder's hangover even if no frame comes. */
+  #floorCheck: unknown;
   bargeIns = 0;
   underruns = 0;
   droppedHeldMs = 0;
@@ -82,7 +82,7 @@ export class Room extends TypedEmitter<RoomEvents> {
           this.underruns += report.underruns;
           this.#flushUsage();
         },
-        quiet: () => this.#reportBargeIn(),
+        bargeInSettled: (e) => this.emit('bargeIn', e),
       },
     });
     for (const member of this.#cast) this.#wire(member);
@@ -124,6 +124,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (st.status === 'ended') return;
     if (st.status !== 'turn' || st.speaker !== s) {
       this.droppedHeldMs += s.hold(pcm, this.#modelRate, now, this.#tuning.maxHeldMs);
+      this.#armFloorCheck();
       return;
     }
     this.#send(pcm);
@@ -166,13 +167,7 @@ export class Room extends TypedEmitter<RoomEvents> {
    * character; an owner may call it too (e.g. before forgetting the conversation).
    */
   interrupt(): void {
-    const stopped = this.#player.interrupt(this.#cast);
-    if (!stopped) return;
-    this.bargeIns++;
-    this.#reportBargeIn();
-    const replies = [...stopped.reports.map((r) => r.reply), ...stopped.unplayed];
-    this.#bargeIn = { replies, truncatedAtMs: stopped.truncatedAtMs };
-    if (this.#current().status === 'ended') this.#reportBargeIn();
+    if (this.#player.interrupt(this.#cast)) this.bargeIns++;
   }
 
   /** Ends the room once: playback stops, usage is flushed, `ended` is emitted. */
@@ -242,6 +237,27 @@ export class Room extends TypedEmitter<RoomEvents> {
       this.#set(this.#turnOf(next));
       if (next.speaking || this.#current().status !== 'turn') return;
     }
+  }
+
+  /**
+   * While someone waits, checks the floor when the holder's hangover runs out: a holder whose frames
+   * stopped without their stream ending (undecodable packets) must not keep a speaker who has
+   * already finished waiting until someone else happens to talk.
+   */
+  #armFloorCheck(): void {
+    const st = this.#state;
+    if (this.#floorCheck !== undefined || st.status !== 'turn') return;
+    const due = st.speaker.lastFrameAt + this.#tuning.hangoverMs + 1 - this.#clock.now();
+    this.#floorCheck = this.#clock.setTimeout(
+      () => {
+        this.#floorCheck = undefined;
+        const now = this.#current();
+        if (now.status !== 'turn' || !this.#speakers.longestWaiting()) return;
+        if (this.#clock.now() - now.speaker.lastFrameAt > this.#tuning.hangoverMs) this.#passFloor();
+        if (this.#speakers.longestWaiting()) this.#armFloorCheck();
+      },
+      Math.max(0, due),
+    );
   }
 
   /** The speaker who has waited longest, purging anyone opted out since they were held. */
@@ -334,19 +350,10 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   #onReplyStarted(reply: Reply): void {
-    this.#reportBargeIn();
     const ms = this.#clock.now() - reply.createdAt;
     this.emit('replyStarted', { responseId: reply.responseId, character: reply.character.name, ms });
     const latency = this.#latency.firstFrame();
     if (latency) this.emit('turn', latency);
-  }
-
-  #reportBargeIn(): void {
-    const b = this.#bargeIn;
-    if (!b) return;
-    this.#bargeIn = undefined;
-    const framesAfterDecision = b.replies.reduce((n, r) => n + r.framesAfterAbort, 0);
-    this.emit('bargeIn', { framesAfterDecision, truncatedAtMs: b.truncatedAtMs });
   }
 
   #flushUsage(): void {
@@ -358,9 +365,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   #shutDown(ended: Extract<RoomState, { status: 'ended' }>): void {
     this.#player.close();
     this.#clock.clearInterval(this.#usageTimer);
+    this.#clock.clearTimeout(this.#floorCheck);
     for (const unwire of this.#unwire.splice(0)) unwire();
     this.#flushUsage();
-    this.#reportBargeIn();
     this.emit('ended', {
       reason: ended.reason,
       ...(ended.message === undefined ? {} : { message: ended.message }),
