@@ -80,6 +80,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
       sink: createOpusFrameSink(deps.connection, tuning.playbackFormat, tuning.opusComplexity),
       output: playbackOutput(tuning.playbackFormat),
       clock: this.#clock,
+      logger: deps.logger,
       isOptedOut: (userId) => options.isOptedOut(this.guildId, userId),
       tuning: roomTuning(tuning),
     });

@@ -5,7 +5,7 @@ import { setupRoom } from './room-test-kit.ts';
 const prompts = (calls: { type: string }[]) =>
   calls.flatMap((c) => (c.type === 'response' ? [(c as { instructions?: string }).instructions] : []));
 
-describe('room prompts', () => {
+describe('room prompts and listeners', () => {
   it('asks the model at once when no reply is in progress', () => {
     const { model, room } = setupRoom();
     room.prompt('Greet everyone.');
@@ -57,5 +57,19 @@ describe('room prompts', () => {
     model.finish('r1');
     room.prompt('Too late.');
     expect(prompts(model.calls)).toEqual([]);
+  });
+
+  it('a throwing listener is logged, and the room goes on', () => {
+    const errors: string[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (_o: object, msg: string) => errors.push(msg) };
+    const { model, room, sink, clock } = setupRoom({}, { logger });
+    room.on('replyStarted', () => {
+      throw new Error('listener bug');
+    });
+    model.speak('r1', 200);
+    model.finish('r1');
+    clock.advance(500);
+    expect(errors).toEqual(['room event listener threw']);
+    expect(sink.audio('r1')).toHaveLength(10);
   });
 });

@@ -1,5 +1,5 @@
 import type { PcmFrame } from '../audio/frames.ts';
-import type { Clock } from '../session/clock.ts';
+import type { Clock, Logger } from '../session/clock.ts';
 import type { CastMember, FrameSink, RoomEndReason, TurnLatency, UsageDelta } from './ports.ts';
 import type { OutputFormat } from './reply.ts';
 import type { Speaker } from './speakers.ts';
@@ -48,6 +48,8 @@ export interface RoomOptions {
   output?: OutputFormat;
   /** The model sessions' PCM rate. Default 24 kHz. */
   modelRate?: number;
+  /** Where a throwing event listener is reported; without it the error is rethrown (outside the room). */
+  logger?: Logger;
 }
 
 /** Audio from one speaker, as their transport delivered it. The room takes ownership of `pcm`. */

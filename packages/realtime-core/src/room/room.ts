@@ -85,6 +85,10 @@ export class Room extends TypedEmitter<RoomEvents> {
         bargeInSettled: (e) => this.emit('bargeIn', e),
       },
     });
+    const { logger } = options;
+    // A listener's bug is the listener's: logged, it never breaks the conversation (or the process).
+    if (logger)
+      this.onListenerError = (err, event) => logger.error({ err, event }, 'room event listener threw');
     for (const member of this.#cast) this.#wire(member);
     this.#usageTimer = this.#clock.setInterval(() => this.#flushUsage(), this.#tuning.usageFlushMs);
   }
