@@ -1,16 +1,10 @@
 // The slice of the bot-voice helper's ChannelManager (src/voice/channel-manager.ts) that the app layer
 // consumes. Declared structurally so commands and usage logic can be unit-tested with a fake.
-import type { Persona } from '@troupe/realtime-core';
+import type { Persona, RoomEndReason, TurnLatency } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 
-/** Per-turn latency breakdown reported by the voice layer. */
-export interface TurnLatency {
-  speaker: string;
-  speechEndToCommitMs?: number;
-  commitToFirstAudioMs?: number;
-  firstAudioToFirstPacketMs?: number;
-  totalMs?: number;
-}
+/** Per-turn latency breakdown, measured by the room. */
+export type { TurnLatency } from '@troupe/realtime-core';
 
 /** Snapshot of one voice channel session for `/voice status`. */
 export interface VoiceStatus {
@@ -41,7 +35,7 @@ export interface VoiceSessionPort {
   status(): VoiceStatus;
 }
 
-export type SessionEndReason = 'left' | 'empty' | 'disconnected' | 'error' | 'cap';
+export type SessionEndReason = RoomEndReason;
 
 /** Events the voice layer emits (tuple style). */
 export interface VoiceEvents {

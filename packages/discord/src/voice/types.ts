@@ -1,6 +1,6 @@
-import type { Persona, TransportFactory } from '@troupe/realtime-core';
+import type { Persona, RoomTuning, TransportFactory } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
-import type { PlaybackFormat } from './reply-audio.ts';
+import type { PlaybackFormat } from './opus-frame-sink.ts';
 
 export type { TurnLatency, VoiceEvents, VoiceStatus } from '../voice-port.ts';
 
@@ -37,6 +37,16 @@ export const DEFAULT_TUNING: VoiceTuning = {
   playbackFormat: 'mono24k',
   opusComplexity: 5,
 };
+
+/** The room's share of the tuning: the conversation rules (the rest is Discord's). */
+export function roomTuning(t: VoiceTuning): Partial<RoomTuning> {
+  return {
+    hangoverMs: t.hangoverMs,
+    bargeInMinSpeechMs: t.bargeInMinSpeechMs,
+    trailingSilenceMs: t.trailingSilenceMs,
+    preRollFrames: t.preRollPackets,
+  };
+}
 
 export interface ChannelManagerOptions {
   realtime: { url: string; model: string; apiKey: string };
