@@ -7,20 +7,12 @@ import {
   type Store,
   type TranscriptPoster,
   type TroupeOptions,
-  translator,
   type UsageTracker,
   type VoiceManagerPort,
   type VoiceTuning,
 } from '@troupe/discord';
 import type { TransportFactory } from '@troupe/realtime-core';
-import {
-  Client,
-  type ClientOptions,
-  Events,
-  GatewayIntentBits,
-  type Interaction,
-  MessageFlags,
-} from 'discord.js';
+import { Client, type ClientOptions, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from 'pino';
 import type { BotConfig } from './config.ts';
 
@@ -36,8 +28,8 @@ export interface CreateBotOptions {
   personaDir?: string;
   /** Extra voice options (e.g. `transportFactory`, `tuning`). */
   voiceOptions?: { transportFactory?: TransportFactory; tuning?: Partial<VoiceTuning> };
-  /** fetch used to download character cards (default: global fetch). */
-  fetch?: typeof fetch;
+  /** Where character cards may be downloaded from (default: Discord's attachment hosts; see mountTroupe). */
+  cardSources?: TroupeOptions['cardSources'];
   now?: () => number;
 }
 
@@ -72,26 +64,20 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
       ...o.voiceOptions,
     },
     secrets: [config.discordToken, ...config.secrets].filter((s): s is string => !!s),
+    // Troupe is this bot's only feature: a stale command gets "Unknown command, redeploy", not silence.
+    answerUnknownCommands: true,
     discordApiUrl: config.discordApiUrl,
     ...(o.personaDir ? { personaDir: o.personaDir } : {}),
-    ...(o.fetch ? { fetch: o.fetch } : {}),
+    cardSources: {
+      ...o.cardSources,
+      // A Discord emulator (DISCORD_API_URL) serves attachments from its own origin.
+      trustedOrigins: [
+        ...(config.discordApiUrl ? [new URL(config.discordApiUrl).origin] : []),
+        ...(o.cardSources?.trustedOrigins ?? []),
+      ],
+    },
     ...(o.now ? { now: o.now } : {}),
     ...(o.createVoice ? { createVoice: o.createVoice } : {}),
-  });
-  // This client runs Troupe alone: a command it does not know is a stale registration. Say so
-  // (privately) instead of leaving the member with "The application did not respond".
-  client.on(Events.InteractionCreate, (i: Interaction) => {
-    if (!i.isChatInputCommand() || troupe.handles(i)) return;
-    const t = translator(i.locale);
-    i.deferReply({ flags: MessageFlags.Ephemeral })
-      .then(() => i.editReply(t.t('error.prefix', { text: t.t('error.unknownCommand') })))
-      .catch((err: unknown) =>
-        logger.warn({ err, command: i.commandName }, 'could not answer an unknown command'),
-      );
-    logger.warn(
-      { command: i.commandName, guildId: i.guildId },
-      'unknown command: the registered commands are stale',
-    );
   });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.ShardError, (err, shardId) => logger.error({ err, shardId }, 'gateway shard error'));

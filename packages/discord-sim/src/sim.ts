@@ -9,7 +9,7 @@ import { VoiceOpcodes } from 'discord-api-types/voice/v8';
 import { sineTone } from './audio/signal.ts';
 import { writeCapture } from './capture.ts';
 import type { GatewayServer } from './gateway/gateway-server.ts';
-import type { SlashContext, SlashInvocation } from './interactions/build-interaction.ts';
+import type { SimAttachment, SlashContext, SlashInvocation } from './interactions/build-interaction.ts';
 import { dispatchButtonClick } from './interactions/component-interaction.ts';
 import { dispatchInteraction } from './interactions/dispatch-interaction.ts';
 import type { InteractionHandle, MessageView } from './interactions/interaction-handle.ts';
@@ -61,6 +61,7 @@ export class DiscordSim {
   private readonly cert: string;
   private fuzzFrames: readonly Uint8Array[] | undefined;
   private readonly changes: EventEmitter;
+  private readonly clock: { offsetMs: number };
 
   /** @internal use startDiscordSim */
   constructor(parts: {
@@ -72,8 +73,10 @@ export class DiscordSim {
     restApi: string;
     cert: string;
     changes: EventEmitter;
+    clock: { offsetMs: number };
   }) {
     this.changes = parts.changes;
+    this.clock = parts.clock;
     this.rest = parts.rest;
     this.gateway = parts.gateway;
     this.voice = parts.voice;
@@ -101,6 +104,16 @@ export class DiscordSim {
       dropUdp: (ms, direction) => voice.dropUdp(ms, direction),
       killGateway: (code) => gateway.kill(code),
       rateLimit: (fault) => rest.addRateLimit(fault),
+      deleteWebhooks: (channel) => {
+        const channelId = this.world.channel(channel).id;
+        const hooks = [...this.ctx.webhooks.values()].filter((h) => h.channelId === channelId);
+        for (const h of hooks) this.ctx.webhooks.delete(h.id);
+        return hooks.length;
+      },
+      moveBot: (channel, how = 'state') => {
+        const c = this.world.channel(channel);
+        this.presence.moveBot(c.guildId, c.id, how);
+      },
       get voiceStateUpdates() {
         return gateway.stats.voiceStateUpdates;
       },
@@ -259,6 +272,28 @@ export class DiscordSim {
     };
   }
 
+  /** Moves the clock of Discord's interaction deadlines (3 s to answer, 15 min token) forward. */
+  advanceClock(ms: number): void {
+    this.clock.offsetMs += ms;
+  }
+
+  /** Where hosted attachments are served (like cdn.discordapp.com): `http://127.0.0.1:PORT`. */
+  get attachmentOrigin(): string {
+    return new URL(this.restApi).origin;
+  }
+
+  /** Hosts `bytes` as an uploaded file; pass the result in a slash command's `attachments`. */
+  attachment(filename: string, bytes: Uint8Array, contentType = 'application/octet-stream'): SimAttachment {
+    const id = this.ctx.nextId();
+    this.ctx.files.set(id, { filename, bytes, contentType });
+    return {
+      filename,
+      size: bytes.byteLength,
+      url: `${this.attachmentOrigin}/attachments/${id}/${encodeURIComponent(filename)}`,
+      contentType,
+    };
+  }
+
   /** Invokes a slash command as `ctx.user`; the handle records the bot's responses. */
   async slash(ctx: SlashContext, name: string, invocation: SlashInvocation = {}): Promise<InteractionHandle> {
     return dispatchInteraction(
@@ -271,12 +306,7 @@ export class DiscordSim {
     );
   }
 
-  /**
-   * `ctx.user` clicks the button `customId` on a message of the bot: a command's reply (pass its
-   * handle) or a message a previous click updated (pass that click's handle). Throws when the
-   * message has no such button or it is disabled. The returned handle records the bot's answer
-   * (`callbackType` 7 = message updated in place); its `message` is the message as it now reads.
-   */
+  /** `ctx.user` clicks button `customId` on a reply or on a message an earlier click updated. */
   clickButton(ctx: SlashContext, on: InteractionHandle | MessageView, customId: string): InteractionHandle {
     const source = 'responses' in on ? on.message : on;
     return dispatchButtonClick(this.ctx, this.gateway, ctx, source, customId);
@@ -316,7 +346,10 @@ export class DiscordSim {
   }
 
   async close(): Promise<void> {
-    writeCapture(this.token, this.requests, this.messages);
+    writeCapture(this.token, this.requests, this.messages, {
+      webhookTokens: this.ctx.issuedWebhookTokens,
+      interactionTokens: [...this.ctx.interactions.keys()],
+    });
     await this.gateway.close();
     await this.voice.close();
     await this.rest.close();

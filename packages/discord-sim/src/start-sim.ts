@@ -42,6 +42,7 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     () => gateway as GatewayServer,
     () => voice as VoiceServer,
   );
+  const clock = { offsetMs: 0 };
   const ctx: RestContext = {
     world,
     applicationId,
@@ -50,9 +51,13 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     nextId,
     gatewayUrl: () => gateway?.url ?? '',
     interactions: new Map(),
+    now: () => performance.now() + clock.offsetMs,
+    files: new Map(),
     messages: [],
     webhooks: new Map(),
+    issuedWebhookTokens: [],
     dispatch: (t, d) => gateway?.dispatch(t, d),
+    hasIntent: (bit) => gateway?.hasIntent(bit) ?? false,
   };
   registerAppRoutes(rest.router, ctx);
   registerGuildRoutes(rest.router, ctx);
@@ -88,6 +93,7 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     restApi: `http://127.0.0.1:${port}/api`,
     cert: certificate.cert,
     changes,
+    clock,
   });
   return sim;
 }

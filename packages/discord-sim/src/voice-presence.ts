@@ -44,8 +44,13 @@ export class VoicePresence {
       return;
     }
     const channel = guild.channels.find((c) => c.id === d.channel_id && c.type === 'voice');
-    // Without Connect Discord silently ignores the request; the client times out in Signalling.
-    if (!channel || (channelPermissions(guild, channel, botId) & PermissionFlagsBits.Connect) === 0n) return;
+    // Without Connect, or into a full channel without Move Members (which lets moderators past the
+    // user limit), Discord does not let the bot in: no voice server comes, the client times out
+    // in Signalling. A bot must check both before it asks.
+    const perms = channel ? channelPermissions(guild, channel, botId) : 0n;
+    if (!channel || (perms & PermissionFlagsBits.Connect) === 0n) return;
+    if (this.isFull(guild, channel.id, channel.userLimit) && (perms & PermissionFlagsBits.MoveMembers) === 0n)
+      return;
     guild.voiceStates.set(botId, {
       userId: botId,
       channelId: channel.id,
@@ -60,6 +65,61 @@ export class VoicePresence {
       guild_id: guild.id,
       endpoint: this.voice().endpoint,
     });
+  }
+
+  /**
+   * A moderator drags the bot to `channelId`. Discord always sends the new voice state; how the
+   * voice connection follows varies, so `how` picks one: `'state'` keeps the voice socket (the
+   * server just routes the new channel), `'server'` also hands out a new voice server
+   * (VOICE_SERVER_UPDATE), `'4014'` first closes the voice socket with 4014, then hands one out.
+   */
+  moveBot(guildId: string, channelId: string, how: 'state' | 'server' | '4014'): void {
+    const guild = this.world.guilds.get(guildId);
+    const botId = this.world.bot.id;
+    const state = guild?.voiceStates.get(botId);
+    const session = this.voice().sessions.get(guildId);
+    const channel = guild?.channels.find((c) => c.id === channelId && c.type === 'voice');
+    if (!guild || !state || !channel)
+      throw new Error('moveBot: the bot is not in a voice channel of that guild, or the target is not voice');
+    state.channelId = channel.id;
+    this.dispatchState(guild, botId, channel.id, state.sessionId);
+    if (how === 'state' && session) {
+      session.channelId = channel.id;
+      session.mapped.clear();
+      const others = this.usersInChannel(channel.id).filter((u) => u !== botId);
+      if (others.length > 0 && session.key)
+        this.voice().send(session, VoiceOpcodes.ClientsConnect, { user_ids: others });
+      return;
+    }
+    const old = session?.ws;
+    const token = this.voice().prepare(guild.id, channel.id, botId, state.sessionId);
+    const handOut = () =>
+      this.gateway().dispatch(GatewayDispatchEvents.VoiceServerUpdate, {
+        token,
+        guild_id: guild.id,
+        endpoint: this.voice().endpoint,
+      });
+    if (how !== '4014' || !old || old.readyState !== old.OPEN) {
+      handOut();
+      return;
+    }
+    // The close reaches the client before the new server: it sits in Disconnected (4014) first.
+    this.voice().stats.closes.push({ code: 4014, atMs: performance.now() });
+    old.once('close', handOut);
+    old.close(4014, 'moved');
+  }
+
+  /** Whether the channel's user limit (0 = none) leaves no room for the bot (already there: it has its place). */
+  private isFull(guild: GuildState, channelId: string, userLimit: number): boolean {
+    if (userLimit <= 0) return false;
+    const botId = this.world.bot.id;
+    let n = 0;
+    for (const v of guild.voiceStates.values()) {
+      if (v.channelId !== channelId) continue;
+      if (v.userId === botId) return false;
+      n++;
+    }
+    return n >= userLimit;
   }
 
   /** Discord removed the bot from voice (4014): tell the client its voice state is gone. */

@@ -23,9 +23,10 @@ export {
 } from './store/store.ts';
 export { TranscriptPoster } from './transcripts/transcript-poster.ts';
 export { UsageTracker } from './usage/usage-tracker.ts';
-export { ChannelManager, VoiceJoinError } from './voice/channel-manager.ts';
+export { ChannelManager, VoiceBusyError, VoiceJoinError } from './voice/channel-manager.ts';
 export { DEFAULT_TUNING, type VoiceTuning } from './voice/types.ts';
 export type {
+  JoinOptions,
   SessionEndReason,
   TurnLatency,
   VoiceEvents,

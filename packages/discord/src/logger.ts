@@ -31,8 +31,22 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 export type LogFormat = 'json' | 'pretty';
 
 /**
+ * Discord URLs that carry a token in their path: a webhook's (`/webhooks/{id}/{token}`, which also
+ * serves interaction replies as `/webhooks/{app id}/{interaction token}/...`) and an interaction
+ * callback (`/interactions/{id}/{token}/callback`). Whoever has the token can post as the webhook
+ * or answer for the bot, and discord.js puts these URLs in its errors.
+ */
+const URL_TOKENS = /(\/(?:webhooks|interactions)\/\d+\/)[^/?#\s"'\\]+/g;
+
+/** Replaces the token in every webhook or interaction URL in `text` with `[REDACTED]`. */
+export function redactUrlTokens(text: string): string {
+  return text.replace(URL_TOKENS, '$1[REDACTED]');
+}
+
+/**
  * Creates the structured logger. Besides path-based redaction, every serialized line is scrubbed of
- * the secret values themselves, so a token that leaks into an error message is still never written.
+ * the secret values themselves, so a token that leaks into an error message is still never written,
+ * and of the tokens inside webhook and interaction URLs, which no configured secret can list.
  * The pretty format is applied after that scrubbing, to the same redacted JSON line.
  */
 export function createLogger(opts: {
@@ -53,7 +67,7 @@ export function createLogger(opts: {
       : undefined;
   const stream = {
     write: (line: string) => {
-      const clean = redactSecrets(line, secrets);
+      const clean = redactUrlTokens(redactSecrets(line, secrets));
       target.write(pretty ? pretty(clean) : clean);
     },
   };

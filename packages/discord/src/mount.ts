@@ -18,7 +18,9 @@ import { GuildDiagnostics } from './commands/diagnostics.ts';
 import { COMPONENT_PREFIX, routeInteraction } from './commands/router.ts';
 import { type RestoreOutcome, restoreVoiceSessions } from './commands/voice-restore.ts';
 import { withTestCapture } from './logger.ts';
+import { createCardDownloader, type ResolveHost } from './personas/card-download.ts';
 import { createCardParser } from './personas/card-parser.ts';
+import type { CardSourcePolicy } from './personas/card-source-policy.ts';
 import { PersonaRegistry } from './personas/registry.ts';
 import type { Store } from './store/store.ts';
 import { DiscordTranscriptSink } from './transcripts/discord-sink.ts';
@@ -48,8 +50,11 @@ export interface TroupeOptions {
   };
   /** Folder of built-in persona YAML files (default: the personas shipped with this package). */
   personaDir?: string;
-  /** Used to download character cards (default: global fetch). */
-  fetch?: typeof fetch;
+  /**
+   * Where character cards may be downloaded from (default: Discord's attachment hosts over https,
+   * public addresses only). `trustedOrigins` admits an emulator's own origin on loopback.
+   */
+  cardSources?: Partial<CardSourcePolicy> & { resolve?: ResolveHost };
   /** Wall clock for daily caps (default Date.now). */
   now?: () => number;
   /** Rejoin the channels recorded before a crash once the client is ready (default true). */
@@ -60,6 +65,12 @@ export interface TroupeOptions {
    */
   secrets?: readonly string[];
   discordApiUrl?: string | undefined;
+  /**
+   * Also answer slash commands Troupe does not own (a command removed but still registered) with
+   * "Unknown command, redeploy": for a bot that is Troupe alone. A host with its own commands leaves
+   * this off (default).
+   */
+  answerUnknownCommands?: boolean;
   /** Replaces the voice layer (unit tests of the command layer). */
   createVoice?: (deps: { logger: Logger; store: Store }) => VoiceManagerPort | Promise<VoiceManagerPort>;
 }
@@ -156,7 +167,12 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     const key = liveKey(e.guildId, e.channelId);
     const persona = voice.get(e.guildId)?.persona.name ?? live.get(key) ?? 'Troupe';
     const wasLive = live.delete(key);
-    const fields = { guildId: e.guildId, channelId: e.channelId, reason: e.reason, detail: e.message };
+    const fields = {
+      guildId: e.guildId,
+      channelId: e.channelId,
+      reason: e.reason,
+      detail: e.detail ?? e.message,
+    };
     if (e.reason !== 'error' && e.reason !== 'disconnected') {
       logger.info(fields, 'voice session ended');
       return;
@@ -164,7 +180,11 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     if (e.reason === 'error') logger.error(fields, 'voice session ended by an error');
     else logger.warn(fields, 'voice session ended: disconnected');
     // The operator's wording (which may say "Check STEPFUN_API_KEY") is for admins: /voice status.
-    diagnostics.record(e.guildId, { atMs: now(), reason: e.reason, detail: e.message ?? e.reason });
+    diagnostics.record(e.guildId, {
+      atMs: now(),
+      reason: e.reason,
+      detail: e.detail ?? e.message ?? e.reason,
+    });
     if (!wasLive) return;
     const why = publicEndReason(e);
     announce(e.guildId, e.channelId, (t) =>
@@ -180,6 +200,12 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     logger.info({ guildId: guild.id }, 'removed from a server: its stored data was deleted');
   };
   client.on(Events.GuildDelete, onGuildDelete);
+  voice.on('sessionMoved', (e) => {
+    // A restart rejoins where the bot is now, not where /join put it.
+    const session = voice.get(e.guildId);
+    if (session) store.setVoiceSession(e.guildId, e.channelId, session.persona.id);
+  });
+  const { resolve: cardResolve, ...cardPolicy } = o.cardSources ?? {};
   const ctx: CommandContext = {
     logger: logger.child({ component: 'commands' }),
     store,
@@ -188,15 +214,16 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     usage,
     importCard: createCardParser(),
     maxCardBytes: 2 * 1024 * 1024,
-    fetch: o.fetch ?? fetch,
     announce,
     diagnostics,
     now,
+    downloadCard: createCardDownloader(cardPolicy, cardResolve),
   };
   const commands = commandBodies();
   const names = new Set(commands.map((c) => c.name));
   const handles = (i: Interaction) =>
-    ((i.isChatInputCommand() || i.isAutocomplete()) && names.has(i.commandName)) ||
+    ((i.isChatInputCommand() || i.isAutocomplete()) &&
+      (names.has(i.commandName) || !!o.answerUnknownCommands)) ||
     (i.isButton() && i.customId.startsWith(COMPONENT_PREFIX));
   const onInteraction = (interaction: Interaction) => {
     if (handles(interaction)) void routeInteraction(ctx, interaction);

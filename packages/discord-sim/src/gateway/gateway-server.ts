@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import {
   GatewayDispatchEvents,
   type GatewayDispatchPayload,
+  GatewayIntentBits,
   GatewayOpcodes,
   type GatewaySendPayload,
   type GatewayVoiceStateUpdateData,
@@ -10,9 +11,29 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { apiUser, guildCreate } from '../model/serialize.ts';
 import type { World } from '../model/world.ts';
 
+/**
+ * Dispatches a bot receives only with an intent (https://discord.com/developers/docs/events/gateway#list-of-intents);
+ * the rest (READY, RESUMED, VOICE_SERVER_UPDATE, INTERACTION_CREATE, ...) need none.
+ */
+const REQUIRED_INTENT: Record<string, number> = {
+  [GatewayDispatchEvents.GuildCreate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.GuildUpdate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.GuildDelete]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.ChannelCreate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.ChannelUpdate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.ChannelDelete]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.GuildMemberAdd]: GatewayIntentBits.GuildMembers,
+  [GatewayDispatchEvents.GuildMemberUpdate]: GatewayIntentBits.GuildMembers,
+  [GatewayDispatchEvents.GuildMemberRemove]: GatewayIntentBits.GuildMembers,
+  [GatewayDispatchEvents.VoiceStateUpdate]: GatewayIntentBits.GuildVoiceStates,
+  [GatewayDispatchEvents.PresenceUpdate]: GatewayIntentBits.GuildPresences,
+};
+
 interface Session {
   id: string;
   seq: number;
+  /** Intents the client identified with. */
+  intents: number;
   /** Every dispatch, so a resume can replay what the client missed. */
   log: { s: number; t: string; d: unknown }[];
 }
@@ -24,6 +45,8 @@ export interface GatewayStats {
   /** op 4 Voice State Updates sent by the bot (rejoin storms show up here). */
   voiceStateUpdates: number;
   connections: number;
+  /** Connections closed with 4008 for sending more than 120 commands in 60 s. */
+  rateLimitCloses: number;
 }
 
 export interface GatewayServerOptions {
@@ -39,7 +62,13 @@ export interface GatewayServerOptions {
 
 /** The main gateway (v10, JSON, no compression) for one shard. */
 export class GatewayServer {
-  readonly stats: GatewayStats = { identifies: 0, resumes: 0, voiceStateUpdates: 0, connections: 0 };
+  readonly stats: GatewayStats = {
+    identifies: 0,
+    resumes: 0,
+    voiceStateUpdates: 0,
+    connections: 0,
+    rateLimitCloses: 0,
+  };
   private readonly wss: WebSocketServer;
   private readonly opts: GatewayServerOptions;
   private session: Session | undefined;
@@ -65,7 +94,12 @@ export class GatewayServer {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  /** Sends a dispatch to the bot (buffered for resume while disconnected). */
+  /** Whether the current session identified with `bit` (false before any Identify). */
+  hasIntent(bit: number): boolean {
+    return ((this.session?.intents ?? 0) & bit) !== 0;
+  }
+
+  /** Sends a dispatch to the bot (buffered for resume while disconnected); dropped without its intent. */
   dispatch<T extends GatewayDispatchPayload['t']>(
     t: T,
     d: Extract<GatewayDispatchPayload, { t: T }>['d'],
@@ -74,6 +108,8 @@ export class GatewayServer {
   dispatch(t: string, d: unknown): void {
     const session = this.session;
     if (!session) return;
+    const needs = REQUIRED_INTENT[t];
+    if (needs !== undefined && (session.intents & needs) === 0) return;
     session.seq++;
     const entry = { s: session.seq, t, d };
     session.log.push(entry);
@@ -99,6 +135,10 @@ export class GatewayServer {
 
   private onConnection(ws: WebSocket): void {
     this.stats.connections++;
+    // Discord allows 120 gateway commands per 60 s per connection and disconnects with 4008
+    // beyond (https://discord.com/developers/docs/events/gateway#rate-limiting); counted in
+    // windows of 60 s from the first command, as clients (@discordjs/ws) pace themselves.
+    const window = { start: 0, count: 0 };
     ws.send(
       JSON.stringify({
         op: GatewayOpcodes.Hello,
@@ -108,6 +148,13 @@ export class GatewayServer {
       }),
     );
     ws.on('message', (raw) => {
+      const now = performance.now();
+      if (window.count === 0 || now - window.start >= 60_000) Object.assign(window, { start: now, count: 0 });
+      if (++window.count > 120) {
+        this.stats.rateLimitCloses++;
+        ws.close(4008, 'Rate limited.');
+        return;
+      }
       let payload: GatewaySendPayload;
       try {
         payload = JSON.parse(String(raw)) as GatewaySendPayload;
@@ -135,7 +182,12 @@ export class GatewayServer {
           return;
         }
         this.stats.identifies++;
-        this.session = { id: `gw-session-${++this.sessionCounter}`, seq: 0, log: [] };
+        this.session = {
+          id: `gw-session-${++this.sessionCounter}`,
+          seq: 0,
+          intents: Number(payload.d.intents ?? 0),
+          log: [],
+        };
         this.attach(ws);
         const { world } = this.opts;
         this.dispatch(GatewayDispatchEvents.Ready, {
@@ -147,8 +199,14 @@ export class GatewayServer {
           shard: [0, 1],
           application: { id: this.opts.applicationId, flags: 0 },
         });
+        // Without GuildPresences, GUILD_CREATE lists only the bot and the members in voice channels
+        // (https://discord.com/developers/docs/events/gateway-events#guild-create).
+        const allMembers = this.hasIntent(GatewayIntentBits.GuildPresences);
         for (const g of world.guilds.values())
-          this.dispatch(GatewayDispatchEvents.GuildCreate, guildCreate(g, world.users));
+          this.dispatch(
+            GatewayDispatchEvents.GuildCreate,
+            guildCreate(g, world.users, { allMembers, botId: world.bot.id }),
+          );
         return;
       }
       case GatewayOpcodes.Resume: {

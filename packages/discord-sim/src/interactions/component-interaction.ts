@@ -100,7 +100,7 @@ export function dispatchButtonClick(
     data: { custom_id: customId, component_type: ComponentType.Button },
   } as unknown as APIInteraction;
   const handle = new InteractionHandle(id, token, performance.now(), source);
-  rest.interactions.set(token, { handle, channelId: channel.id });
+  rest.interactions.set(token, { handle, channelId: channel.id, issuedAt: rest.now() });
   gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
   return handle;
 }

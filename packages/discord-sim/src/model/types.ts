@@ -18,6 +18,8 @@ export interface SimChannelSpec {
   name: string;
   type: 'text' | 'voice';
   id?: string | undefined;
+  /** Voice: at most this many members (0 or omitted: no limit); Move Members bypasses it. */
+  userLimit?: number | undefined;
   overwrites?: SimOverwriteSpec[] | undefined;
 }
 
@@ -74,6 +76,7 @@ export interface ChannelState {
   type: 'text' | 'voice';
   overwrites: { id: string; type: 0 | 1; allow: bigint; deny: bigint }[];
   position: number;
+  userLimit: number;
 }
 
 export interface RoleState {

@@ -133,6 +133,7 @@ export class World {
         name: c.name,
         type: c.type,
         position: i,
+        userLimit: c.userLimit ?? 0,
         overwrites: (c.overwrites ?? []).map((o) => {
           const user = o.target === '@everyone' ? undefined : this.findUser(o.target);
           const isRole =

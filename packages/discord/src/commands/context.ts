@@ -33,7 +33,8 @@ export interface CommandContext {
   importCard(bytes: Uint8Array, fileName: string): Persona | Promise<Persona>;
   /** Max accepted character-card size in bytes. */
   maxCardBytes: number;
-  fetch: typeof fetch;
+  /** Downloads an attachment under the card-source policy (personas/card-download.ts). */
+  downloadCard(url: string, maxBytes: number): Promise<Uint8Array>;
   announce: Announce;
   /** Operator-level reasons kept per guild for admins (never posted publicly). */
   diagnostics: GuildDiagnostics;

@@ -45,7 +45,9 @@ export const COMMANDS = [
     .addSubcommand((s) => loc(s, 'persona.show').addStringOption(personaOption('persona.show.persona', true)))
     .addSubcommand((s) => loc(s, 'persona.set').addStringOption(personaOption('persona.set.persona', true)))
     .addSubcommand((s) =>
-      loc(s, 'persona.import').addAttachmentOption((o) => loc(o, 'persona.import.card').setRequired(true)),
+      loc(s, 'persona.import')
+        .addAttachmentOption((o) => loc(o, 'persona.import.card').setRequired(true))
+        .addBooleanOption((o) => loc(o, 'persona.import.replace')),
     )
     .addSubcommand((s) =>
       loc(s, 'persona.remove').addStringOption(personaOption('persona.remove.persona', true)),

@@ -67,15 +67,7 @@ export async function handleJoin(
     if (!perm.ok) throw new UserError(perm.reason);
   }
   const existing = ctx.voice.get(guildId);
-  if (existing) {
-    if (existing.channelId === channel.id) {
-      return plain(tr.t('join.alreadyHere', { persona: existing.persona.name, channel: channel.id }));
-    }
-    throw new UserError('join.alreadyElsewhere', {
-      persona: existing.persona.name,
-      channel: existing.channelId,
-    });
-  }
+  if (existing) return alreadyThere(tr, channel.id, existing.channelId, existing.persona.name);
   const cap = ctx.usage.checkJoin(guildId);
   if (!cap.allowed) throw new UserError(cap.text);
   const missing = missingBotPermissions(channel);
@@ -94,25 +86,47 @@ export async function handleJoin(
     ctx.logger.warn({ err, guildId, channelId: channel.id }, 'could not post the join notice; not joining');
     throw new UserError('join.noticeFailed', { channel: channel.id });
   }
-  await joinVoice(ctx, i, channel, persona, notice);
-  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts).
-  ctx.store.setVoiceSession(guildId, channel.id, persona.id);
+  const busy = await joinVoice(ctx, i, tr, channel, persona, notice);
+  if (busy) return busy;
+  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts); not if a racing
+  // /leave already ended it.
+  if (ctx.voice.get(guildId)?.channelId === channel.id)
+    ctx.store.setVoiceSession(guildId, channel.id, persona.id);
   return plain(
     `${tr.t('join.done', { persona: persona.name, channel: channel.id })}\n${tr.t('posted.public', { channel: channel.id })}`,
   );
 }
 
+/** The answer when the guild's persona is already in voice: here (fine) or elsewhere (refused). */
+function alreadyThere(tr: Translator, wanted: string, current: string, personaName: string): MessageBody {
+  if (current === wanted) return plain(tr.t('join.alreadyHere', { persona: personaName, channel: current }));
+  throw new UserError('join.alreadyElsewhere', { persona: personaName, channel: current });
+}
+
+/** Joins; on failure takes the notice down. Returns the reply when a racing /join got there first. */
 async function joinVoice(
   ctx: CommandContext,
   i: ChatInputCommandInteraction<'cached'>,
+  tr: Translator,
   channel: VoiceBasedChannel,
   persona: Persona,
   notice: Announcement,
-): Promise<void> {
+): Promise<MessageBody | undefined> {
   try {
-    await ctx.voice.join(channel, persona);
+    // Exclusive: a /join racing this one (another channel, or someone else in this one) is waited
+    // for, and then this one is answered as if it had come second.
+    await ctx.voice.join(channel, persona, {
+      exclusive: true,
+      onQueued: () => {
+        i.editReply(tr.t('join.queued', { channel: channel.id })).catch(() => undefined);
+      },
+    });
+    return undefined;
   } catch (err) {
     await notice.retract();
+    const e = err as { name?: unknown; channelId?: unknown; personaName?: unknown };
+    if (e.name === 'VoiceBusyError' && typeof e.channelId === 'string')
+      return alreadyThere(tr, channel.id, e.channelId, String(e.personaName));
     throw joinFailure(ctx, i, channel.id, err);
   }
 }

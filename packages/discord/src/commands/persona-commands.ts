@@ -1,8 +1,9 @@
 import { checkVoiceId, type Persona } from '@troupe/realtime-core';
 import type { ChatInputCommandInteraction } from 'discord.js';
-import type { Translator } from '../i18n/translate.ts';
-import { CardTooLargeError, downloadCapped } from '../personas/card-download.ts';
+import { type Text, type Translator, text } from '../i18n/translate.ts';
+import { CardTooLargeError } from '../personas/card-download.ts';
 import { cardBytesProblem, importFailureReason, safeFileName } from '../personas/card-input.ts';
+import { CardSourceError } from '../personas/card-source-policy.ts';
 import { containImportedPersona } from '../personas/contain.ts';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
@@ -12,6 +13,68 @@ import { personaEmbed, personaListPage } from './persona-embeds.ts';
 import { type MessageBody, plain } from './reply.ts';
 
 export { clip } from './reply.ts';
+
+/**
+ * Stores an imported card without ever silently replacing a different one: ids collide after the
+ * slug's cut, or by case and punctuation ("Sea Witch" and "sea witch!"). Same id and same card:
+ * nothing to do. A different card: a new suffixed id, unless `replace` says to replace it, and
+ * the reply says which id was used (and if the replaced persona is talking right now).
+ */
+function storeImported(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+  tr: Translator,
+  persona: Persona,
+): { reply: string; persona: Persona } {
+  const guildId = i.guildId;
+  const wanted = ctx.registry.uniqueId(persona.id);
+  const existing = ctx.store.listGuildPersonas(guildId).find((p) => p.id === wanted);
+  const incoming = { ...persona, id: wanted };
+  if (existing && JSON.stringify(existing) === JSON.stringify(incoming))
+    return {
+      reply: tr.t('persona.import.unchanged', { persona: existing.name, id: wanted }),
+      persona: existing,
+    };
+  const replace = existing !== undefined && i.options.getBoolean('replace') === true;
+  const id = existing && !replace ? ctx.registry.freeId(guildId, persona.id) : wanted;
+  const stored = { ...persona, id };
+  ctx.store.putGuildPersona(guildId, stored, i.user.id);
+  const what = { persona: stored.name, id, voice: stored.voice, language: stored.language };
+  if (!existing) return { reply: tr.t('persona.import.done', what), persona: stored };
+  if (!replace)
+    return {
+      reply: tr.t('persona.import.doneBesides', { ...what, wanted, existing: existing.name }),
+      persona: stored,
+    };
+  const session = ctx.voice.get(guildId);
+  const live =
+    session?.persona.id === id
+      ? ` ${tr.t('persona.import.replacedLive', { existing: existing.name, channel: session.channelId, id })}`
+      : '';
+  return {
+    reply: `${tr.t('persona.import.replaced', { ...what, existing: existing.name })}${live}`,
+    persona: stored,
+  };
+}
+
+/**
+ * Awaits `work` on the guild's live session (a switch or reset that reconnects the model). If the
+ * session ends meanwhile (`/leave`, the cap), its failure is no error of the bot: say what happened.
+ */
+export async function whileInVoice<T>(
+  ctx: CommandContext,
+  guildId: string,
+  work: Promise<T>,
+  ended: () => Text,
+): Promise<T> {
+  const session = ctx.voice.get(guildId);
+  try {
+    return await work;
+  } catch (err) {
+    if (ctx.voice.get(guildId) !== session) throw new UserError(ended());
+    throw err;
+  }
+}
 
 /** One page of the guild's persona list (also what the Previous/Next buttons show). */
 export function personaList(ctx: CommandContext, guildId: string, tr: Translator, page: number): MessageBody {
@@ -73,7 +136,9 @@ async function switchPersona(
   const session = ctx.voice.get(guildId);
   if (!session) throw new UserError('persona.set.noSession', { id: persona.id, persona: persona.name });
   if (session.persona.id === persona.id) return plain(tr.t('persona.set.already', { persona: persona.name }));
-  const { newConnection } = await session.setPersona(persona);
+  const { newConnection } = await whileInVoice(ctx, guildId, session.setPersona(persona), () =>
+    text('persona.set.endedMeanwhile', { persona: persona.name, id: persona.id }),
+  );
   ctx.store.setVoiceSessionPersona(guildId, persona.id);
   const key = newConnection ? 'persona.set.noticeNewVoice' : 'persona.set.notice';
   await ctx
@@ -98,10 +163,11 @@ async function importCard(
   }
   let bytes: Uint8Array;
   try {
-    bytes = await downloadCapped(ctx.fetch, file.url, ctx.maxCardBytes);
+    bytes = await ctx.downloadCard(file.url, ctx.maxCardBytes);
   } catch (err) {
     if (err instanceof CardTooLargeError) throw new UserError('persona.import.largerThanSaid', { max });
     ctx.logger.warn({ err, guildId: i.guildId }, 'card download failed');
+    if (err instanceof CardSourceError) throw new UserError({ raw: err.userMessage });
     throw new UserError('persona.import.downloadFailed');
   }
   const problem = cardBytesProblem(bytes);
@@ -113,18 +179,14 @@ async function importCard(
   } catch (err) {
     throw new UserError('persona.import.notACard', { reason: importFailureReason(err) });
   }
-  const id = ctx.registry.uniqueId(persona.id);
-  const stored = { ...persona, id };
-  ctx.store.putGuildPersona(i.guildId, stored, i.user.id);
-  const lines = [
-    tr.t('persona.import.done', { persona: stored.name, id, voice: stored.voice, language: stored.language }),
-  ];
-  const voice = checkVoiceId(stored.voice);
+  const stored = storeImported(ctx, i, tr, persona);
+  const lines = [stored.reply];
+  const voice = checkVoiceId(stored.persona.voice);
   if (!voice.known) {
     lines.push(
       voice.closest
-        ? tr.t('persona.import.voiceWarning', { voice: stored.voice, closest: voice.closest })
-        : tr.t('persona.import.voiceWarningNoGuess', { voice: stored.voice }),
+        ? tr.t('persona.import.voiceWarning', { voice: stored.persona.voice, closest: voice.closest })
+        : tr.t('persona.import.voiceWarningNoGuess', { voice: stored.persona.voice }),
     );
   }
   return plain(lines.join('\n'));

@@ -72,7 +72,7 @@ describe('interaction router', () => {
       data: { name: 'Captain', description: 'A sky pirate.', first_mes: 'Yo-ho!' },
     };
     let body = JSON.stringify(card);
-    ctx.fetch = (async () => new Response(body)) as unknown as typeof fetch;
+    ctx.downloadCard = async () => new TextEncoder().encode(body);
     const att = { url: 'http://127.0.0.1/c.json', name: 'c.json', size: body.length };
     const reply = await run('persona', { sub: 'import', admin: true, options: { card: att } });
     expect(reply).toContain('as `captain-2`');

@@ -1,9 +1,10 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import type { Translator } from '../i18n/translate.ts';
+import { type Translator, text } from '../i18n/translate.ts';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
 import { echo } from './echo.ts';
 import { checkPersonaSwitch } from './permissions.ts';
+import { whileInVoice } from './persona-commands.ts';
 import { type MessageBody, plain } from './reply.ts';
 import { statusEmbed } from './voice-status-embed.ts';
 
@@ -35,7 +36,7 @@ export async function handleVoice(
     const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
     if (!perm.ok) throw new UserError(perm.reason);
     if (!session) throw new UserError('error.noSession');
-    await session.reset();
+    await whileInVoice(ctx, guildId, session.reset(), () => text('voice.reset.endedMeanwhile'));
     const persona = session.persona.name;
     await ctx
       .announce(guildId, session.channelId, (t) =>

@@ -76,7 +76,7 @@ export function statusEmbed(t: Translator, input: StatusInput): MessageBody {
   fields.push(
     {
       name: t.t('voice.status.session'),
-      value: t.t('voice.status.sessionValue', { age: t.duration(s.sessionAgeMs), state: s.realtimeState }),
+      value: t.t('voice.status.sessionValue', { age: t.elapsed(s.sessionAgeMs), state: s.realtimeState }),
       inline: true,
     },
     {

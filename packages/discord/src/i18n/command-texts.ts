@@ -28,6 +28,11 @@ export const COMMAND_TEXTS = {
     '把角色卡（SillyTavern V1/V2/V3，JSON 或 PNG）导入本服务器（管理员）',
   ],
   'persona.import.card': ['角色卡', 'Character card file', '角色卡文件'],
+  'persona.import.replace': [
+    '替换',
+    'Replace an imported persona with the same id (default: import under a new id)',
+    '替换同一 ID 的已导入角色（默认：用新 ID 导入）',
+  ],
   'persona.remove': ['删除', 'Remove an imported persona (admins)', '删除一个导入的角色（管理员）'],
   'persona.remove.persona': ['角色', 'Imported persona', '导入的角色'],
   voice: ['语音', 'Voice session tools', '语音会话工具'],

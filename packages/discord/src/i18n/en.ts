@@ -45,6 +45,8 @@ export const EN = {
     'The voice model is not available right now, so I left again (reference `{ref}`). Try again later; a server admin can see the reason in `/voice status`.',
   'join.modelUnavailableAdmin':
     'The voice model is not available, so I left again. Reason (shown to admins only): {detail}. Whoever runs the bot finds the fix in its log (reference `{ref}`); `pnpm run doctor` checks the key, model and voice.',
+  'join.queued':
+    '⏳ Joining <#{channel}>… Discord limits how fast a bot may join voice channels, so this can take up to a minute.',
   'join.done': '🎭 **{persona}** joined <#{channel}>. Just talk! `/voice status` shows who is heard.',
   'join.notice':
     '🎙️ **{persona}**, an AI character, is now listening in this voice channel (started by {user}).\nWhat you say here is sent to StepFun’s speech model so the character can answer; the bot stores no audio.\nRather not be heard? Use `/voice optout` and your audio is never forwarded. Details: `/privacy` · End it: `/leave`.',
@@ -74,6 +76,8 @@ export const EN = {
   'persona.set.noSession':
     'No persona is in a voice channel right now. Use `/join persona:{id}` to start with {persona}.',
   'persona.set.already': '{persona} is already the active persona.',
+  'persona.set.endedMeanwhile':
+    'The session ended (someone used `/leave`) before the switch to {persona} finished. Use `/join persona:{id}` to start with {persona}.',
   'persona.set.done': '🎭 Switched to **{persona}**.',
   'persona.set.notice':
     '🎭 {user} switched the character to **{persona}** (still an AI). The conversation continues; `/voice optout` if you’d rather not be heard.',
@@ -89,6 +93,14 @@ export const EN = {
     'That is not a usable Character Card (SillyTavern V1, V2 or V3): {reason}. Export it again as JSON or PNG from SillyTavern.',
   'persona.import.done':
     '📥 Imported **{persona}** as `{id}` (voice `{voice}`, {language}). Only this server can use it: `/join persona:{id}`.',
+  'persona.import.unchanged':
+    '**{persona}** is already imported as `{id}`; nothing changed. `/join persona:{id}` to use it.',
+  'persona.import.doneBesides':
+    '📥 Imported **{persona}** as `{id}` (voice `{voice}`, {language}): `{wanted}` is already taken by **{existing}**, which is unchanged. Only this server can use it: `/join persona:{id}`. To replace `{wanted}` instead, import again with `replace:True`.',
+  'persona.import.replaced':
+    '📥 Replaced `{id}` (was **{existing}**) with **{persona}** (voice `{voice}`, {language}).',
+  'persona.import.replacedLive':
+    '{existing} is talking right now in <#{channel}> and keeps the old card until `/persona set persona:{id}` or the next `/join`.',
   'persona.import.voiceWarning':
     '⚠️ `{voice}` is not a StepFun voice id I know. Fine for a cloned voice; otherwise did you mean `{closest}`?',
   'persona.import.voiceWarningNoGuess':
@@ -101,6 +113,7 @@ export const EN = {
   'voice.optout.done':
     '🔇 Done: your voice will not be sent to the persona on this server (effective immediately). `/voice optin` undoes it.',
   'voice.optin.done': '🔊 Done: the persona can hear you again on this server. `/voice optout` to stop.',
+  'voice.reset.endedMeanwhile': 'The session ended before the reset finished.',
   'voice.reset.done': '🧹 {persona} forgot this conversation.',
   'voice.reset.notice': '🧹 {user} reset the conversation: **{persona}** forgot everything said so far.',
   'voice.status.none': 'No active voice session. Start one with `/join`.',
@@ -154,6 +167,8 @@ export const EN = {
   'ended.modelError': 'the connection to the voice model failed (server admins see why in `/voice status`)',
   'duration.hm': '{h} h {m} min',
   'duration.m': '{m} min',
+  'elapsed.s': '{s} s',
+  'elapsed.ms': '{m} min {s} s',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -50,6 +50,8 @@ export interface Translator {
   text(text: Text): string;
   /** "3 h 12 min" in the reader's language. */
   duration(ms: number): string;
+  /** How long something has run: "5 s", "1 min 5 s" under 10 minutes, then as {@link duration}. */
+  elapsed(ms: number): string;
 }
 
 const cache = new Map<Lang, Translator>();
@@ -73,6 +75,13 @@ export function translator(locale: string | null | undefined): Translator {
     t,
     text: (x) => ('raw' in x ? x.raw : t(x.key, x.params)),
     duration,
+    elapsed(ms) {
+      const totalS = Math.max(0, Math.floor(ms / 1000));
+      if (totalS < 60) return t('elapsed.s', { s: totalS });
+      const m = Math.floor(totalS / 60);
+      if (m < 10) return totalS % 60 ? t('elapsed.ms', { m, s: totalS % 60 }) : t('duration.m', { m });
+      return duration(Math.floor(totalS / 60) * 60_000);
+    },
   };
   cache.set(lang, made);
   return made;

@@ -44,6 +44,7 @@ export const ZH_CN: Record<MessageKey, string> = {
     '语音模型现在不可用，所以我又离开了（参考编号 `{ref}`）。请稍后再试；服务器管理员可以在 `/语音 状态` 里看到原因。',
   'join.modelUnavailableAdmin':
     '语音模型不可用，所以我又离开了。原因（仅管理员可见）：{detail}。运行机器人的人可以在日志里找到解决办法（参考编号 `{ref}`）；`pnpm run doctor` 会检查密钥、模型和音色。',
+  'join.queued': '⏳ 正在加入 <#{channel}>… Discord 限制了机器人加入语音频道的速度，最多可能需要一分钟。',
   'join.done': '🎭 **{persona}** 加入了 <#{channel}>。直接说话吧！`/语音 状态` 可以看到谁被听到了。',
   'join.notice':
     '🎙️ **{persona}**（一个 AI 角色）正在这个语音频道里收听（由 {user} 开启）。\n你在这里说的话会发送到阶跃星辰（StepFun）的语音模型，好让角色回答；机器人不保存任何音频。\n不想被收听？用 `/语音 不收听我`（`/voice optout`），你的声音就绝不会被转发。详情：`/隐私`（`/privacy`）· 结束：`/离开`（`/leave`）。',
@@ -72,6 +73,8 @@ export const ZH_CN: Record<MessageKey, string> = {
   'persona.show.use': '使用：`/加入 角色:{id}` 或 `/角色 切换 角色:{id}`',
   'persona.set.noSession': '现在没有角色在语音频道里。用 `/加入 角色:{id}` 以 {persona} 开始。',
   'persona.set.already': '{persona} 已经是当前角色了。',
+  'persona.set.endedMeanwhile':
+    '切换到 {persona} 完成之前会话已经结束（有人用了 `/离开`）。用 `/加入 角色:{id}` 以 {persona} 重新开始。',
   'persona.set.done': '🎭 已切换到 **{persona}**。',
   'persona.set.notice':
     '🎭 {user} 把角色换成了 **{persona}**（仍然是 AI）。对话继续；不想被收听可以用 `/语音 不收听我`（`/voice optout`）。',
@@ -86,6 +89,14 @@ export const ZH_CN: Record<MessageKey, string> = {
     '这不是可用的角色卡（SillyTavern V1、V2 或 V3）：{reason}。请在 SillyTavern 里重新导出为 JSON 或 PNG。',
   'persona.import.done':
     '📥 已导入 **{persona}**，ID 为 `{id}`（音色 `{voice}`，{language}）。只有本服务器可以使用：`/加入 角色:{id}`。',
+  'persona.import.unchanged':
+    '**{persona}** 已经以 `{id}` 导入过了；没有任何改动。用 `/加入 角色:{id}` 使用它。',
+  'persona.import.doneBesides':
+    '📥 已导入 **{persona}**，ID 为 `{id}`（音色 `{voice}`，{language}）：`{wanted}` 已被 **{existing}** 占用，它保持不变。只有本服务器可以使用：`/加入 角色:{id}`。如果想替换 `{wanted}`，请用 `替换:True` 重新导入。',
+  'persona.import.replaced':
+    '📥 已把 `{id}`（原来是 **{existing}**）替换为 **{persona}**（音色 `{voice}`，{language}）。',
+  'persona.import.replacedLive':
+    '{existing} 正在 <#{channel}> 里聊天，会继续使用旧角色卡，直到 `/角色 切换 角色:{id}` 或下一次 `/加入`。',
   'persona.import.voiceWarning':
     '⚠️ `{voice}` 不是我认识的 StepFun 音色 ID。如果是克隆音色就没问题；否则你是不是想用 `{closest}`？',
   'persona.import.voiceWarningNoGuess':
@@ -98,6 +109,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'voice.optout.done':
     '🔇 好了：在本服务器，你的声音不会再发送给角色（立即生效）。`/语音 收听我`（`/voice optin`）可以撤销。',
   'voice.optin.done': '🔊 好了：在本服务器，角色又能听到你了。`/语音 不收听我` 可以停止。',
+  'voice.reset.endedMeanwhile': '重置完成之前会话已经结束。',
   'voice.reset.done': '🧹 {persona} 忘掉了这段对话。',
   'voice.reset.notice': '🧹 {user} 重置了对话：**{persona}** 忘掉了之前说过的所有内容。',
   'voice.status.none': '当前没有语音会话。用 `/加入` 开始。',
@@ -150,4 +162,6 @@ export const ZH_CN: Record<MessageKey, string> = {
   'ended.modelError': '与语音模型的连接失败了（服务器管理员可以在 `/语音 状态` 里看到原因）',
   'duration.hm': '{h} 小时 {m} 分钟',
   'duration.m': '{m} 分钟',
+  'elapsed.s': '{s} 秒',
+  'elapsed.ms': '{m} 分 {s} 秒',
 };

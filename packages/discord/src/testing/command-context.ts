@@ -39,7 +39,7 @@ export function commandTestContext() {
       const data = JSON.parse(new TextDecoder().decode(bytes)) as { data: { name: string } };
       return { ...P.buddy, id: data.data.name.toLowerCase(), name: data.data.name };
     },
-    fetch: (async () => new Response(card)) as unknown as typeof fetch,
+    downloadCard: async () => new TextEncoder().encode(card),
     announce: async (_guildId, channelId, render) => {
       if (announceFailure.error) throw announceFailure.error;
       const en = render(translator('en-US'));

@@ -1,25 +1,21 @@
-import type { TurnLatency } from './types.ts';
+// Times one turn through the pipeline on the room's clock: the speaker's turn closes (trailing
+// silence sent), the model commits it, the reply's first audio arrives, its first frame is played.
+import type { TurnLatency } from './ports.ts';
 
-/**
- * Times one turn through the pipeline: the speaker's audio ends (trailing silence sent), the
- * model commits it, its first reply audio arrives, and the first Opus packet goes to the player.
- */
-export class TurnClock {
+const RECENT_TURNS = 10;
+
+export class TurnLatencyClock {
   #turn: { speaker: string; speechEndAt?: number; committedAt?: number; firstAudioAt?: number } | undefined;
   #recent: TurnLatency[] = [];
   readonly #now: () => number;
 
-  constructor(now: () => number = () => performance.now()) {
+  constructor(now: () => number) {
     this.#now = now;
   }
 
-  /** The last ten completed turns, oldest first. */
+  /** The last ten measured turns, oldest first. */
   get recent(): TurnLatency[] {
     return [...this.#recent];
-  }
-
-  get speaker(): string | undefined {
-    return this.#turn?.speaker;
   }
 
   begin(speaker: string): void {
@@ -38,8 +34,8 @@ export class TurnClock {
     if (this.#turn && this.#turn.firstAudioAt === undefined) this.#turn.firstAudioAt = this.#now();
   }
 
-  /** Closes the turn at its first played packet; returns its breakdown, if a turn was open. */
-  firstPacket(): TurnLatency | undefined {
+  /** Closes the turn at its reply's first played frame; returns its breakdown, if a turn was open. */
+  firstFrame(): TurnLatency | undefined {
     const t = this.#turn;
     if (!t) return undefined;
     const now = this.#now();
@@ -50,7 +46,7 @@ export class TurnClock {
       l.commitToFirstAudioMs = Math.round(t.firstAudioAt - t.committedAt);
     if (t.firstAudioAt !== undefined) l.firstAudioToFirstPacketMs = Math.round(now - t.firstAudioAt);
     if (t.speechEndAt !== undefined) l.totalMs = Math.round(now - t.speechEndAt);
-    this.#recent = [...this.#recent.slice(-9), l];
+    this.#recent = [...this.#recent.slice(1 - RECENT_TURNS), l];
     this.#turn = undefined;
     return l;
   }
