@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { publicEndReason } from './announce.ts';
 import { translator } from './i18n/translate.ts';
 import { END_MESSAGES } from './voice/connection-guard.ts';
+import { modelFailureForUsers } from './voice/model-failure.ts';
 
 const end = (reason: 'error' | 'disconnected', message?: string) => ({
   guildId: 'g',
@@ -20,6 +21,12 @@ describe('why a session stopped, in words for everyone', () => {
       'Discord 连续 5 次拒绝了语音连接；请等一分钟再试',
     );
     expect(publicEndReason(end('disconnected')).key).toBe('ended.disconnected');
+  });
+
+  it('translates the voice layer’s plain model-failure sentences', () => {
+    const why = publicEndReason(end('error', modelFailureForUsers('quota')));
+    expect(why.key).toBe('model.quota');
+    expect(translator('zh-CN').t(why.key)).toContain('额度已用完');
   });
 
   it('never repeats operator advice (keys, env vars, model ids) in public', () => {

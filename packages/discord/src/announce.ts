@@ -7,6 +7,7 @@ import { clip } from './commands/reply.ts';
 import type { MessageKey, Params } from './i18n/translate.ts';
 import { translator } from './i18n/translate.ts';
 import { END_MESSAGES } from './voice/connection-guard.ts';
+import { type ModelFailureKind, modelFailureForUsers } from './voice/model-failure.ts';
 import type { VoiceEvents } from './voice-port.ts';
 
 export function createAnnouncer(client: Client, logger: Logger): Announce {
@@ -36,8 +37,24 @@ export function publicEndReason(e: VoiceEvents['sessionEnded'][0]): { key: Messa
   if (m === END_MESSAGES.kicked) return { key: 'ended.kicked' };
   if (m === END_MESSAGES.daveRequired) return { key: 'ended.daveRequired' };
   if (m === END_MESSAGES.gatewayLost) return { key: 'ended.gatewayLost' };
+  const model = modelFailureOf(m);
+  if (model) return { key: `model.${model}` };
   const storm = m ? /refused the voice connection (\d+) times/.exec(m) : null;
   if (storm) return { key: 'ended.storm', params: { count: Number(storm[1]) } };
   if (e.reason === 'disconnected') return { key: 'ended.disconnected' };
   return { key: 'ended.modelError' };
+}
+
+const MODEL_FAILURES: readonly ModelFailureKind[] = [
+  'credentials',
+  'quota',
+  'rate',
+  'unavailable',
+  'unreachable',
+  'other',
+];
+
+/** Which of the voice layer's plain model-failure sentences `text` is (it words them in English only). */
+export function modelFailureOf(text: string | undefined): ModelFailureKind | undefined {
+  return text === undefined ? undefined : MODEL_FAILURES.find((k) => modelFailureForUsers(k) === text);
 }

@@ -159,13 +159,13 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
   const live = new Map<string, string>();
   const liveKey = (guildId: string, channelId: string) => `${guildId}:${channelId}`;
   voice.on('sessionStarted', (e) => {
-    live.set(liveKey(e.guildId, e.channelId), voice.get(e.guildId)?.persona.name ?? 'Troupe');
+    live.set(liveKey(e.guildId, e.channelId), voice.get(e.guildId)?.persona.name ?? '');
   });
   voice.on('sessionEnded', (e) => {
     // Ended on purpose or not, there is nothing to restore after a restart.
     store.clearVoiceSession(e.guildId, e.channelId);
     const key = liveKey(e.guildId, e.channelId);
-    const persona = voice.get(e.guildId)?.persona.name ?? live.get(key) ?? 'Troupe';
+    const persona = voice.get(e.guildId)?.persona.name ?? (live.get(key) || undefined);
     const wasLive = live.delete(key);
     const fields = {
       guildId: e.guildId,
@@ -188,7 +188,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     if (!wasLive) return;
     const why = publicEndReason(e);
     announce(e.guildId, e.channelId, (t) =>
-      t.t('ended.notice', { persona, why: t.t(why.key, why.params) }),
+      t.t('ended.notice', { persona: persona ?? t.t('ended.someone'), why: t.t(why.key, why.params) }),
     ).catch((err: unknown) =>
       logger.warn({ err, guildId: e.guildId }, 'could not post session-ended notice'),
     );
@@ -215,6 +215,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     importCard: createCardParser(),
     maxCardBytes: 2 * 1024 * 1024,
     announce,
+    pendingJoins: new Map(),
     diagnostics,
     now,
     downloadCard: createCardDownloader(cardPolicy, cardResolve),

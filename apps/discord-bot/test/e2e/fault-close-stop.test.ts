@@ -53,7 +53,7 @@ describe('voice closes that end the session, through the bot', () => {
     const notice = await endedNotice(before.notices);
     await annotate(`posted: ${notice}`);
     expect(notice).toMatch(
-      /stopped listening: I was disconnected from the voice channel \(moved, kicked, or the channel was deleted\)/,
+      /stopped listening because I was disconnected from the voice channel \(moved, kicked, or the channel was deleted\)/,
     );
     expect(notice).toMatch(/Use `\/join` to start again/);
     expect(v.w.discord.stats.voice.identifies).toBe(before.identifies);

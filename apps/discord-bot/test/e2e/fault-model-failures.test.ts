@@ -23,11 +23,15 @@ afterEach(async () => {
   v = undefined;
 });
 
-/** What the bot posted publicly in the voice channel's chat. */
+/**
+ * What the bot posted publicly in the voice channel's chat and left there, besides the consent
+ * notice every join posts first (a join that fails takes its notice down again).
+ */
 const notices = (world: VoiceFaultWorld) =>
   world.w.discord.messages
-    .filter((m) => m.channelId === world.g.voiceId && m.via === 'channel')
-    .map((m) => m.content ?? '');
+    .filter((m) => m.channelId === world.g.voiceId && m.via === 'channel' && !m.deleted)
+    .map((m) => m.content ?? '')
+    .filter((text) => !/an AI character, is now listening/.test(text));
 
 async function command(
   world: VoiceFaultWorld,

@@ -36,6 +36,11 @@ export interface CommandContext {
   /** Downloads an attachment under the card-source policy (personas/card-download.ts). */
   downloadCard(url: string, maxBytes: number): Promise<Uint8Array>;
   announce: Announce;
+  /**
+   * /join calls in progress per guild, from before their consent notice is posted until the voice
+   * join settles: a racing /leave waits for them, so it leaves what the join starts.
+   */
+  pendingJoins: Map<string, Promise<unknown>>;
   /** Operator-level reasons kept per guild for admins (never posted publicly). */
   diagnostics: GuildDiagnostics;
   now(): number;

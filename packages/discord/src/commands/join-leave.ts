@@ -10,7 +10,9 @@ import {
   PermissionFlagsBits,
   type VoiceBasedChannel,
 } from 'discord.js';
+import { modelFailureOf } from '../announce.ts';
 import type { Translator } from '../i18n/translate.ts';
+import type { GuildSettings } from '../store/store.ts';
 import { callerOf } from './caller.ts';
 import { assertOwnChannel } from './channels.ts';
 import { type Announcement, type CommandContext, UserError } from './context.ts';
@@ -77,6 +79,37 @@ export async function handleJoin(
       channel: channel.id,
     });
   }
+  const done = joinTracked(ctx, guildId);
+  try {
+    return await announceAndJoin(ctx, i, tr, channel, persona, settings);
+  } finally {
+    done();
+  }
+}
+
+/** Marks a /join in progress for `guildId` (see CommandContext.pendingJoins); returns its end. */
+function joinTracked(ctx: CommandContext, guildId: string): () => void {
+  let end = () => {};
+  const pending = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  const chained = Promise.all([ctx.pendingJoins.get(guildId), pending]);
+  ctx.pendingJoins.set(guildId, chained);
+  return () => {
+    end();
+    if (ctx.pendingJoins.get(guildId) === chained) ctx.pendingJoins.delete(guildId);
+  };
+}
+
+async function announceAndJoin(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+  tr: Translator,
+  channel: VoiceBasedChannel,
+  persona: Persona,
+  settings: GuildSettings,
+): Promise<MessageBody> {
+  const guildId = i.guildId;
   let notice: Announcement;
   try {
     notice = await ctx.announce(guildId, channel.id, (t) =>
@@ -132,8 +165,9 @@ async function joinVoice(
 }
 
 /**
- * Turns a failed join into what the caller may see. Operator-level reasons (a rejected API key,
- * an unknown model) are shown to admins only; everyone else gets a reference to quote.
+ * Turns a failed join into what the caller may see, in their language. The voice layer words a
+ * model failure plainly ("I joined, but the voice model service refused this bot's access; …")
+ * and keeps the operator's detail for the log (and admins' /voice status).
  */
 function joinFailure(
   ctx: CommandContext,
@@ -144,23 +178,16 @@ function joinFailure(
   const e = err as { name?: unknown; message?: unknown; userMessage?: unknown };
   if (typeof e.userMessage === 'string') return new UserError({ raw: e.userMessage });
   if (e.name !== 'VoiceJoinError' || typeof e.message !== 'string') return err as Error;
-  const model = /voice model is unavailable:\s*([\s\S]*)$/.exec(e.message);
+  const message = e.message as string;
+  const model = modelFailureOf(/^I joined, but (.+)\.$/s.exec(message)?.[1]);
   if (model) {
-    const detail = (model[1] ?? '').trim();
-    ctx.diagnostics.record(i.guildId, { atMs: ctx.now(), reason: 'join failed', detail });
-    ctx.logger.error({ guildId: i.guildId, ref: i.id, detail }, 'voice model unavailable at /join');
-    return callerOf(i).isAdmin
-      ? new UserError('join.modelUnavailableAdmin', {
-          detail: detail.replace(/\.$/, '').slice(0, 900),
-          ref: i.id,
-        })
-      : new UserError('join.modelUnavailable', { ref: i.id });
+    ctx.logger.warn({ guildId: i.guildId, ref: i.id, model }, 'voice model refused the join');
+    return new UserError('join.modelFailed', { reason: { key: `model.${model}` } });
   }
-  if (/could not connect to .* within/i.test(e.message)) {
+  if (/could not connect to .* within/i.test(message))
     return new UserError('join.timeout', { channel: channelId });
-  }
   // The voice layer's own permission check and anything else it explains in plain words.
-  return new UserError({ raw: e.message });
+  return new UserError({ raw: message });
 }
 
 /** `/leave`: public, so the channel knows nobody is listening any more. */
@@ -169,12 +196,28 @@ export async function handleLeave(
   i: ChatInputCommandInteraction<'cached'>,
   tr: Translator,
 ): Promise<MessageBody> {
-  const session = ctx.voice.get(i.guildId);
-  const left = await ctx.voice.leave(i.guildId, 'left');
-  if (!left || !session) throw new UserError('error.noSession');
-  const persona = session.persona.name;
+  const guildId = i.guildId;
+  // A /leave racing a /join leaves what that join starts: wait for it, then look.
+  await ctx.pendingJoins.get(guildId)?.catch(() => undefined);
+  const before = ctx.voice.get(guildId);
+  let endedIn: string | undefined;
+  const onEnded = (e: { guildId: string; channelId: string }) => {
+    if (e.guildId === guildId) endedIn ??= e.channelId;
+  };
+  ctx.voice.on('sessionEnded', onEnded);
+  let left: boolean;
+  try {
+    left = await ctx.voice.leave(guildId, 'left');
+  } finally {
+    ctx.voice.off('sessionEnded', onEnded);
+  }
+  const channelId = before?.channelId ?? endedIn;
+  if (!left || !channelId) throw new UserError('error.noSession');
+  const persona = before?.persona.name;
   await ctx
-    .announce(i.guildId, session.channelId, (t) => t.t('leave.notice', { persona, user: `<@${i.user.id}>` }))
-    .catch((err: unknown) => ctx.logger.warn({ err, guildId: i.guildId }, 'could not post the leave notice'));
-  return plain(tr.t('leave.done', { persona, channel: session.channelId }));
+    .announce(guildId, channelId, (t) =>
+      t.t('leave.notice', { persona: persona ?? t.t('leave.someone'), user: `<@${i.user.id}>` }),
+    )
+    .catch((err: unknown) => ctx.logger.warn({ err, guildId }, 'could not post the leave notice'));
+  return plain(tr.t('leave.done', { persona: persona ?? tr.t('leave.someone'), channel: channelId }));
 }

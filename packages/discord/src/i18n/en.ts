@@ -41,10 +41,7 @@ export const EN = {
     'I could not post the notice in <#{channel}> that tells everyone an AI is listening, so I left again. Ask a server admin to give my role Send Messages in that channel.',
   'join.timeout':
     'I could not connect to <#{channel}> in time. Discord voice may be having trouble; try `/join` again in a minute.',
-  'join.modelUnavailable':
-    'The voice model is not available right now, so I left again (reference `{ref}`). Try again later; a server admin can see the reason in `/voice status`.',
-  'join.modelUnavailableAdmin':
-    'The voice model is not available, so I left again. Reason (shown to admins only): {detail}. Whoever runs the bot finds the fix in its log (reference `{ref}`); `pnpm run doctor` checks the key, model and voice.',
+  'join.modelFailed': 'I joined, but {reason}.',
   'join.queued':
     '⏳ Joining <#{channel}>… Discord limits how fast a bot may join voice channels, so this can take up to a minute.',
   'join.done': '🎭 **{persona}** joined <#{channel}>. Just talk! `/voice status` shows who is heard.',
@@ -156,7 +153,20 @@ export const EN = {
     'Today’s voice limit for this server ({cap} min) is used up. It resets at 00:00 UTC (in {resetIn}); an admin can raise it with `/settings cap`.',
   'usage.capLeft':
     '⏹️ This server’s daily voice limit ({cap} min) is used up, so {persona} left and is no longer listening. It resets at 00:00 UTC (in {resetIn}). An admin can raise it with `/settings cap`.',
-  'ended.notice': '⚠️ {persona} stopped listening: {why}. Use `/join` to start again.',
+  'ended.notice':
+    '⚠️ The voice session ended: {persona} stopped listening because {why}. Use `/join` to start again.',
+  'ended.someone': 'the character',
+  'model.credentials':
+    'the voice model service refused this bot’s access; whoever runs the bot has the details in its log',
+  'model.quota':
+    'this bot has used up its allowance with the voice model service; whoever runs the bot has the details in its log',
+  'model.rate':
+    'the voice model service is limiting how much this bot may use it right now; try `/join` again in a few minutes',
+  'model.unavailable':
+    'the voice model this bot is set up for is not available; whoever runs the bot has the details in its log',
+  'model.unreachable': 'I could not reach the voice model service; try `/join` again in a minute',
+  'model.other':
+    'the voice model service stopped with an error; try `/join` again; whoever runs the bot has the details in its log',
   'ended.kicked': 'I was disconnected from the voice channel (moved, kicked, or the channel was deleted)',
   'ended.daveRequired':
     'Discord requires end-to-end encrypted voice here and my connection could not set it up; whoever runs the bot may need to update it',
@@ -165,6 +175,7 @@ export const EN = {
   'ended.gatewayLost': 'I lost my connection to Discord and could not get back within a minute',
   'ended.disconnected': 'the voice connection dropped and could not be restored',
   'ended.modelError': 'the connection to the voice model failed (server admins see why in `/voice status`)',
+  'leave.someone': 'The character',
   'duration.hm': '{h} h {m} min',
   'duration.m': '{m} min',
   'elapsed.s': '{s} s',

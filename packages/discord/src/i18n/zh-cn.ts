@@ -40,10 +40,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'join.noticeFailed':
     '我无法在 <#{channel}> 发布告诉大家有 AI 在收听的通知，所以我又离开了。请服务器管理员给我的身份组在该频道授予“发送消息”权限。',
   'join.timeout': '我没能及时连接到 <#{channel}>。Discord 语音可能出了问题；请一分钟后再试 `/加入`。',
-  'join.modelUnavailable':
-    '语音模型现在不可用，所以我又离开了（参考编号 `{ref}`）。请稍后再试；服务器管理员可以在 `/语音 状态` 里看到原因。',
-  'join.modelUnavailableAdmin':
-    '语音模型不可用，所以我又离开了。原因（仅管理员可见）：{detail}。运行机器人的人可以在日志里找到解决办法（参考编号 `{ref}`）；`pnpm run doctor` 会检查密钥、模型和音色。',
+  'join.modelFailed': '我加入了，但是{reason}。',
   'join.queued': '⏳ 正在加入 <#{channel}>… Discord 限制了机器人加入语音频道的速度，最多可能需要一分钟。',
   'join.done': '🎭 **{persona}** 加入了 <#{channel}>。直接说话吧！`/语音 状态` 可以看到谁被听到了。',
   'join.notice':
@@ -152,13 +149,21 @@ export const ZH_CN: Record<MessageKey, string> = {
     '本服务器今天的语音额度（{cap} 分钟）已用完。额度在 UTC 00:00 重置（还有 {resetIn}）；管理员可以用 `/设置 每日上限` 提高。',
   'usage.capLeft':
     '⏹️ 本服务器今天的语音额度（{cap} 分钟）已用完，所以 {persona} 离开了，不再收听。额度在 UTC 00:00 重置（还有 {resetIn}）。管理员可以用 `/设置 每日上限` 提高。',
-  'ended.notice': '⚠️ {persona} 停止了收听：{why}。用 `/加入` 重新开始。',
+  'ended.notice': '⚠️ 语音会话结束了：{persona} 停止了收听，因为{why}。用 `/加入` 重新开始。',
+  'ended.someone': '角色',
+  'model.credentials': '语音模型服务拒绝了这个机器人的访问；运行机器人的人可以在日志里看到详情',
+  'model.quota': '这个机器人在语音模型服务的额度已用完；运行机器人的人可以在日志里看到详情',
+  'model.rate': '语音模型服务正在限制这个机器人的用量；请过几分钟再试 `/加入`',
+  'model.unavailable': '这个机器人设置的语音模型不可用；运行机器人的人可以在日志里看到详情',
+  'model.unreachable': '我连不上语音模型服务；请一分钟后再试 `/加入`',
+  'model.other': '语音模型服务出错停止了；请再试一次 `/加入`；运行机器人的人可以在日志里看到详情',
   'ended.kicked': '我被断开了语音频道（被移动、被踢出，或频道已被删除）',
   'ended.daveRequired':
     'Discord 要求这里使用端到端加密语音，而我的连接无法建立加密；运行机器人的人可能需要更新它',
   'ended.storm': 'Discord 连续 {count} 次拒绝了语音连接；请等一分钟再试',
   'ended.gatewayLost': '我与 Discord 的连接断开了，一分钟内没能恢复',
   'ended.disconnected': '语音连接断开了，无法恢复',
+  'leave.someone': '角色',
   'ended.modelError': '与语音模型的连接失败了（服务器管理员可以在 `/语音 状态` 里看到原因）',
   'duration.hm': '{h} 小时 {m} 分钟',
   'duration.m': '{m} 分钟',

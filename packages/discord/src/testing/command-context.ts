@@ -46,6 +46,7 @@ export function commandTestContext() {
       posted.push({ channelId, en, zh: render(translator('zh-CN')) });
       return { retract: async () => void retracted.push(en) };
     },
+    pendingJoins: new Map(),
     diagnostics: new GuildDiagnostics(),
     now: () => 0,
   };
