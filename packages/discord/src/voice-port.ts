@@ -56,7 +56,17 @@ export interface VoiceEvents {
    * for the log only.
    */
   sessionEnded: [
-    { guildId: string; channelId: string; reason: SessionEndReason; message?: string; detail?: string },
+    {
+      guildId: string;
+      channelId: string;
+      reason: SessionEndReason;
+      /** For the channel: plain words, no operator advice. */
+      message?: string;
+      /** For the log: the operator detail of a model failure. */
+      detail?: string;
+      /** The model error code, when a model failure ended the session. */
+      modelError?: string;
+    },
   ];
   /** A moderator moved the bot: the session carries on in `channelId`. */
   sessionMoved: [{ guildId: string; fromChannelId: string; channelId: string }];

@@ -107,7 +107,6 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       );
     }
     let started = false;
-    let modelError: { code: string } | undefined;
     const session = new VoiceChannelSession({
       channel,
       connection,
@@ -116,20 +115,13 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       tuning: this.#tuning,
       logger,
       emit: (event, ...args) => {
-        if (event === 'modelError') {
-          // A fatal model error ends the session synchronously right after this event; the
-          // microtask forgets a recoverable one before anything else can end the session.
-          modelError = args[0] as VoiceEvents['modelError'][0];
-          queueMicrotask(() => {
-            modelError = undefined;
-          });
-        }
         if (event === 'sessionEnded') {
           // A session that never started was never announced: the /join caller is told why.
           if (!started) return;
           const e = args[0] as VoiceEvents['sessionEnded'][0];
-          if (e.reason === 'error' && modelError) {
-            const kind = classifyModelFailure({ code: modelError.code, message: e.message });
+          if (e.reason === 'error' && e.modelError) {
+            // The channel hears plain words; the model's operator advice stays in the log.
+            const kind = classifyModelFailure({ code: e.modelError, message: e.message });
             const { message: detail, ...rest } = e;
             this.emit('sessionEnded', { ...rest, message: modelFailureForUsers(kind), detail: detail ?? '' });
             return;

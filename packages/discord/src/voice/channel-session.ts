@@ -82,7 +82,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
       isOptedOut: (userId) => options.isOptedOut(this.guildId, userId),
       tuning: roomTuning(tuning),
     });
-    this.#room.on('ended', (e) => this.end(e.reason, e.message));
+    this.#room.on('ended', (e) => this.end(e.reason, e.message, e.modelError));
     this.#receiver = new VoiceReceiver({
       connection: deps.connection,
       channel: deps.channel,
@@ -184,14 +184,14 @@ export class VoiceChannelSession implements VoiceSessionPort {
   }
 
   /** Ends the session once: room flushed, model closed, voice connection destroyed. */
-  end(reason: SessionEndReason, message?: string): void {
+  end(reason: SessionEndReason, message?: string, modelError?: string): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#clock.clearTimeout(this.#idleTimer);
     // Unregistered first: the room's last usage report may trigger the cap, which must find no session to leave.
     this.#d.onEnded(this);
     this.#receiver.close();
-    this.#room.end(reason, message);
+    this.#room.end(reason, message, modelError);
     this.#model.close();
     // Destroying inside the connection's own state handler throws in @discordjs/voice 0.19.
     setImmediate(() => {
@@ -202,6 +202,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
       channelId: this.channelId,
       reason,
       ...(message ? { message } : {}),
+      ...(modelError ? { modelError } : {}),
     });
   }
 }

@@ -138,5 +138,6 @@ export type RoomEvents = {
   replyStarted: [event: { responseId: string; character: string; ms: number }];
   /** A barge-in, reported once its playback has gone quiet: frames sent after the decision (goal 0). */
   bargeIn: [event: { framesAfterDecision: number; truncatedAtMs: number }];
-  ended: [event: { reason: RoomEndReason; message?: string }];
+  /** `modelError`: the code of the model's fatal error when that is what ended the room. */
+  ended: [event: { reason: RoomEndReason; message?: string; modelError?: string }];
 };

@@ -65,7 +65,7 @@ export interface SpeakerFrame extends PcmFrame {
 export type RoomState =
   | { status: 'quiet' }
   | { status: 'turn'; speaker: Speaker; label: string; since: number }
-  | { status: 'ended'; reason: RoomEndReason; message?: string };
+  | { status: 'ended'; reason: RoomEndReason; message?: string; modelError?: string };
 
 export interface RoomStatus {
   state: RoomState['status'];

@@ -175,8 +175,13 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   /** Ends the room once: playback stops, usage is flushed, `ended` is emitted. */
-  end(reason: RoomEndReason, message?: string): void {
-    this.#set({ status: 'ended', reason, ...(message === undefined ? {} : { message }) });
+  end(reason: RoomEndReason, message?: string, modelError?: string): void {
+    this.#set({
+      status: 'ended',
+      reason,
+      ...(message === undefined ? {} : { message }),
+      ...(modelError === undefined ? {} : { modelError }),
+    });
   }
 
   status(): RoomStatus {
@@ -332,7 +337,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       },
       transcript: (t) => this.#onTranscript(member, attribution, t),
       error: (e) => {
-        if (!e.recoverable) this.end('error', e.message);
+        if (!e.recoverable) this.end('error', e.message, e.code);
       },
     });
     this.#unwire.push(unlisten);
@@ -375,6 +380,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.emit('ended', {
       reason: ended.reason,
       ...(ended.message === undefined ? {} : { message: ended.message }),
+      ...(ended.modelError === undefined ? {} : { modelError: ended.modelError }),
     });
   }
 }

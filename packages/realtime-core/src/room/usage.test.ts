@@ -66,7 +66,9 @@ describe('room usage', () => {
     model.fail({ code: 'connect_failed', message: 'reconnecting', recoverable: true });
     expect(events.ended).toEqual([]);
     model.fail({ code: 'auth_failed', message: 'the API key was rejected', recoverable: false });
-    expect(events.ended).toEqual([{ reason: 'error', message: 'the API key was rejected' }]);
+    expect(events.ended).toEqual([
+      { reason: 'error', message: 'the API key was rejected', modelError: 'auth_failed' },
+    ]);
     expect(sum(events.usage)).toEqual({ inputAudioMs: 400, outputAudioMs: 220 });
   });
 

@@ -285,8 +285,10 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   }
 
   #fail(error: RealtimeError): void {
-    this.emit('error', error);
+    // Closed first: a listener that reacts to the error by closing the session must not replace
+    // the error the session closed with (connect() rejects with it).
     this.#setState({ status: 'closed', error });
+    this.emit('error', error);
   }
 
   /** The one place state changes: it releases whatever the old state held. */
