@@ -173,7 +173,7 @@ describe('a model that refuses the key', () => {
     await h?.close();
   });
 
-  it('tells members privately in plain words, admins the detail in /voice status, the channel nothing', async () => {
+  it('tells members privately in plain words, in their language; the channel nothing', async () => {
     const member = await runCommand(h, 'Alice', 'join');
     expect(member.ephemeral).toBe(true);
     expect(member.content).toBe(
@@ -189,8 +189,7 @@ describe('a model that refuses the key', () => {
     expect(posted.every((m) => m.deleted)).toBe(true);
     expect(posted.map((m) => m.content).join('\n')).not.toMatch(/STEPFUN|API key|refused/);
     expect((await runCommand(h, 'Alice', 'voice', 'status')).content).not.toMatch(/STEPFUN|API key/);
-    expect((await runCommand(h, 'Admin', 'voice', 'status')).content).toMatch(
-      /Last session end \(admins only\)[\s\S]*API key/,
-    );
+    // A session that never started has no "last end": the operator detail is in the bot's log only.
+    expect((await runCommand(h, 'Admin', 'voice', 'status')).content).not.toMatch(/STEPFUN|API key/);
   });
 });

@@ -84,7 +84,9 @@ describe('the voice model refuses for good', () => {
     await joinByCommand(v, 'Pleb');
     v.w.realtime!.faults.sendError('invalid_api_key', 'Incorrect API key provided: sk-...xyz');
     const notice = await endsOnce(v, 15_000);
-    expect(notice).toMatch(/voice session ended .*refused this bot’s access/);
+    expect(notice).toMatch(
+      /voice session ended: .* stopped listening because the voice model service refused this bot’s access/,
+    );
     expect(notice).not.toMatch(OPERATOR_TEXT);
     expect(logsMatching(v.w, /voice session ended/).at(-1)).toMatchObject({ reason: 'error' });
     expect(String(logsMatching(v.w, /voice session ended/).at(-1)?.detail)).toMatch(/API key/);
