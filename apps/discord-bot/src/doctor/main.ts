@@ -61,7 +61,7 @@ export async function stepfunCheck(r: ProbeResult, c: { url: string; voice: stri
     return fail(
       'StepFun',
       `cannot reach ${host} (${await reachability(c.url)})`,
-      `check this machine's network, DNS or proxy; outside mainland China set STEPFUN_REALTIME_URL=wss://api.stepfun.ai/v1/realtime (${r.fix})`,
+      "check this machine's network, DNS or proxy; outside mainland China set STEPFUN_REALTIME_URL=wss://api.stepfun.ai/v1/realtime",
     );
   }
   return fail('StepFun', `${host}: ${message}`, r.fix);
