@@ -8,6 +8,7 @@ import {
 } from 'discord-api-types/v10';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { apiUser, guildCreate } from '../model/serialize.ts';
+import type { UserState } from '../model/types.ts';
 import type { World } from '../model/world.ts';
 
 interface Session {
@@ -17,11 +18,19 @@ interface Session {
   log: { s: number; t: string; d: unknown }[];
 }
 
+/** One bot account's gateway connection (the application's bot, or a further bot account). */
+interface Client {
+  user: UserState;
+  token: string;
+  session: Session | undefined;
+  socket: WebSocket | undefined;
+}
+
 /** Counters tests assert on. */
 export interface GatewayStats {
   identifies: number;
   resumes: number;
-  /** op 4 Voice State Updates sent by the bot (rejoin storms show up here). */
+  /** op 4 Voice State Updates sent by the application's bot (rejoin storms show up here). */
   voiceStateUpdates: number;
   connections: number;
 }
@@ -30,61 +39,97 @@ export interface GatewayServerOptions {
   world: World;
   token: string;
   applicationId: string;
+  /** Further bot accounts by token (their own users, not the application's). */
+  otherBots?: ReadonlyMap<string, UserState> | undefined;
   heartbeatIntervalMs: number;
-  /** Called for every op 4 from the bot; returns nothing, dispatches happen through `dispatch`. */
-  onVoiceStateUpdate(data: GatewayVoiceStateUpdateData): void;
+  /** Called for every op 4 from a bot; returns nothing, dispatches happen through `dispatch`. */
+  onVoiceStateUpdate(data: GatewayVoiceStateUpdateData, userId: string): void;
   /** Something observable changed. */
   onChange(): void;
 }
 
-/** The main gateway (v10, JSON, no compression) for one shard. */
+/**
+ * The main gateway (v10, JSON, no compression), one shard per bot account. Dispatches go to the
+ * application's bot unless addressed to another account; voice states go to every account.
+ */
 export class GatewayServer {
   readonly stats: GatewayStats = { identifies: 0, resumes: 0, voiceStateUpdates: 0, connections: 0 };
   private readonly wss: WebSocketServer;
   private readonly opts: GatewayServerOptions;
-  private session: Session | undefined;
-  private socket: WebSocket | undefined;
+  private readonly clients = new Map<string, Client>();
   private readonly readyWaiters: (() => void)[] = [];
   private sessionCounter = 0;
   url = '';
 
   constructor(http: Server, opts: GatewayServerOptions) {
     this.opts = opts;
+    this.clients.set(opts.world.bot.id, {
+      user: opts.world.bot,
+      token: opts.token,
+      session: undefined,
+      socket: undefined,
+    });
+    for (const [token, user] of opts.otherBots ?? [])
+      this.clients.set(user.id, { user, token, session: undefined, socket: undefined });
     this.wss = new WebSocketServer({ server: http, path: '/gateway', perMessageDeflate: false });
     this.wss.on('connection', (ws) => this.onConnection(ws));
   }
 
-  /** The bot's gateway session id (also the voice session id Discord hands out). */
-  get sessionId(): string | undefined {
-    return this.session?.id;
+  private get main(): Client {
+    return this.clients.get(this.opts.world.bot.id) as Client;
   }
 
-  /** Resolves once a client has identified or resumed and is receiving dispatches. */
+  /** The application bot's gateway session id (also the voice session id Discord hands out). */
+  get sessionId(): string | undefined {
+    return this.main.session?.id;
+  }
+
+  /** A bot account's gateway session id. */
+  sessionIdOf(userId: string): string | undefined {
+    return this.clients.get(userId)?.session?.id;
+  }
+
+  /** Resolves once the application's bot is connected (identified or resumed) and receiving dispatches. */
   waitForClient(): Promise<void> {
-    if (this.socket && this.session) return Promise.resolve();
+    if (this.main.socket && this.main.session) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  /** Sends a dispatch to the bot (buffered for resume while disconnected). */
+  /** Sends a dispatch to the application's bot (buffered for resume while disconnected). */
   dispatch<T extends GatewayDispatchPayload['t']>(
     t: T,
     d: Extract<GatewayDispatchPayload, { t: T }>['d'],
   ): void;
   dispatch(t: string, d: unknown): void;
   dispatch(t: string, d: unknown): void {
-    const session = this.session;
+    this.dispatchTo(this.main, t, d);
+  }
+
+  /** Sends a dispatch to one bot account. */
+  dispatchToUser(userId: string, t: string, d: unknown): void {
+    const client = this.clients.get(userId);
+    if (client) this.dispatchTo(client, t, d);
+  }
+
+  /** Sends a dispatch to every bot account (voice states: every account sees the guild's). */
+  broadcast(t: string, d: unknown): void {
+    for (const c of this.clients.values()) this.dispatchTo(c, t, d);
+  }
+
+  private dispatchTo(client: Client, t: string, d: unknown): void {
+    const session = client.session;
     if (!session) return;
     session.seq++;
     const entry = { s: session.seq, t, d };
     session.log.push(entry);
     if (session.log.length > 1000) session.log.shift();
-    this.send({ op: GatewayOpcodes.Dispatch, ...entry });
+    this.send(client, { op: GatewayOpcodes.Dispatch, ...entry });
   }
 
-  /** Fault: drops the bot's connection with `code` (4000 → the client resumes; 1000 → it re-identifies). */
+  /** Fault: drops the application bot's connection with `code` (4000 → the client resumes; 1000 → it re-identifies). */
   kill(code = 4000): void {
-    const ws = this.socket;
-    this.socket = undefined;
+    const ws = this.main.socket;
+    this.main.socket = undefined;
     ws?.close(code, 'sim fault');
   }
 
@@ -93,12 +138,13 @@ export class GatewayServer {
     return new Promise((resolve) => this.wss.close(() => resolve()));
   }
 
-  private send(payload: unknown): void {
-    if (this.socket?.readyState === 1) this.socket.send(JSON.stringify(payload));
+  private send(client: Client, payload: unknown): void {
+    if (client.socket?.readyState === 1) client.socket.send(JSON.stringify(payload));
   }
 
   private onConnection(ws: WebSocket): void {
     this.stats.connections++;
+    let client: Client | undefined;
     ws.send(
       JSON.stringify({
         op: GatewayOpcodes.Hello,
@@ -115,66 +161,76 @@ export class GatewayServer {
         ws.close(4002, 'Error while decoding payload.');
         return;
       }
-      this.onPayload(ws, payload);
+      client = this.onPayload(ws, client, payload);
       this.opts.onChange();
     });
     ws.on('close', () => {
-      if (this.socket === ws) this.socket = undefined;
+      if (client?.socket === ws) client.socket = undefined;
       this.opts.onChange();
     });
   }
 
-  private onPayload(ws: WebSocket, payload: GatewaySendPayload): void {
+  private byToken(token: string): Client | undefined {
+    const bare = token.replace(/^Bot /, '');
+    return [...this.clients.values()].find((c) => c.token === bare);
+  }
+
+  /** Handles one payload; returns the client the socket now belongs to. */
+  private onPayload(
+    ws: WebSocket,
+    current: Client | undefined,
+    payload: GatewaySendPayload,
+  ): Client | undefined {
     switch (payload.op) {
       case GatewayOpcodes.Heartbeat:
         ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null }));
-        return;
+        return current;
       case GatewayOpcodes.Identify: {
-        if (payload.d.token.replace(/^Bot /, '') !== this.opts.token) {
+        const client = this.byToken(payload.d.token);
+        if (!client) {
           ws.close(4004, 'Authentication failed.');
-          return;
+          return current;
         }
         this.stats.identifies++;
-        this.session = { id: `gw-session-${++this.sessionCounter}`, seq: 0, log: [] };
-        this.attach(ws);
+        client.session = { id: `gw-session-${++this.sessionCounter}`, seq: 0, log: [] };
+        this.attach(client, ws);
         const { world } = this.opts;
-        this.dispatch(GatewayDispatchEvents.Ready, {
+        const isApp = client === this.main;
+        this.dispatchTo(client, GatewayDispatchEvents.Ready, {
           v: 10,
-          user: { ...apiUser(world.bot), verified: true, mfa_enabled: false, flags: 0 },
+          user: { ...apiUser(client.user), verified: true, mfa_enabled: false, flags: 0 },
           guilds: [...world.guilds.keys()].map((id) => ({ id, unavailable: true })),
-          session_id: this.session.id,
+          session_id: client.session.id,
           resume_gateway_url: this.url,
           shard: [0, 1],
-          application: { id: this.opts.applicationId, flags: 0 },
+          application: { id: isApp ? this.opts.applicationId : client.user.id, flags: 0 },
         });
         for (const g of world.guilds.values())
-          this.dispatch(GatewayDispatchEvents.GuildCreate, guildCreate(g, world.users));
-        return;
+          this.dispatchTo(client, GatewayDispatchEvents.GuildCreate, guildCreate(g, world.users));
+        return client;
       }
       case GatewayOpcodes.Resume: {
-        const session = this.session;
-        if (
-          !session ||
-          payload.d.session_id !== session.id ||
-          payload.d.token.replace(/^Bot /, '') !== this.opts.token
-        ) {
+        const client = this.byToken(payload.d.token);
+        const session = client?.session;
+        if (!client || !session || payload.d.session_id !== session.id) {
           ws.send(JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null }));
-          return;
+          return current;
         }
         this.stats.resumes++;
-        this.attach(ws);
+        this.attach(client, ws);
         for (const e of session.log)
-          if (e.s > payload.d.seq) this.send({ op: GatewayOpcodes.Dispatch, ...e });
-        this.dispatch(GatewayDispatchEvents.Resumed, {});
-        return;
+          if (e.s > payload.d.seq) this.send(client, { op: GatewayOpcodes.Dispatch, ...e });
+        this.dispatchTo(client, GatewayDispatchEvents.Resumed, {});
+        return client;
       }
       case GatewayOpcodes.VoiceStateUpdate:
-        this.stats.voiceStateUpdates++;
-        this.opts.onVoiceStateUpdate(payload.d);
-        return;
+        if (!current) return current;
+        if (current === this.main) this.stats.voiceStateUpdates++;
+        this.opts.onVoiceStateUpdate(payload.d, current.user.id);
+        return current;
       case GatewayOpcodes.RequestGuildMembers: {
         const guild = this.opts.world.guilds.get(payload.d.guild_id as string);
-        if (!guild) return;
+        if (!guild || !current) return current;
         const members = [...guild.members.values()].map((m) => {
           const user = this.opts.world.users.get(m.userId);
           return {
@@ -187,23 +243,23 @@ export class GatewayServer {
             flags: 0,
           };
         });
-        this.dispatch(GatewayDispatchEvents.GuildMembersChunk, {
+        this.dispatchTo(current, GatewayDispatchEvents.GuildMembersChunk, {
           guild_id: guild.id,
           members,
           chunk_index: 0,
           chunk_count: 1,
           nonce: payload.d.nonce,
-        } as never);
-        return;
+        });
+        return current;
       }
       default:
-        return;
+        return current;
     }
   }
 
-  private attach(ws: WebSocket): void {
-    if (this.socket && this.socket !== ws) this.socket.terminate();
-    this.socket = ws;
-    for (const w of this.readyWaiters.splice(0)) w();
+  private attach(client: Client, ws: WebSocket): void {
+    if (client.socket && client.socket !== ws) client.socket.terminate();
+    client.socket = ws;
+    if (client === this.main) for (const w of this.readyWaiters.splice(0)) w();
   }
 }

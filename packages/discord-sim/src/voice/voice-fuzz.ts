@@ -99,6 +99,11 @@ export interface FuzzContext {
   /** Real Opus frames to build on (20 ms each). */
   frames: readonly Uint8Array[];
   nextCounter(): number;
+  /**
+   * End-to-end encryption of the user's frames in a DAVE call: delivered payloads are the user's
+   * own (possibly corrupt) Opus, encrypted by its DAVE client, as a broken client would send them.
+   */
+  seal?: ((opus: Uint8Array) => Uint8Array) | undefined;
 }
 
 // Relative weights within a round's survivable part and hostile tail.
@@ -191,7 +196,10 @@ class Generator {
     return this.#ctx.frames[this.int(0, this.#ctx.frames.length - 1)] as Uint8Array;
   }
 
-  make(kind: FuzzKind): FuzzDatagram {
+  make(wanted: FuzzKind): FuzzDatagram {
+    // Under DAVE the transport plaintext is an encrypted frame, which cannot be steered to read
+    // 0xBE 0xDE after transport encryption; such rounds carry a real extension instead.
+    const kind = wanted === 'ext-lookalike' && this.#ctx.seal ? 'extension' : wanted;
     const fate = FUZZ_FATES[kind];
     if (kind === 'ext-lookalike') {
       const { opus, bytes } = this.extensionLookalike();
@@ -199,7 +207,8 @@ class Generator {
     }
     if (fate === 'delivered') {
       const { opus, ext, pad } = this.payload(kind);
-      const bytes = this.seal(opus, { extensionWords: ext, padding: pad });
+      const frame = this.#ctx.seal ? this.#ctx.seal(opus) : opus;
+      const bytes = this.seal(frame, { extensionWords: ext, padding: pad });
       return { kind, fate, bytes, opus, opusProblem: opusPacketProblem(opus) };
     }
     return { kind, fate, bytes: this.undeliverable(kind) };
