@@ -52,6 +52,7 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     transitionTimeoutMs: options.daveTransitionTimeoutMs ?? 2000,
     simUsersCommit: options.daveSimUsersCommit ?? true,
     simUsersIn: (c): string[] => presence.simUsersInChannel(c),
+    onTransitionExecuted: (c) => media?.transitionExecuted(c),
     onChange: () => changes.emit('change'),
   });
   const presence: VoicePresence = new VoicePresence(

@@ -30,6 +30,9 @@ export class VoiceMedia {
   private readonly listeners = new Map<string, Listener>();
   private readonly senders = new Map<string, RtpSenderState>();
   private fuzzFrames: readonly Uint8Array[] | undefined;
+  /** Per bot session: the last RTP sequence seen, and the last one still sealed for an old epoch. */
+  private readonly lastSeq = new Map<VoiceSession, number>();
+  private readonly oldEpochUntil = new Map<VoiceSession, number>();
 
   constructor(world: World, voice: VoiceServer, dave: DaveHub) {
     this.world = world;
@@ -121,11 +124,21 @@ export class VoiceMedia {
   onBotPacket(s: VoiceSession, p: ParsedRtp, atMs: number): void {
     const guild = this.world.guilds.get(s.guildId);
     if (!guild) return;
+    const rekeying =
+      this.dave.session(s.channelId)?.pendingTransition !== undefined || this.sealedForOldEpoch(s, p);
+    this.lastSeq.set(s, p.sequence);
     for (const v of guild.voiceStates.values()) {
       if (v.userId === s.userId || v.channelId !== s.channelId || v.selfDeaf) continue;
       if (this.world.users.get(v.userId)?.bot) continue;
       const { opus, fate } = this.openFor(v.userId, s, p.opus);
-      this.listener(v.userId, s.userId).push(opus, p.opus.length, p, atMs, fate);
+      const frame = {
+        bytes: p.opus.length,
+        sequence: p.sequence,
+        timestamp: p.timestamp,
+        e2ee: fate,
+        rekeying,
+      };
+      this.listener(v.userId, s.userId).push(opus, frame, atMs);
     }
     for (const other of this.voice.sessionsInChannel(s.channelId)) {
       if (other === s || !other.ws || !other.key || !other.udp) continue;
@@ -133,6 +146,25 @@ export class VoiceMedia {
       const spec = { sequence: p.sequence, timestamp: p.timestamp, ssrc: s.ssrc, opus: p.opus };
       if (this.voice.sendRtp(other, this.seal(other, spec))) this.voice.stats.relayed++;
     }
+  }
+
+  /**
+   * A transition executed in `channelId`: a sender that already sealed its next frame (the
+   * @discordjs/voice player prepares one packet ahead) still sends that one with the old keys.
+   */
+  transitionExecuted(channelId: string): void {
+    for (const s of this.voice.sessionsInChannel(channelId)) {
+      const last = this.lastSeq.get(s);
+      if (last !== undefined) this.oldEpochUntil.set(s, (last + 1) & 0xffff);
+    }
+  }
+
+  private sealedForOldEpoch(s: VoiceSession, p: ParsedRtp): boolean {
+    const until = this.oldEpochUntil.get(s);
+    if (until === undefined) return false;
+    if (((until - p.sequence) & 0xffff) < 0x8000) return true;
+    this.oldEpochUntil.delete(s);
+    return false;
   }
 
   /** op 5 Speaking maps a speaker's SSRC for a receiver, once, as Discord does. */

@@ -18,6 +18,11 @@ export interface HeardPacket {
   /** Bytes of the Opus frame (of the encrypted frame when undecryptable). */
   bytes: number;
   e2ee: E2eeFate;
+  /**
+   * Part of a re-key: it arrived between a commit and its executed transition, or it was sealed
+   * for the old epoch before the transition (the one packet a sender prepares ahead).
+   */
+  rekeying: boolean;
 }
 
 /** What a simulated user heard from the bot. */
@@ -65,20 +70,13 @@ export class Listener {
   /** @internal `opus` is undefined for frames the listener could not decrypt. */
   push(
     opus: Uint8Array | undefined,
-    frameBytes: number,
-    rtp: { sequence: number; timestamp: number },
+    frame: { bytes: number; sequence: number; timestamp: number; e2ee: E2eeFate; rekeying: boolean },
     arrivalMs: number,
-    e2ee: E2eeFate,
   ): void {
     const silence = opus !== undefined && isSilence(opus);
-    this.packets.push({
-      arrivalMs,
-      sequence: rtp.sequence,
-      timestamp: rtp.timestamp,
-      silence,
-      bytes: opus?.length ?? frameBytes,
-      e2ee,
-    });
+    const { sequence, timestamp, e2ee, rekeying } = frame;
+    const bytes = opus?.length ?? frame.bytes;
+    this.packets.push({ arrivalMs, sequence, timestamp, silence, bytes, e2ee, rekeying });
     if (e2ee === 'unencrypted') this.unencrypted++;
     if (!opus) {
       this.undecryptable++;

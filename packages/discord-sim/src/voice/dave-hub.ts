@@ -46,6 +46,8 @@ export interface DaveHubOptions {
   simUsersCommit: boolean;
   /** Simulated (non-bot) users currently in a voice channel. */
   simUsersIn(channelId: string): string[];
+  /** A channel's transition was executed (its senders now use the new epoch's keys). */
+  onTransitionExecuted?(channelId: string): void;
   onChange(): void;
 }
 
@@ -220,9 +222,10 @@ export class DaveHub {
           added: e.added ?? [],
           removed: e.removed ?? [],
         });
-    } else if (e.type === 'transition-executed')
+    } else if (e.type === 'transition-executed') {
       s.transitions.push({ channelId, ...e, atMs: performance.now() });
-    else if (e.type === 'invalid-commit-welcome')
+      this.opts.onTransitionExecuted?.(channelId);
+    } else if (e.type === 'invalid-commit-welcome')
       s.invalidCommitWelcomes.push({ userId: e.userId, transitionId: e.transitionId });
     else if (e.type === 'sole-member-reset') s.soleMemberResets++;
     else s.withheld.push({ userId: e.userId, op: e.op });

@@ -147,10 +147,14 @@ export function planVoiceFuzz(ctx: FuzzContext, opts: VoiceFuzzOptions): FuzzRou
     const tail = Array.from({ length: hostile }, (_, i) =>
       gen.make(i === 0 ? gen.pick(HOSTILE.filter(([k]) => FUZZ_FATES[k] === 'rejected')) : gen.pick(HOSTILE)),
     );
-    plan.push({
+    const round = {
       survivable: gen.shuffle(Array.from({ length: size - hostile }, () => gen.make(gen.pick(SURVIVABLE)))),
       hostile: gen.shuffle(tail),
-    });
+    };
+    // E2EE frames carry increasing nonces and a receiver drops those older than the first it
+    // processed, so they are encrypted in send order, after the shuffle.
+    for (const d of [...round.survivable, ...round.hostile]) gen.finish(d);
+    plan.push(round);
   }
   return plan;
 }
@@ -158,6 +162,8 @@ export function planVoiceFuzz(ctx: FuzzContext, opts: VoiceFuzzOptions): FuzzRou
 class Generator {
   readonly #ctx: FuzzContext;
   readonly #rng: () => number;
+  /** Delivered datagrams still to be end-to-end encrypted and sealed (see `finish`). */
+  readonly #pending = new Map<FuzzDatagram, () => Uint8Array>();
 
   constructor(ctx: FuzzContext, rng: () => number) {
     this.#ctx = ctx;
@@ -207,11 +213,41 @@ class Generator {
     }
     if (fate === 'delivered') {
       const { opus, ext, pad } = this.payload(kind);
-      const frame = this.#ctx.seal ? this.#ctx.seal(opus) : opus;
-      const bytes = this.seal(frame, { extensionWords: ext, padding: pad });
-      return { kind, fate, bytes, opus, opusProblem: opusPacketProblem(opus) };
+      const e2ee = this.#ctx.seal;
+      if (!e2ee) {
+        const bytes = this.seal(opus, { extensionWords: ext, padding: pad });
+        return { kind, fate, bytes, opus, opusProblem: opusPacketProblem(opus) };
+      }
+      const header = this.header();
+      const d: FuzzDatagram = {
+        kind,
+        fate,
+        bytes: new Uint8Array(0),
+        opus,
+        opusProblem: opusPacketProblem(opus),
+      };
+      const view = new DataView(header.buffer);
+      const spec = { sequence: view.getUint16(2), timestamp: view.getUint32(4), ssrc: view.getUint32(8) };
+      const extra = { extensionWords: ext, padding: pad };
+      this.#pending.set(d, () =>
+        buildRtpPacket(
+          this.#ctx.mode,
+          this.#ctx.key,
+          { ...spec, opus: e2ee(opus), ...extra },
+          this.#ctx.nextCounter(),
+        ),
+      );
+      return d;
     }
     return { kind, fate, bytes: this.undeliverable(kind) };
+  }
+
+  /** Builds a delivered datagram's bytes now that its send position is known. */
+  finish(d: FuzzDatagram): void {
+    const build = this.#pending.get(d);
+    if (!build) return;
+    this.#pending.delete(d);
+    d.bytes = build();
   }
 
   payload(kind: FuzzKind): { opus: Uint8Array; ext?: number | undefined; pad?: number | undefined } {
