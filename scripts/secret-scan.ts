@@ -1,6 +1,6 @@
 // Secret scan: fails the run when a test token or API key shows up in anything the suite wrote.
 //
-// During the bot's test run (apps/discord-bot/test/secret-capture.global.ts), every bot logger
+// During the bot's test runs (scripts/secret-capture.global.ts), every bot logger
 // writes its redacted lines, and every discord-sim writes what the bot sent it (replies, edits,
 // messages, transcripts), into a capture directory, each next to a `*.secrets` naming the
 // token/key values in use. This scans every captured file, plus each package's turbo test log
@@ -34,7 +34,9 @@ export interface ScanReport {
 }
 
 export const MIN_SECRET_LENGTH = 8;
-export const DEFAULT_CAPTURE_DIR = resolve(import.meta.dirname, '../apps/discord-bot/tmp/test-capture');
+export const DEFAULT_CAPTURE_DIR = resolve(import.meta.dirname, '../tmp/test-capture');
+/** Environment variable naming the capture directory (the bot's logger and discord-sim write there). */
+export const CAPTURE_DIR_ENV = 'TROUPE_TEST_CAPTURE_DIR';
 
 /**
  * Every form in which `value` could appear. Base64 of a secret embedded in a longer string
@@ -158,7 +160,7 @@ function main(argv: string[]): number {
   process.stdout.write(`${formatReport(report, root)}\n`);
   if (requireCapture && report.secrets === 0) {
     process.stderr.write(
-      `secret scan: no secrets were captured in ${relative(root, dir)}, so nothing was checked. Run the bot's tests (pnpm test) first; if they ran, the capture (TROUPE_TEST_CAPTURE_DIR, see apps/discord-bot/test/secret-capture.global.ts) is broken.\n`,
+      `secret scan: no secrets were captured in ${relative(root, dir)}, so nothing was checked. Run the bot's tests (pnpm test) first; if they ran, the capture (TROUPE_TEST_CAPTURE_DIR, see scripts/secret-capture.global.ts) is broken.\n`,
     );
     return 1;
   }

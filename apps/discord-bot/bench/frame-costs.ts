@@ -5,6 +5,11 @@
 // Peer path: prism-media streams over opusscript, wave-resampler (pure JS), JSON.stringify/parse.
 import { createCipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import {
+  createPlaybackEncoder,
+  type PlaybackFormat,
+  ReplyAudio,
+} from '@troupe/discord/internal/voice/reply-audio.ts';
 import { fixturePath, readWav } from '@troupe/discord-sim';
 import { bestLagSnr, createOpusDecoder, createOpusEncoder } from '@troupe/opus';
 import {
@@ -14,7 +19,6 @@ import {
   encodePcm16Base64,
 } from '@troupe/realtime-core';
 import prism from 'prism-media';
-import { createPlaybackEncoder, type PlaybackFormat, ReplyAudio } from '../src/voice/reply-audio.ts';
 import { type Candidate, printJson, printTable, r1, timeInterleaved } from './harness.ts';
 
 // wave-resampler ships a UMD bundle whose named export Node's ESM loader cannot see.

@@ -7,11 +7,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { Store } from '@troupe/discord';
 import pino from 'pino';
 import { createBot } from '../src/bot.ts';
 import { parseConfig } from '../src/config.ts';
 import { deployCommands } from '../src/deploy-commands.ts';
-import { Store } from '../src/store/store.ts';
 import { printJson, printTable, r1 } from './harness.ts';
 import { APP_ID, FRAME_MS, GAP_MS, type WorldInfo, type WorldMeasurement } from './load-world.ts';
 

@@ -1,7 +1,8 @@
 // Registers the slash commands (bulk overwrite). With DISCORD_GUILD_ID: that guild only (instant,
 // for development); otherwise globally (release). Run: `pnpm deploy-commands`.
+
+import { commandBodies } from '@troupe/discord';
 import { REST, Routes } from 'discord.js';
-import { commandBodies } from './commands/definitions.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 /** Registers every command; returns how many were registered and where. */

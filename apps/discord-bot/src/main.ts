@@ -1,11 +1,10 @@
 // The real bot (`pnpm start`). Exits with one clear line per problem when the configuration or the
 // Opus backend is unusable, and leaves every voice channel on SIGINT/SIGTERM.
+
+import { type BotMetrics, createLogger, Store, startBotMetrics } from '@troupe/discord';
 import { checkOpusBackend, opusBackend } from '@troupe/opus';
 import { createBot } from './bot.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
-import { type BotMetrics, startBotMetrics } from './metrics/index.ts';
-import { Store } from './store/store.ts';
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;

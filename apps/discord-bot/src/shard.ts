@@ -1,9 +1,9 @@
 // Runs the bot under discord.js's ShardingManager. SHARD_COUNT is the total across all hosts and
 // SHARD_IDS the range this host runs (e.g. host A: SHARD_IDS=0-3, host B: SHARD_IDS=4-7, both SHARD_COUNT=8).
 import { resolve } from 'node:path';
+import { createLogger } from '@troupe/discord';
 import { ShardingManager } from 'discord.js';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
 
 try {
   const config = loadConfig({ requireCredentials: true });

@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CAPTURE_DIR_ENV, createLogger, withTestCapture } from '@troupe/discord';
+import { FakeVoice } from '@troupe/discord/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatReport, MIN_SECRET_LENGTH, scanCapture, scanText } from '../../../scripts/secret-scan.ts';
-import { CAPTURE_DIR_ENV, createLogger, withTestCapture } from '../src/logger.ts';
 import { FAULT_API_KEY, startFaultWorld } from './e2e/fault-world.ts';
-import { FakeVoice } from './helpers/fake-voice.ts';
 
 const SECRET = 'tok.Abc-123_xyz.SECRET-value';
 const secrets = [{ label: 'planted token', value: SECRET }];

@@ -1,8 +1,12 @@
 import { EventEmitter } from 'node:events';
+import type { VoiceManagerPort, VoiceStatus } from '@troupe/discord';
+import type { MetricsEventSource, MetricsServer } from '@troupe/discord/internal/metrics/index.ts';
+import {
+  attachChannelManagerMetrics,
+  createVoiceMetrics,
+  startMetricsServer,
+} from '@troupe/discord/internal/metrics/index.ts';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import type { MetricsEventSource, MetricsServer } from '../src/metrics/index.ts';
-import { attachChannelManagerMetrics, createVoiceMetrics, startMetricsServer } from '../src/metrics/index.ts';
-import type { VoiceManagerPort, VoiceStatus } from '../src/voice-port.ts';
 import { scrape } from './helpers/scrape.ts';
 
 /** A ChannelManager stand-in: emits seam-shaped events and serves status() per guild. */

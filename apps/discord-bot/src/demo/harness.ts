@@ -1,5 +1,7 @@
 // Starts discord-sim + realtime-sim in-process and the real bot (createBot) against them. Shared by
 // the demo and the e2e tests so both exercise exactly the production wiring.
+
+import { Store } from '@troupe/discord';
 import { startDiscordSim } from '@troupe/discord-sim';
 import { startRealtimeSim } from '@troupe/realtime-sim';
 import { PermissionFlagsBits } from 'discord.js';
@@ -7,7 +9,6 @@ import type { Logger } from 'pino';
 import { type Bot, type CreateBotOptions, createBot } from '../bot.ts';
 import { type BotConfig, parseConfig } from '../config.ts';
 import { deployCommands } from '../deploy-commands.ts';
-import { Store } from '../store/store.ts';
 
 export const APP_ID = '900000000000000001';
 export const GUILD_ID = '900000000000000100';

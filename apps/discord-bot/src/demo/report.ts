@@ -1,4 +1,4 @@
-import type { TurnLatency } from '../voice-port.ts';
+import type { TurnLatency } from '@troupe/discord';
 
 /** One printed transcript line. */
 export interface DemoLine {

@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { TurnLatency, VoiceEvents } from '@troupe/discord';
 import { fixturePath } from '@troupe/discord-sim';
 import type { Logger } from 'pino';
-import type { TurnLatency, VoiceEvents } from '../voice-port.ts';
 import {
   ALICE_ID,
   GUILD_ID,

@@ -1,3 +1,4 @@
+import { FakeVoice, silentLogger } from '@troupe/discord/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GUILD_ID,
@@ -9,7 +10,6 @@ import {
   VOICE_CHANNEL_ID,
   XIAOMING_ID,
 } from '../../src/demo/harness.ts';
-import { FakeVoice, silentLogger } from '../helpers/fake-voice.ts';
 
 let h: Harness;
 beforeAll(async () => {

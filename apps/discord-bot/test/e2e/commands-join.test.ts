@@ -1,3 +1,4 @@
+import { silentLogger } from '@troupe/discord/testing';
 import { fixturePath } from '@troupe/discord-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
   VOICE_CHANNEL_ID,
   XIAOMING_ID,
 } from '../../src/demo/harness.ts';
-import { silentLogger } from '../helpers/fake-voice.ts';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeVoice, silentLogger } from '@troupe/discord/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCommand, startHarness } from '../../src/demo/harness.ts';
-import { FakeVoice, silentLogger } from '../helpers/fake-voice.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'troupe-e2e-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,3 +1,4 @@
+import { FakeVoice, silentLogger } from '@troupe/discord/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GUILD_ID,
@@ -7,7 +8,6 @@ import {
   TEXT_CHANNEL_ID,
   VOICE_CHANNEL_ID,
 } from '../../src/demo/harness.ts';
-import { FakeVoice, silentLogger } from '../helpers/fake-voice.ts';
 
 let h: Harness;
 const voice = new FakeVoice();

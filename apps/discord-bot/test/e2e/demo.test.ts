@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '@troupe/discord/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run-demo.ts';
-import { silentLogger } from '../helpers/fake-voice.ts';
 
 const outDir = mkdtempSync(join(tmpdir(), 'troupe-demo-test-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));

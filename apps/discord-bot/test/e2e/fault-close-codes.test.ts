@@ -9,9 +9,10 @@
 //   gateway dropped, then 4006 while it is down → the rejoin waits for the gateway, then happens
 //   garbage on the voice WebSocket (bad JSON, unknown opcode, a 1-byte binary frame) → dropped
 // The codes that end a session are in fault-close-stop.test.ts.
+
+import { protectConnection } from '@troupe/discord/internal/voice/connection-guard.ts';
 import { fixturePath, readWav } from '@troupe/discord-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { protectConnection } from '../../src/voice/connection-guard.ts';
 import {
   connectionOf,
   joinByCommand,

@@ -1,8 +1,9 @@
 // Issue 7: 20 guilds spam every command, subcommand and autocomplete at once (admins and users
 // without permission, garbage input, a few 429s). Every interaction must be answered within
 // Discord's 3 s deadline, measured on the emulator side, and no guild may see another's state.
+
+import { FakeVoice } from '@troupe/discord/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeVoice } from '../helpers/fake-voice.ts';
 import { type FaultGuild, type FaultWorld, percentile, startFaultWorld } from './fault-world.ts';
 
 const GUILDS = 20;

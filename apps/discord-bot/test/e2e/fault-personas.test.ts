@@ -5,9 +5,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
+import { CARD_TEXT_END, CARD_TEXT_START } from '@troupe/discord/internal/personas/contain.ts';
 import { buildPngWithText } from '@troupe/realtime-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CARD_TEXT_END, CARD_TEXT_START } from '../../src/personas/contain.ts';
 import { type FaultGuild, type FaultWorld, percentile, startFaultWorld } from './fault-world.ts';
 
 let w: FaultWorld;

@@ -12,12 +12,12 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { CAPTURE_DIR_ENV } from '@troupe/discord';
 import { type DiscordSim, fixturePath, type SlashInvocation, startDiscordSim } from '@troupe/discord-sim';
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployCommands } from '../../src/deploy-commands.ts';
-import { CAPTURE_DIR_ENV } from '../../src/logger.ts';
 import { APP_ID, FAULT_API_KEY, FAULT_TOKEN, faultGuild } from './fault-world.ts';
 
 const APP_DIR = resolve(import.meta.dirname, '../..');

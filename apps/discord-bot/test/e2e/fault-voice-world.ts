@@ -2,9 +2,9 @@
 // realtime-sim, a tap on what the bot sends the model (labels and appended audio per turn), and
 // taps that count crashes and the datagrams reaching the bot's voice UDP socket.
 import { getVoiceConnection, type VoiceConnection } from '@discordjs/voice';
+import type { VoiceSessionPort } from '@troupe/discord';
 import { createWsTransport, type TransportFactory } from '@troupe/realtime-core';
 import { expect } from 'vitest';
-import type { VoiceSessionPort } from '../../src/voice-port.ts';
 import { type FaultGuild, type FaultWorld, startFaultWorld, type USERS } from './fault-world.ts';
 
 /** One user turn as the model received it: the speaker label, then the audio appended after it. */

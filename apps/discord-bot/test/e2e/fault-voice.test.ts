@@ -7,10 +7,11 @@
 // sample identical to a clean run, and the bot answers it; the fuzzing member's counters match
 // what was injected (every RFC 6716-illegal Opus payload counted corrupt, nothing else); a receive
 // error is logged once per broken stream, not per packet; people are still heard afterwards.
+
+import type { VoiceSessionPort } from '@troupe/discord';
+import { type ConnectionShield, protectConnection } from '@troupe/discord/internal/voice/connection-guard.ts';
 import { fixturePath, type VoiceFuzzReport } from '@troupe/discord-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectionShield, protectConnection } from '../../src/voice/connection-guard.ts';
-import type { VoiceSessionPort } from '../../src/voice-port.ts';
 import {
   connectionOf,
   countBotDatagrams,

@@ -1,13 +1,13 @@
 // A many-guild world for the fault tests: discord-sim (and optionally realtime-sim) with the real
 // bot from createBot, every guild with its own ids, roles and channels. Loopback only.
+
+import { createLogger, Store } from '@troupe/discord';
 import { type DiscordSim, type SimGuildSpec, startDiscordSim } from '@troupe/discord-sim';
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
 import { PermissionFlagsBits } from 'discord.js';
 import { type Bot, type CreateBotOptions, createBot } from '../../src/bot.ts';
 import { type BotConfig, parseConfig } from '../../src/config.ts';
 import { deployCommands } from '../../src/deploy-commands.ts';
-import { createLogger } from '../../src/logger.ts';
-import { Store } from '../../src/store/store.ts';
 
 export const APP_ID = '910000000000000001';
 /** A fake token in Discord's three-part shape (the real bot's config insists on it). */

@@ -1,9 +1,10 @@
 // The Prometheus endpoint as production runs it (startBotMetrics, as main.ts does with METRICS_PORT),
 // fed by the real voice layer on both simulators.
+
+import { type BotMetrics, startBotMetrics } from '@troupe/discord';
 import { fixturePath } from '@troupe/discord-sim';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BotMetrics, startBotMetrics } from '../../src/metrics/index.ts';
 import { scrape } from '../helpers/scrape.ts';
 import { persona, startVoiceHarness, type VoiceHarness } from './voice-harness.ts';
 

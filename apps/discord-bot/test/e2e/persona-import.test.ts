@@ -1,6 +1,6 @@
+import { silentLogger } from '@troupe/discord/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUILD_ID, type Harness, OTHER_GUILD_ID, runCommand, startHarness } from '../../src/demo/harness.ts';
-import { silentLogger } from '../helpers/fake-voice.ts';
 
 let h: Harness;
 beforeAll(async () => {

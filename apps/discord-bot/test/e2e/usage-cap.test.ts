@@ -1,3 +1,5 @@
+import { utcDay } from '@troupe/discord/internal/store/store.ts';
+import { silentLogger } from '@troupe/discord/testing';
 import { fixturePath } from '@troupe/discord-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,8 +9,6 @@ import {
   startHarness,
   VOICE_CHANNEL_ID,
 } from '../../src/demo/harness.ts';
-import { utcDay } from '../../src/store/store.ts';
-import { silentLogger } from '../helpers/fake-voice.ts';
 
 let h: Harness;
 beforeAll(async () => {

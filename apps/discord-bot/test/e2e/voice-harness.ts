@@ -2,13 +2,13 @@
 // against realtime-sim, and the bot's ChannelManager in between. Loopback only.
 import { once } from 'node:events';
 import { getVoiceConnections } from '@discordjs/voice';
+import type { VoiceTuning } from '@troupe/discord';
+import { ChannelManager } from '@troupe/discord';
 import { type DiscordSim, startDiscordSim } from '@troupe/discord-sim';
 import { type Persona, parsePersona } from '@troupe/realtime-core';
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
 import { Client, GatewayIntentBits, PermissionFlagsBits, type VoiceBasedChannel } from 'discord.js';
 import pino from 'pino';
-import { ChannelManager } from '../../src/voice/channel-manager.ts';
-import type { VoiceTuning } from '../../src/voice/types.ts';
 
 export interface VoiceHarness {
   discord: DiscordSim;

@@ -1,7 +1,7 @@
+import { VoiceJoinError } from '@troupe/discord';
 import { fixturePath, stereoToMono } from '@troupe/discord-sim';
 import { estimatePitchHz, voicePitchHz } from '@troupe/realtime-sim';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VoiceJoinError } from '../../src/voice/channel-manager.ts';
 import { persona, startVoiceHarness, type VoiceHarness } from './voice-harness.ts';
 
 let h: VoiceHarness | undefined;

@@ -1,10 +1,10 @@
 import { importCharacterCard } from '@troupe/realtime-core';
 import { ChannelType, MessageFlags } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { type FakeOpts, fakeInteraction } from '../../test/helpers/fake-interaction.ts';
-import { FakeVoice, P, silentLogger } from '../../test/helpers/fake-voice.ts';
 import { PersonaRegistry } from '../personas/registry.ts';
 import { Store } from '../store/store.ts';
+import { type FakeOpts, fakeInteraction } from '../testing/fake-interaction.ts';
+import { FakeVoice, P, silentLogger } from '../testing/fake-voice.ts';
 import { UsageTracker } from '../usage/usage-tracker.ts';
 import type { CommandContext } from './context.ts';
 import { routeInteraction } from './router.ts';

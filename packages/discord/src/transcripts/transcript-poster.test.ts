@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeVoice, P, silentLogger } from '../../test/helpers/fake-voice.ts';
 import { Store } from '../store/store.ts';
+import { FakeVoice, P, silentLogger } from '../testing/fake-voice.ts';
 import { type TranscriptMessage, TranscriptPoster } from './transcript-poster.ts';
 
 function setup() {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Persona } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
-import type { VoiceEvents, VoiceManagerPort, VoiceSessionPort, VoiceStatus } from '../../src/voice-port.ts';
+import type { VoiceEvents, VoiceManagerPort, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
 
 /** In-memory stand-in for the ChannelManager: records calls, emits events on demand. */
 export class FakeVoice extends EventEmitter implements VoiceManagerPort {

@@ -1,6 +1,6 @@
 import { type Client, Collection } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../test/helpers/fake-voice.ts';
+import { silentLogger } from '../testing/fake-voice.ts';
 import { DiscordTranscriptSink } from './discord-sink.ts';
 
 function fakeClient(channel: object) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { P } from '../../test/helpers/fake-voice.ts';
 import { Store } from '../store/store.ts';
+import { P } from '../testing/fake-voice.ts';
 import { PersonaRegistry, slugify } from './registry.ts';
 
 function setup() {

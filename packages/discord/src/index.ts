@@ -1,0 +1,20 @@
+// Public surface of @troupe/discord: explicit re-exports only, no logic.
+export { commandBodies } from './commands/definitions.ts';
+export type { RestoreOutcome } from './commands/voice-restore.ts';
+export { CAPTURE_DIR_ENV, createLogger, REDACT_PATHS, redactSecrets, withTestCapture } from './logger.ts';
+export { type BotMetrics, startBotMetrics } from './metrics/index.ts';
+export { mountTroupe, type TroupeMount, TroupeMountError, type TroupeOptions } from './mount.ts';
+export { BUILTIN_PERSONA_DIR, PersonaRegistry } from './personas/registry.ts';
+export { type DailyUsage, type GuildSettings, Store, type StoredVoiceSession } from './store/store.ts';
+export { TranscriptPoster } from './transcripts/transcript-poster.ts';
+export { UsageTracker } from './usage/usage-tracker.ts';
+export { ChannelManager, VoiceJoinError } from './voice/channel-manager.ts';
+export { DEFAULT_TUNING, type VoiceTuning } from './voice/types.ts';
+export type {
+  SessionEndReason,
+  TurnLatency,
+  VoiceEvents,
+  VoiceManagerPort,
+  VoiceSessionPort,
+  VoiceStatus,
+} from './voice-port.ts';

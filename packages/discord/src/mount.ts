@@ -1,0 +1,207 @@
+// Troupe as a plugin: mounts its slash commands, voice sessions, transcripts and usage caps onto a
+// discord.js Client the host already owns. The host keeps its own commands and listeners; Troupe
+// answers only interactions for its own command names and never logs the client in or out.
+import type { TransportFactory } from '@troupe/realtime-core';
+import { type Client, Events, GatewayIntentBits, IntentsBitField, type Interaction } from 'discord.js';
+import type { Logger } from 'pino';
+import type { CommandContext } from './commands/context.ts';
+import { commandBodies } from './commands/definitions.ts';
+import { routeInteraction } from './commands/router.ts';
+import { type RestoreOutcome, restoreVoiceSessions } from './commands/voice-restore.ts';
+import { withTestCapture } from './logger.ts';
+import { createCardParser } from './personas/card-parser.ts';
+import { PersonaRegistry } from './personas/registry.ts';
+import type { Store } from './store/store.ts';
+import { DiscordTranscriptSink } from './transcripts/discord-sink.ts';
+import { TranscriptPoster } from './transcripts/transcript-poster.ts';
+import { UsageTracker } from './usage/usage-tracker.ts';
+import { ChannelManager } from './voice/channel-manager.ts';
+import type { VoiceTuning } from './voice/types.ts';
+import type { VoiceManagerPort } from './voice-port.ts';
+
+/** Everything Troupe needs from its host. Only `realtime`, `store` and `logger` are required. */
+export interface TroupeOptions {
+  /** The realtime speech model: endpoint URL (the model goes in `?model=`), model id and API key. */
+  realtime: { url: string; model: string; apiKey: string };
+  /** Per-guild state: settings, imported personas, usage, opt-outs, voice sessions to restore. */
+  store: Store;
+  /** A pino logger; Troupe logs through children of it (`component: voice`, `commands`, …). */
+  logger: Logger;
+  /** Voice pipeline knobs. */
+  voice?: {
+    /** Opus at the model's 24 kHz mono (default) or resampled to 48 kHz stereo. */
+    playbackFormat?: 'mono24k' | 'stereo48k';
+    /** Opus encoder complexity 0–10 (default 5). */
+    opusComplexity?: number;
+    tuning?: Partial<VoiceTuning>;
+    /** Replaces the WebSocket transport to the model (tests, proxies). */
+    transportFactory?: TransportFactory;
+  };
+  /** Folder of built-in persona YAML files (default: the personas shipped with this package). */
+  personaDir?: string;
+  /** Used to download character cards (default: global fetch). */
+  fetch?: typeof fetch;
+  /** Wall clock for daily caps (default Date.now). */
+  now?: () => number;
+  /** Rejoin the channels recorded before a crash once the client is ready (default true). */
+  restoreOnReady?: boolean;
+  /**
+   * Secret values (tokens, keys) in use: with the test-capture switch on and an emulated Discord
+   * (`discordApiUrl` on loopback), every line logged is checked for them by the suite's secret scan.
+   */
+  secrets?: readonly string[];
+  discordApiUrl?: string | undefined;
+  /** Replaces the voice layer (unit tests of the command layer). */
+  createVoice?: (deps: { logger: Logger; store: Store }) => VoiceManagerPort | Promise<VoiceManagerPort>;
+}
+
+/** A mounted Troupe. */
+export interface TroupeMount {
+  registry: PersonaRegistry;
+  voice: VoiceManagerPort;
+  usage: UsageTracker;
+  transcripts: TranscriptPoster;
+  /** Troupe's slash-command definitions, to register alongside the host's own (bulk overwrite replaces all). */
+  readonly commands: ReturnType<typeof commandBodies>;
+  /** True when the interaction is one of Troupe's commands (its autocomplete included). */
+  handles(interaction: Interaction): boolean;
+  /** Set once the client is ready: the post-crash voice reconciliation. */
+  readonly voiceRestore: Promise<RestoreOutcome[]> | undefined;
+  /** Leaves every voice channel, flushes transcripts and removes Troupe's listeners; the client stays up. */
+  unmount(): Promise<void>;
+}
+
+/** Thrown when the host's client cannot carry Troupe (missing intents). */
+export class TroupeMountError extends Error {
+  override name = 'TroupeMountError';
+}
+
+const REQUIRED_INTENTS: readonly [string, number][] = [
+  ['Guilds', GatewayIntentBits.Guilds],
+  ['GuildVoiceStates', GatewayIntentBits.GuildVoiceStates],
+];
+
+function checkIntents(client: Client): void {
+  const intents = new IntentsBitField(client.options.intents);
+  const missing = REQUIRED_INTENTS.filter(([, bit]) => !intents.has(bit)).map(([name]) => name);
+  if (missing.length > 0)
+    throw new TroupeMountError(
+      `Troupe needs the ${missing.join(' and ')} gateway intent${missing.length > 1 ? 's' : ''}: add GatewayIntentBits.${missing.join(', GatewayIntentBits.')} to the Client's intents.`,
+    );
+}
+
+function defaultVoice(o: TroupeOptions, logger: Logger): VoiceManagerPort {
+  return new ChannelManager({
+    realtime: o.realtime,
+    logger: logger.child({ component: 'voice' }),
+    isOptedOut: (guildId: string, userId: string) => o.store.isOptedOut(guildId, userId),
+    ...(o.voice?.transportFactory ? { transportFactory: o.voice.transportFactory } : {}),
+    tuning: {
+      ...(o.voice?.playbackFormat ? { playbackFormat: o.voice.playbackFormat } : {}),
+      ...(o.voice?.opusComplexity === undefined ? {} : { opusComplexity: o.voice.opusComplexity }),
+      ...o.voice?.tuning,
+    },
+  });
+}
+
+/** Mounts Troupe onto `client` (before or after it logs in). */
+export async function mountTroupe(client: Client, o: TroupeOptions): Promise<TroupeMount> {
+  checkIntents(client);
+  const { store } = o;
+  // Tests: also capture every log line for the suite's secret scan (no-op in production).
+  const logger = withTestCapture(o.logger, {
+    discordApiUrl: o.discordApiUrl,
+    secrets: [...new Set([o.realtime.apiKey, ...(o.secrets ?? [])])].filter((s) => !!s),
+  });
+  const registry = await PersonaRegistry.load(store, o.personaDir);
+  const voice = await (o.createVoice ?? (() => defaultVoice(o, logger)))({ logger, store });
+  const notify = async (_guildId: string, channelId: string, text: string) => {
+    const channel = await client.channels.fetch(channelId);
+    if (channel?.isSendable()) await channel.send({ content: text, allowedMentions: { parse: [] } });
+  };
+  const usage = new UsageTracker({
+    store,
+    voice,
+    logger: logger.child({ component: 'usage' }),
+    notify,
+    ...(o.now ? { now: o.now } : {}),
+  });
+  const transcripts = new TranscriptPoster({
+    store,
+    voice,
+    logger: logger.child({ component: 'transcripts' }),
+    sink: new DiscordTranscriptSink(client, logger.child({ component: 'transcripts' })),
+  });
+  voice.on('sessionEnded', (e) => {
+    // Ended on purpose or not, there is nothing to restore after a restart.
+    store.clearVoiceSession(e.guildId, e.channelId);
+    logger.info({ guildId: e.guildId, channelId: e.channelId, reason: e.reason }, 'voice session ended');
+    if (e.reason === 'error' || e.reason === 'disconnected') {
+      notify(
+        e.guildId,
+        e.channelId,
+        `⚠️ The voice session ended (${e.message ?? e.reason}). Use \`/join\` to start again.`,
+      ).catch((err: unknown) =>
+        logger.warn({ err, guildId: e.guildId }, 'could not post session-ended notice'),
+      );
+    }
+  });
+  const ctx: CommandContext = {
+    logger: logger.child({ component: 'commands' }),
+    store,
+    registry,
+    voice,
+    usage,
+    importCard: createCardParser(),
+    maxCardBytes: 2 * 1024 * 1024,
+    fetch: o.fetch ?? fetch,
+  };
+  const commands = commandBodies();
+  const names = new Set(commands.map((c) => c.name));
+  const handles = (i: Interaction) =>
+    (i.isChatInputCommand() || i.isAutocomplete()) && names.has(i.commandName);
+  const onInteraction = (interaction: Interaction) => {
+    if (handles(interaction)) void routeInteraction(ctx, interaction);
+  };
+  client.on(Events.InteractionCreate, onInteraction);
+
+  let voiceRestore: Promise<RestoreOutcome[]> | undefined;
+  const restore = () => {
+    if (o.restoreOnReady === false || voiceRestore) return;
+    // Not awaited by anyone on the ready path: a slow rejoin in one guild must not hold up start-up.
+    voiceRestore = restoreVoiceSessions({
+      client,
+      store,
+      registry,
+      voice,
+      usage,
+      logger: logger.child({ component: 'voice-restore' }),
+    });
+  };
+  if (client.isReady()) restore();
+  else client.once(Events.ClientReady, restore);
+
+  let unmounted = false;
+  return {
+    registry,
+    voice,
+    usage,
+    transcripts,
+    commands,
+    handles,
+    get voiceRestore() {
+      return voiceRestore;
+    },
+    async unmount() {
+      if (unmounted) return;
+      unmounted = true;
+      client.off(Events.InteractionCreate, onInteraction);
+      client.off(Events.ClientReady, restore);
+      // A rejoin still in flight would otherwise reconnect after the leave below.
+      await voiceRestore?.catch(() => undefined);
+      // Leave every voice channel first so no zombie connection outlives the host.
+      await voice.destroyAll().catch((err: unknown) => logger.error({ err }, 'voice shutdown failed'));
+      await transcripts.flush().catch((err: unknown) => logger.warn({ err }, 'transcript flush failed'));
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['../../scripts/console-guard.ts'],
+    // Captures what the plugin logs and sends, and fails the run if a token or key is in it.
+    globalSetup: ['../../scripts/secret-capture.global.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
