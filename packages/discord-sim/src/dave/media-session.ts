@@ -7,7 +7,13 @@
  *
  * No I/O and no clock: participants are {@link DaveLink}s and the timeout is an injected timer.
  */
-import { parseCommitWelcome, welcomeFor } from './commit-welcome.ts';
+import {
+  type AcceptedCommit,
+  checkCommit,
+  checkKeyPackage,
+  type GroupState,
+  type SenderState,
+} from './admission.ts';
 import {
   type DaveClientMessage,
   DaveOp,
@@ -22,81 +28,22 @@ import {
   groupIdForChannel,
   signExternalProposal,
 } from './external-sender.ts';
-import { type InFlightProposal, placeLeaves, proposalListProblem } from './group-view.ts';
+import { type InFlightProposal, placeLeaves } from './group-view.ts';
+import type { KeyPackageInfo } from './key-package.ts';
+import { toHex } from './mls-crypto.ts';
 import {
-  identityUserId,
-  type KeyPackageInfo,
-  keyPackageProblem,
-  parseKeyPackageMessage,
-} from './key-package.ts';
-import { CIPHERSUITE_P256, type SignatureKeyPair, toHex } from './mls-crypto.ts';
+  DAVE_PROTOCOL_VERSION,
+  type DaveEvent,
+  type DaveLink,
+  type MediaSessionOptions,
+} from './session-types.ts';
 
-export const DAVE_PROTOCOL_VERSION = 1;
+export { DAVE_PROTOCOL_VERSION, type DaveEvent, type DaveLink, type DaveTimer } from './session-types.ts';
 
-/** One connected participant, as the session reaches it. */
-export interface DaveLink {
-  readonly userId: string;
-  send(message: DaveServerMessage): void;
-}
-
-/** Returns a function that cancels the timer. */
-export type DaveTimer = (fn: () => void, ms: number) => () => void;
-
-/** What happened, for stats and tests. */
-export type DaveEvent =
-  | { type: 'key-package'; userId: string; accepted: boolean; reason?: string }
-  | {
-      type: 'commit';
-      userId: string;
-      accepted: boolean;
-      reason?: string;
-      epoch?: bigint;
-      transitionId?: number;
-      added?: string[];
-      removed?: string[];
-    }
-  | { type: 'transition-executed'; transitionId: number; epoch: bigint; timedOut: boolean }
-  | { type: 'invalid-commit-welcome'; userId: string; transitionId: number }
-  | { type: 'sole-member-reset'; userId: string }
-  | { type: 'withheld'; userId: string; op: number };
-
-/** Fault hooks: consulted on every commit and every message. */
-export interface DaveFaultHooks {
-  /** A transition id to announce the next commit with instead of the counter's (0 = execute at once). */
-  transitionIdOverride?(): number | undefined;
-  /** True to withhold this message from this participant (a lost message). */
-  withhold?(userId: string, op: number): boolean;
-}
-
-export interface MediaSessionOptions {
-  channelId: string;
-  externalSender: SignatureKeyPair;
-  timer: DaveTimer;
-  /** How long to wait for every op 23 before executing anyway. */
-  transitionTimeoutMs: number;
-  faults?: DaveFaultHooks | undefined;
-  onEvent?: ((event: DaveEvent) => void) | undefined;
-}
-
-interface Participant {
+interface Participant extends SenderState {
   link: DaveLink;
-  /** Leaf in the established group; undefined while pending. */
-  leaf: number | undefined;
   /** The key package to add it with, until a commit consumes it. */
   keyPackage: KeyPackageInfo | undefined;
-  /** It reported op 31 and reset its state: its old leaf must go, it takes no proposals. */
-  reset: boolean;
-  /** From its latest accepted key package: a commit may not change it. */
-  signatureKey: Uint8Array | undefined;
-}
-
-/** A commit that passed validation, with what it adds, removes and the Welcome for each addition. */
-interface AcceptedCommit {
-  epoch: bigint;
-  message: Uint8Array;
-  adds: InFlightProposal[];
-  removes: InFlightProposal[];
-  welcomes: Map<string, Uint8Array>;
 }
 
 interface PendingTransition {
@@ -156,13 +103,8 @@ export class DaveMediaSession {
   /** A participant connected with DAVE: it gets the external sender, then any in-flight adds. */
   connect(link: DaveLink): void {
     if (this.participants.has(link.userId)) this.disconnect(link.userId);
-    this.participants.set(link.userId, {
-      link,
-      leaf: undefined,
-      keyPackage: undefined,
-      reset: false,
-      signatureKey: undefined,
-    });
+    const p = { userId: link.userId, link, leaf: undefined, keyPackage: undefined, reset: false };
+    this.participants.set(link.userId, { ...p, signatureKey: undefined });
     this.deliver(link.userId, { op: DaveOp.ExternalSender, payload: this.externalSenderPackage });
     if (!this.established) {
       // "A client that joins when there is not an established group receives any already sent
@@ -194,7 +136,7 @@ export class DaveMediaSession {
 
   private onKeyPackage(p: Participant, payload: Uint8Array): void {
     const userId = p.link.userId;
-    const verdict = this.checkKeyPackage(p, payload);
+    const verdict = checkKeyPackage(p, payload);
     if (typeof verdict === 'string') {
       this.emit({ type: 'key-package', userId, accepted: false, reason: verdict });
       return;
@@ -203,21 +145,6 @@ export class DaveMediaSession {
     p.signatureKey = verdict.leaf.signatureKey;
     this.emit({ type: 'key-package', userId, accepted: true });
     this.reconcile();
-  }
-
-  /** The parsed key package, or why the gateway refuses it (https://daveprotocol.com/#validation). */
-  private checkKeyPackage(p: Participant, payload: Uint8Array): KeyPackageInfo | string {
-    let kp: KeyPackageInfo;
-    try {
-      kp = parseKeyPackageMessage(payload);
-    } catch (e) {
-      return (e as Error).message;
-    }
-    const problem = keyPackageProblem(kp, p.link.userId);
-    if (problem) return problem;
-    if (p.leaf !== undefined && !p.reset)
-      return 'already a group member; a member reports op 31 before re-joining';
-    return kp;
   }
 
   private onInvalidCommitWelcome(p: Participant, transitionId: number): void {
@@ -231,48 +158,19 @@ export class DaveMediaSession {
   }
 
   private onCommitWelcome(p: Participant, payload: Uint8Array): void {
-    const verdict = this.checkCommit(p, payload);
+    const verdict = checkCommit(p, this.groupState(), payload);
     if (typeof verdict === 'string')
       this.emit({ type: 'commit', userId: p.link.userId, accepted: false, reason: verdict });
     else this.accept(p, verdict);
   }
 
-  /** The commit to broadcast, or why it is not (https://daveprotocol.com/#voice-gateway-commit-validity). */
-  private checkCommit(p: Participant, payload: Uint8Array): AcceptedCommit | string {
-    const userId = p.link.userId;
-    let parsed: ReturnType<typeof parseCommitWelcome>;
-    try {
-      parsed = parseCommitWelcome(payload);
-    } catch (e) {
-      return `unparseable: ${(e as Error).message}`;
-    }
-    const { commit, welcome } = parsed;
-    if (toHex(commit.groupId) !== toHex(this.groupId)) return 'commit for another group';
-    // First valid commit wins; commits for past or future epochs are never broadcast (#commit-ordering).
-    if (commit.epoch !== this.epochValue) return `commit for epoch ${commit.epoch}, not ${this.epochValue}`;
-    if (commit.senderLeaf === undefined) return 'commit not sent by a member';
-    const expectedLeaf = this.established ? p.leaf : 0;
-    if (p.reset || commit.senderLeaf !== expectedLeaf)
-      return `commit from leaf ${commit.senderLeaf}, but the sender is at ${expectedLeaf ?? 'no leaf'}`;
-    const listProblem = proposalListProblem(commit.proposalRefs, this.proposals, userId);
-    if (listProblem) return listProblem;
-    if (commit.pathLeaf) {
-      if (identityUserId(commit.pathLeaf.identity) !== userId)
-        return "the commit's leaf node changes the committer's credential";
-      if (p.signatureKey && toHex(p.signatureKey) !== toHex(commit.pathLeaf.signatureKey))
-        return "the commit's leaf node changes the committer's signature key";
-    }
-    const byRef = new Map(this.proposals.map((x) => [x.refHex, x]));
-    const cited = commit.proposalRefs.map((r) => byRef.get(r) as InFlightProposal);
-    const adds = cited.filter((x) => x.kind === 'add');
-    const removes = cited.filter((x) => x.kind === 'remove');
-    const welcomes = new Map<string, Uint8Array>();
-    for (const add of adds) {
-      const w = welcome?.cipherSuite === CIPHERSUITE_P256 && welcomeFor(welcome, add.keyPackageRefHex ?? '');
-      if (!w) return `no Welcome for added member ${add.userId}`;
-      welcomes.set(add.userId, w);
-    }
-    return { epoch: commit.epoch, message: commit.message, adds, removes, welcomes };
+  private groupState(): GroupState {
+    return {
+      groupId: this.groupId,
+      established: this.established,
+      epoch: this.epochValue,
+      proposals: this.proposals,
+    };
   }
 
   private accept(committer: Participant, commit: AcceptedCommit): void {
