@@ -23,6 +23,8 @@ import { planVoiceFuzz, type VoiceFuzzOptions } from './voice/voice-fuzz.ts';
 import type { VoiceServer } from './voice/voice-server.ts';
 import type { VoiceSession } from './voice/voice-session.ts';
 
+const isSilence = (f: Uint8Array) => f.length === 3 && f[0] === 0xf8 && f[1] === 0xff && f[2] === 0xfe;
+
 export class VoiceMedia {
   private readonly world: World;
   private readonly voice: VoiceServer;
@@ -124,6 +126,8 @@ export class VoiceMedia {
   onBotPacket(s: VoiceSession, p: ParsedRtp, atMs: number): void {
     const guild = this.world.guilds.get(s.guildId);
     if (!guild) return;
+    if (s.daveVersion > 0 && !isSilence(p.opus) && !looksLikeDaveFrame(p.opus))
+      this.voice.stats.unencryptedFromBot++;
     const rekeying =
       this.dave.session(s.channelId)?.pendingTransition !== undefined || this.sealedForOldEpoch(s, p);
     this.lastSeq.set(s, p.sequence);
@@ -186,8 +190,7 @@ export class VoiceMedia {
       return { opus: out.kind === 'undecryptable' ? undefined : out.opus, fate: out.kind };
     }
     if (looksLikeDaveFrame(frame)) return { opus: undefined, fate: 'undecryptable' };
-    const silence = frame.length === 3 && frame[0] === 0xf8 && frame[1] === 0xff && frame[2] === 0xfe;
-    return { opus: frame, fate: silence ? 'silence' : 'unencrypted' };
+    return { opus: frame, fate: isSilence(frame) ? 'silence' : 'unencrypted' };
   }
 
   private seal(s: VoiceSession, spec: RtpPacketSpec): Uint8Array {

@@ -60,6 +60,7 @@ describe('DAVE: the sim as an E2EE voice server for the real client', () => {
     expect(heard.packets.filter((p) => p.e2ee === 'decrypted').length).toBe(frames.length);
     expect(heard.unencryptedFrames).toBe(0);
     expect(heard.undecryptableFrames).toBe(0);
+    expect(sim.stats.voice.unencryptedFromBot).toBe(0);
     expect(heard.pcm.length).toBe(frames.length * 960 * 2);
   });
 
@@ -188,6 +189,7 @@ describe('DAVE: the sim as an E2EE voice server for the real client', () => {
     await sim.until(() => sim.dave.participant('alice')?.ready === true);
     await playFrames(connection, toneFrames(440, 300));
     expect(sim.listener('alice').heard().unencryptedFrames).toBeGreaterThan(0);
+    expect(sim.stats.voice.unencryptedFromBot).toBe(sim.listener('alice').heard().unencryptedFrames);
   });
 });
 

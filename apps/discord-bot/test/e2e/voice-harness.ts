@@ -9,6 +9,7 @@ import { type Persona, parsePersona } from '@troupe/realtime-core';
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
 import { Client, GatewayIntentBits, PermissionFlagsBits, type VoiceBasedChannel } from 'discord.js';
 import pino from 'pino';
+import { assertNoUnencryptedAudio } from './fault-world.ts';
 
 export interface VoiceHarness {
   discord: DiscordSim;
@@ -91,6 +92,7 @@ export async function startVoiceHarness(tuning: Partial<VoiceTuning> = {}): Prom
       await client.destroy();
       await model.close();
       await discord.close();
+      assertNoUnencryptedAudio(discord);
     },
   };
 }

@@ -66,6 +66,7 @@ export class VoiceServer {
       undecryptableFromBot: 0,
       rawToBot: 0,
       relayed: 0,
+      unencryptedFromBot: 0,
       undecodableFrames: 0,
       dave: opts.dave.stats,
     };

@@ -53,6 +53,11 @@ export interface VoiceServerStats {
   rawToBot: number;
   /** Packets from one bot forwarded to another bot in the same channel (the SFU's relay). */
   relayed: number;
+  /**
+   * Non-silence frames a bot sent without end-to-end encryption in an E2EE (DAVE) call: each one
+   * is audio Discord's SFU could have heard. Any bot that waits for its group sends none.
+   */
+  unencryptedFromBot: number;
   /** Frames from a bot the voice gateway could not decode (closed 4002). */
   undecodableFrames: number;
   dave: DaveStats;

@@ -44,6 +44,17 @@ export async function handleVoice(
 const ms = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v)}`);
 
 /** Renders `/voice status` as readable Markdown. */
+/** Whether the call is end-to-end encrypted, as Discord clients show it (privacy code per epoch). */
+export function e2eeLine(e: VoiceStatus['e2ee']): string {
+  if (!e) return 'Encryption: unknown';
+  if (!e.negotiated) return 'Encryption: transport only (this call is not end-to-end encrypted)';
+  if (!e.ready)
+    return `Encryption: end-to-end (DAVE v${e.protocolVersion}) being set up; I stay silent until it is`;
+  const code = e.privacyCode?.replace(/(\d{5})(?=\d)/g, '$1 ') ?? '';
+  const epoch = e.epoch === undefined ? '' : ` · epoch ${e.epoch}`;
+  return `Encryption: end-to-end (DAVE v${e.protocolVersion})${epoch} · privacy code ${code}`;
+}
+
 export function formatStatus(s: VoiceStatus, usageLine: string): string {
   const heard = s.heard.length
     ? s.heard
@@ -68,6 +79,7 @@ export function formatStatus(s: VoiceStatus, usageLine: string): string {
     : 'No turns yet.';
   return [
     `**${s.persona.name}** in <#${s.channelId}> · session ${formatDuration(s.sessionAgeMs)} · model ${s.realtimeState}`,
+    e2eeLine(s.e2ee),
     `Model audio this session: ${(s.usage.inputAudioMs / 1000).toFixed(0)} s in, ${(s.usage.outputAudioMs / 1000).toFixed(0)} s out. ${usageLine}.`,
     '**Heard**',
     heard,

@@ -2,15 +2,24 @@
 // checks first and torn down on leave, empty channel, cap or a connection that cannot recover.
 import { entersState, joinVoiceChannel, VoiceConnectionStatus } from '@discordjs/voice';
 import { type Persona, TypedEmitter } from '@troupe/realtime-core';
-import { type Client, PermissionFlagsBits, type VoiceBasedChannel, type VoiceState } from 'discord.js';
+import {
+  ChannelType,
+  type Client,
+  PermissionFlagsBits,
+  type VoiceBasedChannel,
+  type VoiceState,
+} from 'discord.js';
 import type { VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
 import { VoiceChannelSession } from './channel-session.ts';
 import { protectConnection } from './connection-guard.ts';
+import { waitForE2ee } from './e2ee.ts';
 import { type ChannelManagerOptions, DEFAULT_TUNING, VoiceJoinError, type VoiceTuning } from './types.ts';
 
 export { VoiceJoinError } from './types.ts';
 
 const READY_TIMEOUT_MS = 20_000;
+/** How long the MLS group may take to form after Ready before the join is abandoned. */
+const E2EE_TIMEOUT_MS = 15_000;
 
 export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceManagerPort {
   readonly #options: ChannelManagerOptions;
@@ -36,6 +45,7 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       return existing;
     }
     if (existing) existing.end('left');
+    refuseStage(channel);
     checkPermissions(channel);
     this.#watch(channel.client);
     const logger = this.#options.logger.child({ guildId: channel.guild.id, channelId: channel.id });
@@ -54,6 +64,13 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       connection.destroy();
       throw new VoiceJoinError(
         `I could not connect to ${channel.name} within ${READY_TIMEOUT_MS / 1000} s. Discord voice may be having trouble; try /join again.`,
+      );
+    }
+    // Nothing may be sent before the call's E2EE group exists: it would go out in the clear.
+    if (!(await waitForE2ee(connection, E2EE_TIMEOUT_MS))) {
+      connection.destroy();
+      throw new VoiceJoinError(
+        `I connected to ${channel.name}, but its end-to-end encryption could not be set up within ${E2EE_TIMEOUT_MS / 1000} s, so I left rather than talk unencrypted. Try /join again.`,
       );
     }
     const session = new VoiceChannelSession({
@@ -103,6 +120,17 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       }
     });
   }
+}
+
+/**
+ * Stage channels are refused: Discord does not end-to-end encrypt them, and a bot joins one as a
+ * muted audience member until a moderator invites it to speak.
+ */
+function refuseStage(channel: VoiceBasedChannel): void {
+  if (channel.type === ChannelType.GuildStageVoice)
+    throw new VoiceJoinError(
+      `${channel.name} is a stage channel: I would join it muted as audience (a moderator has to invite me to speak) and stage audio is not end-to-end encrypted. Use /join in a regular voice channel instead.`,
+    );
 }
 
 /** Refuses a join the bot could not carry out, naming exactly what is missing. */

@@ -11,7 +11,8 @@ import {
 import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
 import type { SessionEndReason, VoiceEvents, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
-import { guardConnection } from './connection-guard.ts';
+import { guardConnection, type ReceiveReporter } from './connection-guard.ts';
+import { admitReceivedFrame, e2eeSink, e2eeStatus } from './e2ee.ts';
 import { PacedPlayback, type PlaybackReport } from './paced-playback.ts';
 import { createPlaybackEncoder, ReplyAudio } from './reply-audio.ts';
 import { keepTransportKeyPrepared } from './transport-key.ts';
@@ -60,7 +61,9 @@ export class VoiceChannelSession implements VoiceSessionPort {
   /** The reply the model is streaming now (it may still be pre-rolling, or queued behind another). */
   #current: ReplyAudio | undefined;
   readonly #clock = new TurnClock();
-  #guard: { receiveError(err: Error): void } | undefined;
+  #guard: ReceiveReporter | undefined;
+  /** Sends only what would be end-to-end encrypted (e2ee.ts). */
+  readonly #sink: ReturnType<typeof e2eeSink>;
   #lastSpeaker = 'someone';
   /** Whose labelled turn the model is hearing (not yet closed with trailing silence). */
   #openTurn: Speaker | undefined;
@@ -97,7 +100,8 @@ export class VoiceChannelSession implements VoiceSessionPort {
       ...(deps.options.transportFactory ? { transportFactory: deps.options.transportFactory } : {}),
     });
     this.#encoder = createPlaybackEncoder(deps.tuning.playbackFormat, deps.tuning.opusComplexity);
-    this.#playback = new PacedPlayback(deps.connection, (r) => this.#onReplyPlayed(r), {
+    this.#sink = e2eeSink(deps.connection);
+    this.#playback = new PacedPlayback(this.#sink, (r) => this.#onReplyPlayed(r), {
       onReplyStarted: (r) => this.#onFirstPacket(r),
     });
   }
@@ -150,6 +154,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
       })),
       usage: { ...this.#usage },
       turns: this.#clock.recent,
+      e2ee: { ...e2eeStatus(this.#d.connection), withheldFrames: this.#sink.withheld },
     };
   }
 
@@ -198,6 +203,9 @@ export class VoiceChannelSession implements VoiceSessionPort {
       end: { behavior: EndBehaviorType.AfterSilence, duration: 100 },
     });
     stream.on('data', (packet: Buffer) => {
+      // Still DAVE-encrypted (the bot has no group yet): not Opus, never for the decoder.
+      if (!admitReceivedFrame(this.#d.connection, packet)) return this.#guard?.undecryptable();
+      this.#guard?.delivered();
       const at = performance.now();
       if (this.#onPacket(speaker, packet)) speaker.lastInboundMs = performance.now() - at;
     });

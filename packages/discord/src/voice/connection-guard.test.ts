@@ -6,6 +6,7 @@ import {
 } from '@discordjs/voice';
 import { describe, expect, it } from 'vitest';
 import { END_MESSAGES, GATEWAY_RETRY_MS, guardConnection, protectConnection } from './connection-guard.ts';
+import { E2EE_MESSAGES } from './e2ee-recovery.ts';
 
 /** Just the slice of VoiceConnection the guard reads: state, rejoinAttempts, rejoin(), stateChange. */
 function fakeConnection() {
@@ -93,20 +94,66 @@ describe('guardConnection', () => {
     expect(warned).toEqual(['voice server requires DAVE; ending the session']);
   });
 
-  it('rejoins once after repeated decryption failures within the window', () => {
-    const { c, conn } = fakeConnection();
+  it('ends without reconnecting on 4021 (rate limited) and 4022 (call terminated), explaining', () => {
+    for (const [code, reason, message] of [
+      [4021, 'error', END_MESSAGES.rateLimited],
+      [4022, 'disconnected', END_MESSAGES.callTerminated],
+    ] as const) {
+      const { c, set, conn } = fakeConnection();
+      const networking = Object.assign(new EventEmitter(), { state: {} });
+      c.state = { status: VoiceConnectionStatus.Ready, networking } as never;
+      const ended: [string, string | undefined][] = [];
+      guardConnection(conn, { maxRejoinAttempts: 5 }, (r, m) => ended.push([r, m]));
+      networking.on('close', () => set({ status: VoiceConnectionStatus.Signalling }));
+      networking.emit('close', code);
+      expect(ended).toEqual([[reason, message]]);
+    }
+  });
+
+  it('leaves and joins again when nothing decrypts for long enough, then gives up, bounded', () => {
+    const { c, set, conn } = fakeConnection();
+    const calls: string[] = [];
+    Object.assign(c, {
+      joinConfig: { channelId: 'ch1' },
+      disconnect: () => calls.push('disconnect'),
+      rejoin: (cfg: { channelId: string }) => calls.push(`rejoin ${cfg.channelId}`),
+    });
     let t = 0;
-    const guard = guardConnection(conn, { maxRejoinAttempts: 5, now: () => t }, () => {});
-    guard.receiveError(new Error('Failed to decrypt: DecryptionFailed(UnencryptedWhenPassthroughDisabled)'));
-    t = 40_000; // outside the window: the first one no longer counts
-    guard.receiveError(new Error('DecryptionFailed'));
-    guard.receiveError(new Error('stream premature close'));
-    expect(c.rejoins).toBe(0);
-    guard.receiveError(new Error('DecryptionFailed'));
-    guard.receiveError(new Error('DecryptionFailed'));
-    expect(c.rejoins).toBe(1);
-    for (let i = 0; i < 5; i++) guard.receiveError(new Error('DecryptionFailed'));
-    expect(c.rejoins).toBe(1);
+    const tasks: (() => void)[] = [];
+    const ended: [string, string | undefined][] = [];
+    const guard = guardConnection(
+      conn,
+      {
+        maxRejoinAttempts: 5,
+        now: () => t,
+        schedule: (fn) => {
+          tasks.push(fn);
+          return () => {};
+        },
+        e2ee: { health: { minFailures: 10, minFailingMs: 1000, maxFreshJoins: 1 } },
+      },
+      (r, m) => ended.push([r, m]),
+    );
+    const run = () => {
+      for (const task of tasks.splice(0)) task();
+    };
+    // Failures with a delivered frame among them are not persistent.
+    for (let i = 0; i < 14; i++, t += 100) {
+      guard.receiveError(new Error('Unsupported state or unable to authenticate data'));
+      if (i === 5) guard.delivered();
+    }
+    run();
+    expect(calls).toEqual([]);
+    // Only failures, 2 s long: one fresh join, leave then join.
+    for (let i = 0; i < 20; i++, t += 100) guard.undecryptable();
+    run();
+    expect(calls).toEqual(['disconnect', 'rejoin ch1']);
+    guard.receiveError(new Error('stream premature close')); // not a decryption failure: ignored
+    set({ status: VoiceConnectionStatus.Ready });
+    // Still nothing: past the bound the session ends with a reason.
+    for (let i = 0; i < 20; i++, t += 100)
+      guard.receiveError(new Error('Failed to decrypt: DecryptionFailed'));
+    expect(ended).toEqual([['error', E2EE_MESSAGES.gaveUp]]);
   });
 
   it('keeps runts and receiver exceptions away from the socket handler, counting them', () => {

@@ -1,12 +1,14 @@
 // Discord voice connection policy: which closes end a session (and what to tell the channel),
-// when to stop rejoining, when receive decryption has gone bad enough that a rejoin is the cure,
-// and the holes in @discordjs/voice 0.19.2 (pinned) that would otherwise take the process down.
+// when to stop rejoining, when receive decryption has gone bad enough that a fresh join is the
+// cure (e2ee-recovery.ts), and the holes in @discordjs/voice 0.19.2 (pinned) that would otherwise
+// take the process down.
 import {
   type VoiceConnection,
   VoiceConnectionDisconnectReason,
   VoiceConnectionStatus,
 } from '@discordjs/voice';
 import type { SessionEndReason } from '../voice-port.ts';
+import { type E2eeRecoveryOptions, recoverE2ee } from './e2ee-recovery.ts';
 
 /** Shown in the channel (bot.ts wraps it as "The voice session ended (…). Use /join …"). */
 export const END_MESSAGES = {
@@ -17,6 +19,10 @@ export const END_MESSAGES = {
     `Discord refused the voice connection ${n} times in a row, so I stopped retrying; wait a minute before trying again`,
   gatewayLost:
     'I lost my connection to Discord and could not get back into the voice channel within a minute',
+  rateLimited:
+    'Discord rate-limited my voice connection, so I stopped instead of retrying; wait a few minutes before /join',
+  callTerminated:
+    'Discord ended my voice call (the channel was deleted, I was removed, or its voice server changed); use /join to bring me back',
 } as const;
 
 /**
@@ -28,6 +34,9 @@ export const GATEWAY_RETRY_MS: readonly number[] = [1000, 2000, 4000, 8000, 15_0
 /** Discord voice close codes the guard acts on (discord.com/developers/docs/topics/opcodes-and-status-codes). */
 const DISCONNECTED = 4014;
 const E2EE_REQUIRED = 4017;
+/** "Should not reconnect" per the close code table; 0.19.2 rejoins on them anyway. */
+const RATE_LIMITED = 4021;
+const CALL_TERMINATED = 4022;
 
 export interface GuardLogger {
   warn(obj: object, msg: string): void;
@@ -35,9 +44,8 @@ export interface GuardLogger {
 
 export interface GuardOptions {
   maxRejoinAttempts: number;
-  /** Receive errors mentioning decryption within `decryptWindowMs` that trigger one rejoin. */
-  decryptFailuresBeforeRejoin?: number;
-  decryptWindowMs?: number;
+  /** When persistent receive decryption failures call for a fresh join (see receive-health.ts). */
+  e2ee?: Omit<E2eeRecoveryOptions, 'logger' | 'schedule'> | undefined;
   now?: () => number;
   /** Runs `fn` after `ms`; returns a canceller (default setTimeout). */
   schedule?: (fn: () => void, ms: number) => () => void;
@@ -49,18 +57,28 @@ function defaultSchedule(fn: () => void, ms: number): () => void {
   return () => clearTimeout(timer);
 }
 
+/** What the session reports to the guard about receiving. */
+export interface ReceiveReporter {
+  /** A receive stream broke. */
+  receiveError(err: Error): void;
+  /** A frame reached the decoder. */
+  delivered(): void;
+  /** The receive gate dropped a frame that was still end-to-end encrypted. */
+  undecryptable(): void;
+}
+
 /**
- * Watches a connection. 4014 (kicked, moved, channel deleted) and 4017 (E2EE required) end the
- * session; codes the library resumes or rejoins on (4006, 4015, 4022, network drops) are left to
- * it, but a rejoin storm is cut off before attempt `maxRejoinAttempts + 1` goes out, and a
- * rejoin the gateway was down for is retried once it may be back.
- * Returns a reporter for receive-stream errors.
+ * Watches a connection. 4014 (kicked, moved, channel deleted), 4017 (E2EE required), 4021 (rate
+ * limited) and 4022 (call terminated) end the session; codes the library resumes or rejoins on
+ * (4006, 4015, network drops) are left to it, but a rejoin storm is cut off before attempt
+ * `maxRejoinAttempts + 1` goes out, and a rejoin the gateway was down for is retried once it may
+ * be back. Persistent receive decryption failures lead to a bounded fresh join (e2ee-recovery.ts).
  */
 export function guardConnection(
   connection: VoiceConnection,
   options: GuardOptions,
   end: (reason: SessionEndReason, message?: string) => void,
-): { receiveError(err: Error): void } {
+): ReceiveReporter {
   const shield = protectConnection(connection);
   if (options.logger) shield.logger = options.logger;
   const schedule = options.schedule ?? defaultSchedule;
@@ -87,9 +105,19 @@ export function guardConnection(
       gatewayRetries = 0;
     } else if (next.status === VoiceConnectionStatus.Signalling) {
       // The library rejoins on any other close; the code tells whether that can ever work.
-      if (shield.lastCloseCode === E2EE_REQUIRED) {
+      const code = shield.lastCloseCode;
+      if (code === E2EE_REQUIRED) {
         options.logger?.warn({ closeCode: E2EE_REQUIRED }, 'voice server requires DAVE; ending the session');
         end('error', END_MESSAGES.daveRequired);
+      } else if (code === RATE_LIMITED || code === CALL_TERMINATED) {
+        options.logger?.warn(
+          { closeCode: code },
+          'voice close code that must not be reconnected; ending the session',
+        );
+        end(
+          code === RATE_LIMITED ? 'error' : 'disconnected',
+          code === RATE_LIMITED ? END_MESSAGES.rateLimited : END_MESSAGES.callTerminated,
+        );
       } else if (connection.rejoinAttempts >= options.maxRejoinAttempts) {
         // rejoinAttempts counts the attempts already made; this Signalling is about to make one more.
         options.logger?.warn(
@@ -103,23 +131,17 @@ export function guardConnection(
       end('disconnected');
     }
   });
-  const now = options.now ?? (() => performance.now());
-  const limit = options.decryptFailuresBeforeRejoin ?? 3;
-  const windowMs = options.decryptWindowMs ?? 30_000;
-  let failures: number[] = [];
-  let rejoined = false;
+  const recovery = recoverE2ee(
+    connection,
+    { ...options.e2ee, now: options.e2ee?.now ?? options.now, schedule, logger: options.logger },
+    end,
+  );
   return {
-    receiveError(err: Error) {
-      if (!/decrypt/i.test(err.message)) return;
-      const t = now();
-      failures = [...failures.filter((f) => t - f < windowMs), t];
-      // DAVE sessions can get stuck after a missed transition; a fresh join re-keys them (peers.md).
-      if (failures.length >= limit && !rejoined && connection.state.status === VoiceConnectionStatus.Ready) {
-        rejoined = true;
-        failures = [];
-        connection.rejoin();
-      }
+    receiveError: (err) => {
+      recovery.streamError(err);
     },
+    delivered: () => recovery.delivered(),
+    undecryptable: () => recovery.undecryptable(),
   };
 }
 
