@@ -49,6 +49,12 @@ export interface DiscordSimFaults {
    * bytes as a binary frame (DAVE opcodes are binary). Returns the sockets it went to.
    */
   voiceFrame(data: string | Uint8Array, opts?: { guild?: string | undefined }): number;
+  /**
+   * The voice server seals and opens with a key other than the one it gave the bot: every packet
+   * fails transport authentication ("unable to authenticate data") until the bot joins afresh.
+   * Returns how many sessions it hit.
+   */
+  staleTransportKey(opts?: { guild?: string | undefined }): number;
   /** Ends a `closeVoice(..., { repeat })` storm: the next Identify is answered normally again. */
   stopVoiceCloses(): void;
   /** Drops UDP datagrams for `durationMs` (default both directions). */

@@ -99,6 +99,8 @@ export class DiscordSim {
           repeat: opts?.repeat,
         }),
       stopVoiceCloses: () => voice.stopCloses(),
+      staleTransportKey: (opts) =>
+        voice.staleTransportKey(opts?.guild ? this.world.guild(opts.guild).id : undefined),
       voiceFrame: (data, opts) =>
         voice.sendRawFrame(data, opts?.guild ? this.world.guild(opts.guild).id : undefined),
       dropUdp: (ms, direction) => voice.dropUdp(ms, direction),

@@ -221,6 +221,20 @@ export class VoiceServer {
     }
   }
 
+  /**
+   * Fault: the voice server starts using a different transport key for a session than the one it
+   * gave the client: every packet either way fails authentication until the client joins afresh.
+   */
+  staleTransportKey(guildId?: string): number {
+    let n = 0;
+    for (const s of this.sessions.values()) {
+      if ((guildId && s.guildId !== guildId) || !s.key) continue;
+      s.key = new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(32)));
+      n++;
+    }
+    return n;
+  }
+
   /** Fault: sends a raw frame (text as-is, bytes as a binary frame) on bot voice socket(s). */
   sendRawFrame(data: string | Uint8Array, guildId?: string): number {
     let sent = 0;

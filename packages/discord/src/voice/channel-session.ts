@@ -205,7 +205,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
     stream.on('data', (packet: Buffer) => {
       // Still DAVE-encrypted (the bot has no group yet): not Opus, never for the decoder.
       if (!admitReceivedFrame(this.#d.connection, packet)) return this.#guard?.undecryptable();
-      this.#guard?.delivered();
+      this.#guard?.delivered(packet);
       const at = performance.now();
       if (this.#onPacket(speaker, packet)) speaker.lastInboundMs = performance.now() - at;
     });

@@ -140,7 +140,8 @@ describe('guardConnection', () => {
     // Failures with a delivered frame among them are not persistent.
     for (let i = 0; i < 14; i++, t += 100) {
       guard.receiveError(new Error('Unsupported state or unable to authenticate data'));
-      if (i === 5) guard.delivered();
+      if (i === 5) guard.delivered(Buffer.from([0xfc, 1, 2]));
+      guard.delivered(Buffer.from([0xf8, 0xff, 0xfe])); // silence proves nothing
     }
     run();
     expect(calls).toEqual([]);

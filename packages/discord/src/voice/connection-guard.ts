@@ -8,6 +8,7 @@ import {
   VoiceConnectionStatus,
 } from '@discordjs/voice';
 import type { SessionEndReason } from '../voice-port.ts';
+import { isSilenceFrame } from './e2ee.ts';
 import { type E2eeRecoveryOptions, recoverE2ee } from './e2ee-recovery.ts';
 
 /** Shown in the channel (bot.ts wraps it as "The voice session ended (…). Use /join …"). */
@@ -61,8 +62,8 @@ function defaultSchedule(fn: () => void, ms: number): () => void {
 export interface ReceiveReporter {
   /** A receive stream broke. */
   receiveError(err: Error): void;
-  /** A frame reached the decoder. */
-  delivered(): void;
+  /** A frame reached the decoder (silence frames, sent in the clear, prove nothing). */
+  delivered(frame: Uint8Array): void;
   /** The receive gate dropped a frame that was still end-to-end encrypted. */
   undecryptable(): void;
 }
@@ -140,7 +141,9 @@ export function guardConnection(
     receiveError: (err) => {
       recovery.streamError(err);
     },
-    delivered: () => recovery.delivered(),
+    delivered: (frame) => {
+      if (!isSilenceFrame(frame)) recovery.delivered();
+    },
     undecryptable: () => recovery.undecryptable(),
   };
 }

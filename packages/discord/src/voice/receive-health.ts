@@ -6,7 +6,11 @@
 // `maxFreshJoins` the session gives up and says so. Pure: time comes in as arguments.
 
 export interface ReceiveHealthOptions {
-  /** Failures in a row (nothing decrypted in between) before recovering: the library's own op 31 recovery takes 36. */
+  /**
+   * Failures in a row (nothing decrypted in between) before recovering. A DAVE failure counts per
+   * frame, but a transport failure breaks the speaker's receive stream and counts once per
+   * utterance (the next one subscribes again), so a few suffice; the time below is the real gate.
+   */
   minFailures: number;
   /** …and for at least this long, so a burst does not count as persistence. */
   minFailingMs: number;
@@ -17,7 +21,7 @@ export interface ReceiveHealthOptions {
 }
 
 export const DEFAULT_RECEIVE_HEALTH: ReceiveHealthOptions = {
-  minFailures: 100,
+  minFailures: 3,
   minFailingMs: 5000,
   maxFreshJoins: 2,
   forgiveAfterMs: 10 * 60_000,
