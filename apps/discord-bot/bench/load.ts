@@ -106,16 +106,18 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
     const breach =
       m.joined < n
         ? `only ${m.joined}/${n} joined`
-        : m.playbackGaps > 0 || (botUnderruns ?? 0) > 0
-          ? `${m.playbackGaps} gaps > ${GAP_MS} ms, ${botUnderruns ?? '?'} bot underruns`
-          : // Percentiles of fewer than 10 samples are the maximum: not a basis for stopping the ramp.
-            m.inboundMs.n >= 10 && m.inboundMs.p95 > 25
-            ? `inbound p95 ${m.inboundMs.p95} ms`
-            : m.firstPacketMs.n >= 10 && m.firstPacketMs.p95 > 40
-              ? `first-packet p95 ${m.firstPacketMs.p95} ms`
-              : m.bargeInFrames.n > 0 && m.bargeInFrames.p95 > 1
-                ? `barge-in p95 ${m.bargeInFrames.p95} frames`
-                : undefined;
+        : m.e2ee.unencrypted > 0
+          ? `${m.e2ee.unencrypted} frames sent without E2EE`
+          : m.playbackGaps > 0 || (botUnderruns ?? 0) > 0
+            ? `${m.playbackGaps} gaps > ${GAP_MS} ms, ${botUnderruns ?? '?'} bot underruns`
+            : // Percentiles of fewer than 10 samples are the maximum: not a basis for stopping the ramp.
+              m.inboundMs.n >= 10 && m.inboundMs.p95 > 25
+              ? `inbound p95 ${m.inboundMs.p95} ms`
+              : m.firstPacketMs.n >= 10 && m.firstPacketMs.p95 > 40
+                ? `first-packet p95 ${m.firstPacketMs.p95} ms`
+                : m.bargeInFrames.n > 0 && m.bargeInFrames.p95 > 1
+                  ? `barge-in p95 ${m.bargeInFrames.p95} frames`
+                  : undefined;
     return {
       ...m,
       channels: n,
@@ -167,7 +169,12 @@ export async function runLoad(options: {
   for (const [k, n] of options.steps.entries()) {
     const s = await runLoadStepIsolated(n, options.seconds, k + 1);
     results.push(s);
-    printJson('load', { ...s, seconds: options.seconds, sims: 'child-process' });
+    printJson('load', {
+      ...s,
+      seconds: options.seconds,
+      sims: 'child-process',
+      dave: process.env.BENCH_LOAD_DAVE !== '0',
+    });
     if (s.breach && !options.continueAfterBreach) break;
   }
   printTable(
@@ -185,6 +192,7 @@ export async function runLoad(options: {
       'out p50/p95/p99 ms',
       'barge-in frames p50/p99 (n)',
       'loop delay p99/max ms bot | sims',
+      'E2EE ch · decrypted/clear/lost',
       'breach',
     ],
     results.map((s) => [
@@ -200,6 +208,7 @@ export async function runLoad(options: {
       `${s.firstPacketMs.p50}/${s.firstPacketMs.p95}/${s.firstPacketMs.p99}`,
       `${s.bargeInFrames.p50}/${s.bargeInFrames.p99} (${s.bargeInFrames.n})`,
       `${s.botLoopDelayMs.p99}/${s.botLoopDelayMs.max} | ${s.simLoopDelayMs.p99}/${s.simLoopDelayMs.max}`,
+      `${s.e2ee.channels} · ${s.e2ee.decrypted}/${s.e2ee.unencrypted}/${s.e2ee.undecryptable}`,
       s.breach ?? '-',
     ]),
   );

@@ -16,12 +16,18 @@ describe('bench machinery', () => {
     for (const v of [step.inboundMs.p50, step.firstPacketMs.p95, step.cpuPct, step.rssMb])
       expect(Number.isFinite(v)).toBe(true);
     expect(step.botUnderruns).toBeTypeOf('number');
+    // Under DAVE, as every call is by default: both calls E2EE, everything heard decrypted.
+    expect(step.e2ee.channels).toBe(2);
+    expect(step.e2ee.unencrypted).toBe(0);
+    expect(step.e2ee.decrypted).toBeGreaterThan(50);
   });
 
   it('per-frame costs time every candidate, the bot path and the peer path', () => {
     const r = runFrameCosts({ rounds: 7, runs: 20, quiet: true });
     expect([...r.inbound.keys()].some((k) => k.startsWith('troupe'))).toBe(true);
     expect([...r.outbound.keys()].some((k) => k.startsWith('peer'))).toBe(true);
-    for (const us of [...r.inbound.values(), ...r.outbound.values()]) expect(us).toBeGreaterThan(0);
+    for (const us of [...r.inbound.values(), ...r.outbound.values(), ...r.dave.values()])
+      expect(us).toBeGreaterThan(0);
+    expect(r.dave.size).toBe(2);
   });
 });

@@ -306,3 +306,16 @@ describe('DAVE media session (gateway side) with davey members', () => {
     expect(decodeServerBinary(frame)).toEqual({ seq: 7, op: 25, payload: Uint8Array.of(1) });
   });
 });
+
+describe('formDaveGroup', () => {
+  it('gives members of one established group who decrypt each other', async () => {
+    const { formDaveGroup } = await import('./form-group.ts');
+    const [a, b, c] = formDaveGroup([ids.a, ids.b, ids.c]);
+    if (!a || !b || !c) throw new Error('missing members');
+    expect([a.ready, b.ready, c.ready]).toEqual([true, true, true]);
+    expect(b.voicePrivacyCode).toBe(a.voicePrivacyCode);
+    const frame = a.encryptOpus(Buffer.from([0xfc, 1, 2, 3]));
+    expect([...c.decrypt(ids.a, 0, frame)]).toEqual([0xfc, 1, 2, 3]);
+    expect(() => formDaveGroup([ids.a])).toThrow(RangeError);
+  });
+});
