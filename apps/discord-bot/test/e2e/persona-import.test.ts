@@ -50,8 +50,8 @@ describe('/persona import with a Character Card attachment', () => {
   });
 
   it('rejects a malformed card with a message that says how to fix it', async () => {
-    const reply = await importCard('Admin', { name: 'not a card' }, 'bad.json');
-    expect(reply).toMatch(/not a usable Character Card V2\/V3/);
+    const reply = await importCard('Admin', { title: 'not a card' }, 'bad.json');
+    expect(reply).toMatch(/not a usable Character Card \(SillyTavern V1, V2 or V3\)/);
     expect(reply).toMatch(/Export it again/);
   });
 });

@@ -49,7 +49,9 @@ export const COMMANDS = [
     .addSubcommand((s) =>
       s
         .setName('import')
-        .setDescription('Import a Character Card V2/V3 (JSON or PNG) into this server (admins)')
+        .setDescription(
+          'Import a character card (SillyTavern V1/V2/V3, JSON or PNG) into this server (admins)',
+        )
         .addAttachmentOption((o) =>
           o.setName('card').setDescription('Character card file').setRequired(true),
         ),

@@ -111,7 +111,7 @@ async function importCard(ctx: CommandContext, i: ChatInputCommandInteraction<'c
     persona = containImportedPersona(await ctx.importCard(bytes, safeFileName(file.name)));
   } catch (err) {
     throw new UserError(
-      `That is not a usable Character Card V2/V3: ${importFailureReason(err)}. Export it again as JSON or PNG from SillyTavern.`,
+      `That is not a usable Character Card (SillyTavern V1, V2 or V3): ${importFailureReason(err)}. Export it again as JSON or PNG from SillyTavern.`,
     );
   }
   const id = ctx.registry.uniqueId(persona.id);

@@ -108,11 +108,15 @@ describe('character cards', () => {
       greeting: 'Welcome, traveller. I am Seraphina.',
       alternateGreetings: ['Oh! You are awake.'],
     });
-    expect(p.instructions).toContain('Seraphina is a forest guardian who helps the speaker.');
+    // The card is kept whole; {{user}} resolves to whoever is being answered when instructions are rendered.
+    expect(p.card?.description).toBe('{{char}} is a forest guardian who helps {{user}}.');
+    expect(personaToSessionConfig(p, { speaker: 'Ana' }).instructions).toContain(
+      'Seraphina is a forest guardian who helps Ana.',
+    );
     expect(p.style?.examples).toEqual(['Seraphina: Rest here.', 'Seraphina: The woods are safe.']);
   });
 
-  it('imports a V3 JSON card in Chinese with a default Chinese voice', () => {
+  it('imports a V3 JSON card in Chinese with a Chinese voice that fits the character', () => {
     const p = importCharacterCard(
       enc(
         card('chara_card_v3', {
@@ -123,7 +127,8 @@ describe('character cards', () => {
       ),
       'shuo.json',
     );
-    expect(p).toMatchObject({ language: 'zh', voice: 'qingchunshaonv', greeting: '诸位请坐。' });
+    // 老先生 (an old gentleman): a male voice, never the female default of old.
+    expect(p).toMatchObject({ language: 'zh', voice: 'wenrounansheng', greeting: '诸位请坐。' });
     expect(p.id).toMatch(/^card-[a-z0-9]+$/);
   });
 
@@ -148,8 +153,11 @@ describe('character cards', () => {
     );
   });
 
-  it('refuses cards that are not V2/V3, or too big', () => {
-    expect(() => importCharacterCard(enc('{"name":"x"}'), 'old.json')).toThrow(/field "spec".*chara_card_v2/);
+  it('imports V1 cards, and refuses what is not a card, or too big', () => {
+    expect(importCharacterCard(enc('{"name":"x"}'), 'old.json').card?.spec).toBe('v1');
+    expect(() => importCharacterCard(enc('{"title":"x"}'), 'x.json')).toThrow(
+      /not a Character Card V2\/V3 or a V1 card/,
+    );
     expect(() => importCharacterCard(enc('nope'), 'n.json')).toThrow(/not valid JSON/);
     expect(() => importCharacterCard(new Uint8Array(3 * 1024 * 1024), 'big.json')).toThrow(/under 2 MB/);
   });

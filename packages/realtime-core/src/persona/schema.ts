@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { characterCardSchema } from './card/card-schema.ts';
 
 /** Voice ids StepFun documents; other ids (e.g. cloned voices) are allowed but flagged in hints. */
 export const KNOWN_STEPFUN_VOICES = [
@@ -45,6 +46,8 @@ export const personaSchema = z
       })
       .optional(),
     tags: z.array(z.string().max(32)).max(10).optional(),
+    /** The character card an imported persona came from, kept whole (see card/render.ts). */
+    card: characterCardSchema.optional(),
   })
   .strict();
 

@@ -1,0 +1,3 @@
+export { guildInShard } from './guild-ids.ts';
+export { type PostgresServer, type StartPostgresOptions, startPostgres } from './postgres-server.ts';
+export { harnessPerTest, type MakeStoreHarness, type StoreHarness, storeContract } from './store-contract.ts';
