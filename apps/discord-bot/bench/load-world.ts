@@ -58,6 +58,10 @@ export interface WorldMeasurement {
     unencrypted: number;
     /** Bot frames a listener could not decrypt. */
     undecryptable: number;
+    /** Over the window: voice handshakes (a rejoin or fresh join adds one), DAVE commits, op 31 reports. */
+    readies: number;
+    commits: number;
+    invalidCommitWelcomes: number;
   };
 }
 
@@ -143,6 +147,12 @@ export async function startLoadWorld(n: number, salt = 0, dave = true) {
     async run(seconds: number): Promise<WorldMeasurement> {
       const lastSent: number[][] = guilds.map(() => []);
       const t0 = performance.now();
+      const v0 = discord.stats.voice;
+      const before = {
+        readies: v0.readies,
+        commits: v0.dave.commits.length,
+        invalid: v0.dave.invalidCommitWelcomes.length,
+      };
       const cpu0 = process.cpuUsage();
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
@@ -171,7 +181,16 @@ export async function startLoadWorld(n: number, salt = 0, dave = true) {
       const bargeFrames: number[] = [];
       let gaps = 0;
       let playbackPackets = 0;
-      const e2ee = { channels: 0, decrypted: 0, unencrypted: 0, undecryptable: 0 };
+      const v1 = discord.stats.voice;
+      const e2ee = {
+        channels: 0,
+        decrypted: 0,
+        unencrypted: 0,
+        undecryptable: 0,
+        readies: v1.readies - before.readies,
+        commits: v1.dave.commits.length - before.commits,
+        invalidCommitWelcomes: v1.dave.invalidCommitWelcomes.length - before.invalid,
+      };
       for (let i = 0; i < n; i++) {
         const heard = discord.listener(ids(i, 4)).heard();
         if (discord.botVoice(ids(i, 1))?.daveVersion) e2ee.channels++;

@@ -43,10 +43,13 @@ export function e2eeStatus(connection: VoiceConnection): E2eeStatus {
   };
 }
 
-/** True when what the bot sends now would be end-to-end encrypted, or the call is not E2EE. */
+/**
+ * True when what the bot sends now would be end-to-end encrypted, or the call is not E2EE. Runs
+ * per packet: one property read into davey, none of e2eeStatus's strings.
+ */
 export function e2eeSafe(connection: VoiceConnection): boolean {
-  const s = e2eeStatus(connection);
-  return !s.negotiated || s.ready;
+  const dave = daveOf(connection);
+  return !dave || dave.protocolVersion === 0 || dave.session?.ready === true;
 }
 
 /**
@@ -122,6 +125,5 @@ export function e2eeSink(connection: VoiceConnection): OpusSinkLike & { readonly
  * the frame is still DAVE-encrypted (the library hands such frames over unchanged).
  */
 export function admitReceivedFrame(connection: VoiceConnection, frame: Uint8Array): boolean {
-  const s = e2eeStatus(connection);
-  return !(s.negotiated && !s.ready && looksLikeDaveFrame(frame));
+  return !looksLikeDaveFrame(frame) || e2eeSafe(connection);
 }
