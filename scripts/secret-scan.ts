@@ -6,6 +6,8 @@
 // token/key values in use. This scans every captured file, plus each package's turbo test log
 // (the whole stdout/stderr of its test run, error messages included) and vitest JSON results,
 // for those values: raw, base64 (any alignment, standard or URL-safe) and percent-encoded.
+// Webhook and interaction tokens are secrets too: the emulator notes the ones it issued, and any
+// Discord webhook or interaction URL with a token in clear counts as a leak whatever issued it.
 // Findings name the file, line and secret label, never the value.
 //
 //   node scripts/secret-scan.ts [--dir <capture dir>] [--require-capture] [extra files...]
@@ -77,6 +79,23 @@ export function scanText(
   return hits;
 }
 
+/**
+ * Tokens no secrets list can name: a webhook URL (`/webhooks/{id}/{token}`, also an interaction's
+ * `/webhooks/{app id}/{interaction token}/…`) or an interaction callback URL
+ * (`/interactions/{id}/{token}/callback`) with its token in clear. The bot's logger writes them
+ * as `[REDACTED]`; the emulator's request log as `:token`.
+ */
+const URL_TOKEN = /\/(?:webhooks|interactions)\/\d{5,20}\/(?!\[REDACTED\]|:token)[\w.-]{20,}/g;
+
+/** Where a webhook or interaction token appears in clear inside a Discord URL. */
+export function scanUrlTokens(text: string): { label: string; form: string; index: number }[] {
+  return [...text.matchAll(URL_TOKEN)].map((m) => ({
+    label: 'webhook or interaction token in a URL',
+    form: 'url path',
+    index: m.index ?? 0,
+  }));
+}
+
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -113,7 +132,7 @@ export function scanCapture(dir: string, extraFiles: readonly string[] = []): Sc
     const text = readFileSync(file, 'utf8');
     report.files++;
     report.bytes += text.length;
-    for (const hit of scanText(text, secrets)) {
+    for (const hit of [...scanText(text, secrets), ...scanUrlTokens(text)]) {
       const line = text.slice(0, hit.index).split('\n').length;
       report.findings.push({ file, line, label: hit.label, form: hit.form });
     }

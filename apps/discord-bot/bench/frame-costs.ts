@@ -1,15 +1,15 @@
 // Per-frame CPU of the bot's audio path against the typical peer path, interleaved in one process.
 //   inbound  (per speaker, per 20 ms packet): Opus decode → model-rate PCM → base64 → append event
-//   outbound (per bot voice, per 20 ms frame): delta event parse → base64 decode → the bot's ReplyAudio
-//   (Opus at 24 kHz mono, or the earlier resample to 48 kHz stereo) → packets read as the player reads them
+//   outbound (per bot voice, per 20 ms frame): delta event parse → base64 decode → the room's reply
+//   queue and pacer (core) → the adapter's Opus sink (24 kHz mono, or resampled to 48 kHz stereo)
 // Peer path: prism-media streams over opusscript, wave-resampler (pure JS), JSON.stringify/parse.
 import { createCipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
-  createPlaybackEncoder,
+  createOpusFrameSink,
   type PlaybackFormat,
-  ReplyAudio,
-} from '@troupe/discord/internal/voice/reply-audio.ts';
+  playbackOutput,
+} from '@troupe/discord/internal/voice/opus-frame-sink.ts';
 import { fixturePath, formDaveGroup, readWav } from '@troupe/discord-sim';
 import { bestLagSnr, createOpusDecoder, createOpusEncoder } from '@troupe/opus';
 import {
@@ -17,7 +17,9 @@ import {
   decodeServerEvent,
   encodeClientEvent,
   encodePcm16Base64,
+  Room,
 } from '@troupe/realtime-core';
+import { FakeModel, ManualClock } from '@troupe/realtime-core/testing';
 import prism from 'prism-media';
 import { type Candidate, printJson, printTable, r1, timeInterleaved } from './harness.ts';
 
@@ -127,7 +129,25 @@ function inboundCandidates(packets: Uint8Array[]): Candidate[] {
   ];
 }
 
-/** The bot's real reply audio path, fed one delta and drained of its packets per run. */
+/**
+ * The bot's real playback path: a room (its reply queue and 20 ms pacer, on a manual clock) handing
+ * frames to the Discord adapter's Opus sink; `onPacket` gets each packet the connection would send.
+ */
+function roomPlayback(format: PlaybackFormat, complexity: number | undefined, onPacket: (p: Buffer) => void) {
+  const clock = new ManualClock();
+  const model = new FakeModel();
+  const target = { playOpusPacket: onPacket, setSpeaking: () => undefined };
+  new Room({
+    cast: [{ name: 'bench', model }],
+    sink: createOpusFrameSink(target, format, complexity),
+    output: playbackOutput(format),
+    clock,
+    tuning: { preRollFrames: 1, maxMissedFrames: Number.MAX_SAFE_INTEGER },
+  });
+  return { model, clock };
+}
+
+/** The bot's real reply audio path, fed one delta and played for as long as it lasts per run. */
 function playbackCandidate(
   name: string,
   deltas: string[],
@@ -136,15 +156,17 @@ function playbackCandidate(
   complexity?: number,
 ): Candidate {
   const next = cycle(deltas);
-  const reply = new ReplyAudio('resp_1', createPlaybackEncoder(format, complexity), format);
+  const { model, clock } = roomPlayback(format, complexity, (p) => {
+    sink.n += p.length;
+  });
   return {
     name,
     framesPerRun,
     run() {
       const ev = decodeServerEvent(next());
       if (ev.type !== 'response.audio.delta') throw new Error(`unexpected event ${ev.type}`);
-      reply.pushAudio(decodePcm16Base64(ev.delta));
-      for (let p = reply.nextPacket(); p; p = reply.nextPacket()) sink.n += p.length;
+      model.stream('resp_1', decodePcm16Base64(ev.delta));
+      clock.advance(framesPerRun * 20);
     },
   };
 }
@@ -154,8 +176,8 @@ function outboundCandidates(deltas: string[], deltaMs: number): Candidate[] {
   const nextPeer = cycle(deltas);
   const peerEnc = new prism.opus.Encoder({ rate: 48000, channels: 2, frameSize: 960 });
   return [
-    playbackCandidate('troupe: ReplyAudio, Opus 24k mono cx5 (default)', deltas, framesPerRun, 'mono24k', 5),
-    playbackCandidate('troupe: ReplyAudio, Opus 24k mono cx10', deltas, framesPerRun, 'mono24k', 10),
+    playbackCandidate('troupe: room pacer + Opus 24k mono cx5 (default)', deltas, framesPerRun, 'mono24k', 5),
+    playbackCandidate('troupe: room pacer + Opus 24k mono cx10', deltas, framesPerRun, 'mono24k', 10),
     playbackCandidate(
       'troupe stereo48k: core resampler → Opus 48k stereo cx10',
       deltas,
@@ -194,13 +216,15 @@ export function playbackQuality(complexities: number[] = [5, 10]): Map<number, n
   for (let i = 0; i < mono24.length; i++) mono24[i] = speech[2 * i] ?? 0;
   const out = new Map<number, number>();
   for (const cx of complexities) {
-    const reply = new ReplyAudio('q', createPlaybackEncoder('mono24k', cx));
-    reply.pushAudio(mono24);
-    reply.finish();
     const client = createOpusDecoder({ sampleRate: 24000, channels: 1 });
     const parts: Int16Array[] = [];
-    for (let p = reply.nextPacket(); p; p = reply.nextPacket())
-      parts.push(client.decode(p) ?? new Int16Array(480));
+    const { model, clock } = roomPlayback('mono24k', cx, (p) => {
+      // Only the reply's packets: the trailing silence frames after it are not part of the speech.
+      if (parts.length < Math.ceil(mono24.length / 480)) parts.push(client.decode(p) ?? new Int16Array(480));
+    });
+    model.stream('q', mono24);
+    model.finish('q');
+    clock.advance(mono24.length / 24 + 1000);
     const decoded = new Int16Array(parts.length * 480);
     for (const [i, p] of parts.entries()) decoded.set(p, i * 480);
     out.set(cx, r1(bestLagSnr(mono24, decoded, 1)));

@@ -10,6 +10,19 @@ import { startModelTap } from './model-tap.ts';
 
 export const APP_ID = '910000000000000001';
 const FRAME_MS = 20;
+/** A /join may wait a gateway rate-limit window (a minute) before Discord even sees it. */
+const JOIN_TIMEOUT_MS = 150_000;
+
+/** How the joins of a step went. */
+export interface JoinReport {
+  joined: number;
+  /** Joins that failed or were not answered, with what the bot said. */
+  failures: string[];
+  /** /join dispatched → model connected, per joined channel. */
+  joinMs: Pcts;
+  /** Gateway connections the emulator closed for exceeding 120 commands a minute (goal: 0). */
+  gatewayRateLimitCloses: number;
+}
 /** A gap this long between consecutive RTP packets outlasts a typical client jitter buffer. */
 export const GAP_MS = 60;
 
@@ -120,25 +133,51 @@ export async function startLoadWorld(n: number, salt = 0, dave = true) {
 
   return {
     info,
-    /** Each human joins and runs /join; sequential so model connection k belongs to guild k. */
-    async join(persona: string): Promise<number> {
+    /**
+     * Each human joins and runs /join; sequential so model connection k belongs to guild k. A join
+     * that fails or is not answered is recorded, not thrown: the step reports it as a breach.
+     */
+    async join(persona: string): Promise<JoinReport> {
+      const joinMs: number[] = [];
+      const failures: string[] = [];
       for (const [i, g] of guilds.entries()) {
         discord.joinVoice(`human${i}`, ids(i, 3));
         const before = tap.connections.length;
+        const t0 = performance.now();
         const handle = await discord.slash({ user: `human${i}`, guild: g.id }, 'join', {
           options: { persona },
         });
-        await handle.edited(1, 15_000);
+        // The final answer: past Discord's 120 gateway commands a minute the bot says "⏳ Joining…"
+        // first and joins once the shard may send again.
+        const answered = await handle
+          .waitFor((r) => r.kind === 'edit' && !String(r.data.content).startsWith('⏳'), JOIN_TIMEOUT_MS)
+          .then(
+            () => true,
+            () => false,
+          );
+        const reply = handle.content ?? '';
+        if (!answered) failures.push(`channel ${i}: /join not answered within ${JOIN_TIMEOUT_MS / 1000} s`);
+        else if (!/joined/.test(reply)) failures.push(`channel ${i}: ${reply.slice(0, 160)}`);
         await discord.until(() => tap.connections.length > before, 10_000).catch(() => undefined);
         if (tap.connections.length > before) {
           connOf.set(i, before);
           joined++;
+          joinMs.push(performance.now() - t0);
         }
+        if (process.env.BENCH_TRACE_JOINS)
+          process.stderr.write(
+            `join ${i}: ${(performance.now() - t0).toFixed(0)} ms ${reply.slice(0, 40)}\n`,
+          );
       }
       // Greetings are not part of the measurement.
       await new Promise((r) => setTimeout(r, 3000));
       for (let i = 0; i < n; i++) discord.listener(ids(i, 4)).clear();
-      return joined;
+      return {
+        joined,
+        failures,
+        joinMs: pcts(joinMs),
+        gatewayRateLimitCloses: discord.stats.gateway.rateLimitCloses,
+      };
     },
     /**
      * Humans speak ~3.5 s clips, then stay quiet ~3.5 s while the persona answers, for `seconds`.

@@ -2,7 +2,12 @@
 // ChannelManager) in this process. Each channel has one human who speaks about half the time; the
 // persona answers. N grows until playback gaps/underruns or a latency breach. The emulators run in
 // a child process (sim-host.ts) so process.cpuUsage() here is the bot's alone.
+//   BENCH_LOAD_STEPS=100,150  BENCH_LOAD_SECONDS=15  BENCH_LOAD_CONTINUE=1 (measure every step)
+//   BENCH_LOG=debug BENCH_LOG_FILE=bot.log (the bot's log)  BENCH_TRACE_JOINS=1 (each join's time)
+//   BENCH_PROFILE_SIM=sims.cpuprofile (the emulators); node --cpu-prof --cpu-prof-dir=DIR (every process)
+// Past 114 channels one join waits up to a minute: a shard may send 120 gateway commands a minute.
 import { type ChildProcess, fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
@@ -13,7 +18,16 @@ import { createBot } from '../src/bot.ts';
 import { parseConfig } from '../src/config.ts';
 import { deployCommands } from '../src/deploy-commands.ts';
 import { printJson, printTable, r1 } from './harness.ts';
-import { APP_ID, FRAME_MS, GAP_MS, type WorldInfo, type WorldMeasurement } from './load-world.ts';
+import { breachOf, speechMeasured } from './load-verdict.ts';
+import {
+  APP_ID,
+  FRAME_MS,
+  GAP_MS,
+  type JoinReport,
+  type Pcts,
+  type WorldInfo,
+  type WorldMeasurement,
+} from './load-world.ts';
 
 /** Figures for one N. */
 export interface LoadStep extends WorldMeasurement {
@@ -28,6 +42,13 @@ export interface LoadStep extends WorldMeasurement {
   botUnderruns: number | undefined;
   /** Bot event-loop delay over the window (ms). */
   botLoopDelayMs: { p99: number; max: number };
+  /** /join dispatched → model connected (the gateway allows a shard 120 commands a minute). */
+  joinMs: Pcts;
+  joinFailures: string[];
+  /** Gateway connections the emulator closed for more than 120 commands a minute (goal: 0). */
+  gatewayRateLimitCloses: number;
+  /** The machine's 1/5/15-minute load averages when the step started and ended (shared machines). */
+  loadAvg: { start: number[]; end: number[] };
   breach: string | undefined;
 }
 
@@ -80,7 +101,10 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
         realtimeUrl: info.tapUrl,
         offlineDemo: false,
       },
-      logger: pino({ level: 'silent' }),
+      // BENCH_LOG=debug BENCH_LOG_FILE=bot.log: the bot's own log, to see where a step breaks.
+      logger: process.env.BENCH_LOG
+        ? pino({ level: process.env.BENCH_LOG }, pino.destination(process.env.BENCH_LOG_FILE ?? 2))
+        : pino({ level: 'silent' }),
       store,
     });
     for (const guildId of info.guildIds) {
@@ -88,7 +112,8 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
     }
     await bot.start(info.token);
     const rssBefore = settledRss();
-    await host.call<number>({ cmd: 'join', persona: 'captain-mara' });
+    const loadAvg = loadavg().map(r1);
+    const join = await host.call<JoinReport>({ cmd: 'join', persona: 'captain-mara' });
     const cpu0 = process.cpuUsage();
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
@@ -103,21 +128,6 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
     }
     const cpuUs = cpu.user + cpu.system;
     const joined = Math.max(1, m.joined);
-    const breach =
-      m.joined < n
-        ? `only ${m.joined}/${n} joined`
-        : m.e2ee.unencrypted > 0
-          ? `${m.e2ee.unencrypted} frames sent without E2EE`
-          : m.playbackGaps > 0 || (botUnderruns ?? 0) > 0
-            ? `${m.playbackGaps} gaps > ${GAP_MS} ms, ${botUnderruns ?? '?'} bot underruns`
-            : // Percentiles of fewer than 10 samples are the maximum: not a basis for stopping the ramp.
-              m.inboundMs.n >= 10 && m.inboundMs.p95 > 25
-              ? `inbound p95 ${m.inboundMs.p95} ms`
-              : m.firstPacketMs.n >= 10 && m.firstPacketMs.p95 > 40
-                ? `first-packet p95 ${m.firstPacketMs.p95} ms`
-                : m.bargeInFrames.n > 0 && m.bargeInFrames.p95 > 1
-                  ? `barge-in p95 ${m.bargeInFrames.p95} frames`
-                  : undefined;
     return {
       ...m,
       channels: n,
@@ -127,7 +137,11 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
       rssMb: Math.round(rssAfter / 1048576),
       botUnderruns,
       botLoopDelayMs: { p99: r1(loop.percentile(99) / 1e6), max: r1(loop.max / 1e6) },
-      breach,
+      joinMs: join.joinMs,
+      joinFailures: join.failures,
+      gatewayRateLimitCloses: join.gatewayRateLimitCloses,
+      loadAvg: { start: loadAvg, end: loadavg().map(r1) },
+      breach: breachOf(n, m, join, botUnderruns, GAP_MS),
     };
   } finally {
     await bot?.stop().catch(() => undefined);
@@ -135,6 +149,45 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
     await host.call({ cmd: 'close' }).catch(() => undefined);
     if (host.child.exitCode === null) host.child.kill();
   }
+}
+
+const NONE: Pcts = { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, n: 0 };
+
+/** A step that failed to run: everything unmeasured, the error as its breach. */
+function failedStep(n: number, err: unknown): LoadStep {
+  return {
+    channels: n,
+    elapsedMs: 0,
+    simCpuPct: Number.NaN,
+    joined: 0,
+    playbackPackets: 0,
+    playbackGaps: 0,
+    inboundMs: NONE,
+    firstPacketMs: NONE,
+    bargeInSilentMs: NONE,
+    bargeInFrames: NONE,
+    simLoopDelayMs: { p99: Number.NaN, max: Number.NaN },
+    e2ee: {
+      channels: 0,
+      decrypted: 0,
+      unencrypted: 0,
+      undecryptable: 0,
+      readies: 0,
+      commits: 0,
+      invalidCommitWelcomes: 0,
+    },
+    cpuPct: Number.NaN,
+    cpuUsPerChannelFrame: Number.NaN,
+    rssMbPerChannel: Number.NaN,
+    rssMb: Number.NaN,
+    botUnderruns: undefined,
+    botLoopDelayMs: { p99: Number.NaN, max: Number.NaN },
+    joinMs: NONE,
+    joinFailures: [],
+    gatewayRateLimitCloses: 0,
+    loadAvg: { start: loadavg().map(r1), end: loadavg().map(r1) },
+    breach: `step failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300),
+  };
 }
 
 /**
@@ -167,7 +220,10 @@ export async function runLoad(options: {
 }): Promise<LoadStep[]> {
   const results: LoadStep[] = [];
   for (const [k, n] of options.steps.entries()) {
-    const s = await runLoadStepIsolated(n, options.seconds, k + 1);
+    // A step that cannot even run (a crash, a world that will not start) is a breach too.
+    const s = await runLoadStepIsolated(n, options.seconds, k + 1).catch((err: unknown) =>
+      failedStep(n, err),
+    );
     results.push(s);
     printJson('load', {
       ...s,
@@ -193,6 +249,8 @@ export async function runLoad(options: {
       'barge-in frames p50/p99 (n)',
       'loop delay p99/max ms bot | sims',
       'E2EE ch · decrypted/clear/lost',
+      'join p50/p99 s',
+      'load avg',
       'breach',
     ],
     results.map((s) => [
@@ -209,13 +267,18 @@ export async function runLoad(options: {
       `${s.bargeInFrames.p50}/${s.bargeInFrames.p99} (${s.bargeInFrames.n})`,
       `${s.botLoopDelayMs.p99}/${s.botLoopDelayMs.max} | ${s.simLoopDelayMs.p99}/${s.simLoopDelayMs.max}`,
       `${s.e2ee.channels} · ${s.e2ee.decrypted}/${s.e2ee.unencrypted}/${s.e2ee.undecryptable}`,
+      `${r1(s.joinMs.p50 / 1000)}/${r1(s.joinMs.p99 / 1000)}`,
+      `${s.loadAvg.start[0]}→${s.loadAvg.end[0]}`,
       s.breach ?? '-',
     ]),
   );
   // The clean figure is the last step before the first breach.
   const firstBreach = results.findIndex((s) => s.breach);
   const ok = (firstBreach < 0 ? results : results.slice(0, firstBreach)).at(-1);
-  if (ok) {
+  const broke = results[firstBreach];
+  if (broke) console.log(`breaks at N=${broke.channels}: ${broke.breach}`);
+  else console.log(`no breach up to N=${results.at(-1)?.channels ?? 0}`);
+  if (ok && speechMeasured(ok)) {
     // Linear extrapolation from the last clean step; the measured clean N is the honest figure.
     const perCore = Math.floor((ok.channels * 100) / Math.max(ok.cpuPct, 0.1));
     console.log(`last clean step: N=${ok.channels}; linear CPU estimate ≈ ${perCore} channels per core`);
@@ -223,9 +286,19 @@ export async function runLoad(options: {
       cleanChannels: ok.channels,
       channelsPerCoreEstimate: perCore,
       rssMbPerChannel: ok.rssMbPerChannel,
+      breaksAt: broke ? { channels: broke.channels, breach: broke.breach } : null,
     });
   } else {
-    printJson('load-summary', { cleanChannels: 0 });
+    // No per-core figure from a step that measured no speech (it would divide by almost nothing).
+    if (ok)
+      console.log(
+        `last clean step: N=${ok.channels}, but too little speech was measured for a per-core figure`,
+      );
+    printJson('load-summary', {
+      cleanChannels: ok?.channels ?? 0,
+      channelsPerCoreEstimate: null,
+      breaksAt: broke ? { channels: broke.channels, breach: broke.breach } : null,
+    });
   }
   return results;
 }

@@ -27,6 +27,7 @@ export interface ModelTap {
 const APPEND = '"input_audio_buffer.append"';
 const TRUNCATE = '"conversation.item.truncate"';
 const RESPONSE_ID = /"response_id":"([^"]+)"/;
+const CREATED_ID = /"type":"response\.created".*?"response":\{"id":"([^"]+)"/;
 
 /** Starts the relay on 127.0.0.1; `target` is the simulator's ws URL. */
 export async function startModelTap(target: string): Promise<ModelTap> {
@@ -68,11 +69,14 @@ export async function startModelTap(target: string): Promise<ModelTap> {
     upstream.on('open', () => {
       for (const m of queued.splice(0)) upstream.send(m);
     });
+    // StepFun's deltas carry no response_id: they belong to the response last created.
+    let current: string | undefined;
     upstream.on('message', (data) => {
       const text = data.toString();
+      if (text.includes('"response.created"')) current = CREATED_ID.exec(text.slice(0, 400))?.[1];
       // Only the first delta of a response is timed; the regex runs on the event head only.
       if (text.includes('audio.delta')) {
-        const id = RESPONSE_ID.exec(text.slice(0, 400))?.[1];
+        const id = RESPONSE_ID.exec(text.slice(0, 400))?.[1] ?? current;
         if (id && !seenResponses.has(id)) {
           seenResponses.add(id);
           conn.firstDeltaTimes.push(performance.now());

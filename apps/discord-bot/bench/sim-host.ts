@@ -1,5 +1,5 @@
 // Child process for the load bench: hosts the emulated world so its CPU is not charged to the bot.
-// Protocol over IPC: {cmd:'start',n} → WorldInfo; {cmd:'join',persona} → joined; {cmd:'run',seconds}
+// Protocol over IPC: {cmd:'start',n} → WorldInfo; {cmd:'join',persona} → JoinReport; {cmd:'run',seconds}
 // → WorldMeasurement; {cmd:'close'} → exits. Every reply is {ok:true,value} or {ok:false,error}.
 import { type LoadWorld, startLoadWorld } from './load-world.ts';
 

@@ -28,8 +28,8 @@ export interface CreateBotOptions {
   personaDir?: string;
   /** Extra voice options (e.g. `transportFactory`, `tuning`). */
   voiceOptions?: { transportFactory?: TransportFactory; tuning?: Partial<VoiceTuning> };
-  /** fetch used to download character cards (default: global fetch). */
-  fetch?: typeof fetch;
+  /** Where character cards may be downloaded from (default: Discord's attachment hosts; see mountTroupe). */
+  cardSources?: TroupeOptions['cardSources'];
   now?: () => number;
 }
 
@@ -64,9 +64,18 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
       ...o.voiceOptions,
     },
     secrets: [config.discordToken, ...config.secrets].filter((s): s is string => !!s),
+    // Troupe is this bot's only feature: a stale command gets "Unknown command, redeploy", not silence.
+    answerUnknownCommands: true,
     discordApiUrl: config.discordApiUrl,
     ...(o.personaDir ? { personaDir: o.personaDir } : {}),
-    ...(o.fetch ? { fetch: o.fetch } : {}),
+    cardSources: {
+      ...o.cardSources,
+      // A Discord emulator (DISCORD_API_URL) serves attachments from its own origin.
+      trustedOrigins: [
+        ...(config.discordApiUrl ? [new URL(config.discordApiUrl).origin] : []),
+        ...(o.cardSources?.trustedOrigins ?? []),
+      ],
+    },
     ...(o.now ? { now: o.now } : {}),
     ...(o.createVoice ? { createVoice: o.createVoice } : {}),
   });

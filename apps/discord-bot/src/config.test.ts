@@ -10,6 +10,7 @@ describe('parseConfig', () => {
     expect(c.offlineDemo).toBe(true);
     expect(c.realtimeUrl).toBe(DEFAULT_REALTIME_URL);
     expect(c.model).toBe(DEFAULT_MODEL);
+    expect(DEFAULT_MODEL).toBe('stepaudio-2.5-realtime');
     expect(c.secrets).toEqual([]);
   });
 

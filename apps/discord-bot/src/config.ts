@@ -2,9 +2,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
-/** Default StepFun realtime endpoint and model (see research/stepfun-realtime.md). */
+/**
+ * Default StepFun realtime endpoint and model: every StepFun page and the quick start use
+ * `stepaudio-2.5-realtime` (https://platform.stepfun.com/docs/zh/guides/models/stepaudio-2.5-realtime);
+ * the launch articles' `step-2.5-realtime` is still accepted, as an alias.
+ */
 export const DEFAULT_REALTIME_URL = 'wss://api.stepfun.com/v1/realtime';
-export const DEFAULT_MODEL = 'step-2.5-realtime';
+export const DEFAULT_MODEL = 'stepaudio-2.5-realtime';
 
 /** Validated runtime configuration of the bot. */
 export interface BotConfig {
@@ -73,7 +77,7 @@ const FIX: Record<string, string> = {
     'unset it for real Discord; it is only for the local emulator (http(s)://127.0.0.1:PORT/api)',
   STEPFUN_API_KEY: 'create a key at https://platform.stepfun.com and set STEPFUN_API_KEY',
   STEPFUN_REALTIME_URL: `unset it to use ${DEFAULT_REALTIME_URL}`,
-  STEPFUN_MODEL: `unset it to use ${DEFAULT_MODEL}`,
+  STEPFUN_MODEL: `unset it to use ${DEFAULT_MODEL}, or set stepaudio-3-realtime-preview`,
   TROUPE_DB_PATH: 'set a writable file path such as ./data/troupe.sqlite',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
   METRICS_PORT: 'use a port number between 1 and 65535, or unset it',

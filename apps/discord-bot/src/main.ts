@@ -1,10 +1,10 @@
-// The real bot (`pnpm start`). Exits with one clear line per problem when the configuration or the
-// Opus backend is unusable, and leaves every voice channel on SIGINT/SIGTERM.
-
+// The real bot (`pnpm start`). Exits with one clear line per problem when the configuration, the
+// Opus backend or the realtime key/model/voice is unusable, and leaves every voice channel on SIGINT/SIGTERM.
 import { type BotMetrics, createLogger, Store, startBotMetrics } from '@troupe/discord';
 import { checkOpusBackend, opusBackend } from '@troupe/opus';
 import { createBot } from './bot.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { describeProbe, probeConfiguredModel } from './startup-probe.ts';
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -28,6 +28,21 @@ async function main(): Promise<number> {
   }
   const store = new Store(config.dbPath);
   const bot = await createBot({ config, logger, store });
+  // One short session with the key, model and the first persona's voice: a bad key, an empty balance
+  // or a model StepFun does not offer stops here with one line, not later in every voice channel.
+  const voice = [...bot.registry.builtins.values()][0]?.voice;
+  const probeResult = await probeConfiguredModel(config, voice);
+  const probe = describeProbe(probeResult);
+  if (probe.fatal) {
+    console.error(`troupe: ${probe.line}`);
+    store.close();
+    return 1;
+  }
+  if (probeResult.ok) {
+    logger.info({ model: probeResult.model }, probe.line);
+    for (const warning of probeResult.warnings) logger.warn({}, warning);
+  } else
+    logger.warn({ failure: probeResult.failure }, `realtime check failed; starting anyway: ${probe.line}`);
   let metrics: BotMetrics | undefined;
   if (config.metricsPort !== undefined) {
     try {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runFrameCosts } from '../bench/frame-costs.ts';
 import { runLoadStep } from '../bench/load.ts';
+import { breachOf, GOALS, speechMeasured } from '../bench/load-verdict.ts';
 
 describe('bench machinery', () => {
   it('a 2-channel load step joins both, hears the persona and measures every latency', {
@@ -29,5 +30,43 @@ describe('bench machinery', () => {
     for (const us of [...r.inbound.values(), ...r.outbound.values(), ...r.dave.values()])
       expect(us).toBeGreaterThan(0);
     expect(r.dave.size).toBe(2);
+  });
+});
+
+describe('load verdicts', () => {
+  const pcts = (p95: number, n: number) => ({ p50: p95 / 2, p95, p99: p95, n });
+  const clean = {
+    playbackGaps: 0,
+    inboundMs: pcts(10, 50),
+    firstPacketMs: pcts(30, 50),
+    bargeInFrames: pcts(0, 5),
+  };
+  const joined = (n: number, failures: string[] = []) => ({ joined: n, failures, gatewayRateLimitCloses: 0 });
+
+  it('names the first goal a step missed, joins first', () => {
+    expect(breachOf(150, clean, joined(150), 0, 60)).toBeUndefined();
+    expect(breachOf(150, clean, joined(149, ['channel 146: could not connect']), 0, 60)).toBe(
+      'only 149/150 joined (channel 146: could not connect)',
+    );
+    expect(breachOf(150, clean, joined(150), 3, 60)).toMatch(/3 bot underruns/);
+    expect(
+      breachOf(150, { ...clean, inboundMs: pcts(GOALS.inboundP95Ms + 1, 50) }, joined(150), 0, 60),
+    ).toMatch(/^inbound p95/);
+    expect(
+      breachOf(150, { ...clean, firstPacketMs: pcts(GOALS.firstPacketP95Ms + 1, 50) }, joined(150), 0, 60),
+    ).toMatch(/^first-packet p95/);
+    expect(breachOf(150, { ...clean, bargeInFrames: pcts(2, 5) }, joined(150), 0, 60)).toMatch(/^barge-in/);
+    // Audio in the clear in an E2EE call is a breach before any latency.
+    expect(
+      breachOf(150, { ...clean, e2ee: { unencrypted: 2 }, inboundMs: pcts(500, 50) }, joined(150), 0, 60),
+    ).toBe('2 frames sent without E2EE');
+    // Too few samples to judge latency: no verdict from them.
+    expect(breachOf(150, { ...clean, inboundMs: pcts(500, 3) }, joined(150), 0, 60)).toBeUndefined();
+  });
+
+  it('claims a per-channel figure only from a step that measured speech both ways', () => {
+    expect(speechMeasured(clean)).toBe(true);
+    expect(speechMeasured({ ...clean, inboundMs: pcts(10, 2) })).toBe(false);
+    expect(speechMeasured({ ...clean, firstPacketMs: pcts(10, 0) })).toBe(false);
   });
 });

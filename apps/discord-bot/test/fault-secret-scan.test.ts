@@ -8,7 +8,13 @@ import { join, resolve } from 'node:path';
 import { CAPTURE_DIR_ENV, createLogger, withTestCapture } from '@troupe/discord';
 import { FakeVoice } from '@troupe/discord/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatReport, MIN_SECRET_LENGTH, scanCapture, scanText } from '../../../scripts/secret-scan.ts';
+import {
+  formatReport,
+  MIN_SECRET_LENGTH,
+  scanCapture,
+  scanText,
+  scanUrlTokens,
+} from '../../../scripts/secret-scan.ts';
 import { FAULT_API_KEY, startFaultWorld } from './e2e/fault-world.ts';
 
 const SECRET = 'tok.Abc-123_xyz.SECRET-value';
@@ -37,6 +43,22 @@ describe('secret scan', () => {
     expect(scanText('nothing to see, [REDACTED] here', secrets)).toEqual([]);
     expect(scanText('short abc', [{ label: 'short', value: 'abc' }])).toEqual([]);
     expect(MIN_SECRET_LENGTH).toBe(8);
+  });
+
+  it('finds webhook and interaction tokens in Discord URLs, whoever issued them', () => {
+    const token = 'Zq3_x-Y9wHk2mPq8sVn4LtR7cBd1fGh5jKl0aSe6uIo3pXz9yWv2tNr8mQ4bC7dE1fG2h';
+    for (const text of [
+      `"url":"https://discord.com/api/v10/webhooks/123456789012345678/${token}?wait=true"`,
+      `POST /interactions/123456789012345678/${token}/callback`,
+      `PATCH /webhooks/900000000000000001/${token}/messages/@original`,
+    ])
+      expect(scanUrlTokens(text), text).toHaveLength(1);
+    for (const text of [
+      '"url":"https://discord.com/api/v10/webhooks/123456789012345678/[REDACTED]?wait=true"',
+      'POST /webhooks/123456789012345678/:token',
+      'GET /channels/123456789012345678/webhooks',
+    ])
+      expect(scanUrlTokens(text), text).toEqual([]);
   });
 
   it('reports file and line without printing the value', () => {
@@ -118,11 +140,7 @@ describe('secret scan', () => {
         const h = await w.discord.slash({ user: 'Admin', guild: w.guilds[0]!.id }, 'persona', {
           subcommand: 'import',
           attachments: {
-            card: {
-              filename: 'c.json',
-              size: bytes.length,
-              url: `data:application/json;base64,${bytes.toString('base64')}`,
-            },
+            card: w.discord.attachment('c.json', bytes, 'application/json'),
           },
         });
         await h.edited(1, 15_000);
@@ -135,11 +153,49 @@ describe('secret scan', () => {
       else process.env[CAPTURE_DIR_ENV] = previous;
     }
     const report = scanCapture(dir);
-    expect(report.secrets).toBe(2);
+    // The bot's token and API key (the sim's token is the same bot token) and the interaction token.
+    expect(report.secrets).toBe(3);
     expect(report.findings.length).toBeGreaterThan(0);
     expect(
       report.findings.every((f) => f.label.startsWith('bot config secret') && f.form.startsWith('base64')),
     ).toBe(true);
     expect(report.findings.some((f) => f.file.includes('discord-sim-'))).toBe(true);
+  });
+
+  it('knows the webhook and interaction tokens the emulator issued: a leaked one is found', async () => {
+    const dir = tempDir();
+    const previous = process.env[CAPTURE_DIR_ENV];
+    process.env[CAPTURE_DIR_ENV] = dir;
+    let interactionToken = '';
+    let webhookToken = '';
+    try {
+      const w = await startFaultWorld({ guilds: 1, createVoice: () => new FakeVoice() });
+      try {
+        const g = w.guilds[0]!;
+        const enable = await w.discord.slash({ user: 'Admin', guild: g.id }, 'settings', {
+          subcommand: 'transcripts',
+          options: { enabled: true, channel: g.textId },
+        });
+        await enable.edited(1, 15_000);
+        interactionToken = enable.token;
+        w.bot.transcripts.add({ guildId: g.id, voiceChannelId: g.voiceId, author: 'Ann', text: 'hello' });
+        await w.bot.transcripts.flush();
+        webhookToken = [...w.discord.webhooks.values()][0]?.token ?? '';
+      } finally {
+        await w.close();
+      }
+    } finally {
+      if (previous === undefined) delete process.env[CAPTURE_DIR_ENV];
+      else process.env[CAPTURE_DIR_ENV] = previous;
+    }
+    expect(webhookToken.length).toBeGreaterThan(20);
+    // Everything the bot and the emulator wrote is clean (URLs in the request log included).
+    expect(scanCapture(dir).findings).toEqual([]);
+    writeFileSync(join(dir, 'leak.log'), `interaction ${interactionToken}\nwebhook ${webhookToken}\n`);
+    const labels = scanCapture(dir).findings.map((f) => f.label);
+    expect(labels.sort()).toEqual([
+      expect.stringMatching(/^discord-sim interaction token/),
+      expect.stringMatching(/^discord-sim webhook token/),
+    ]);
   });
 });

@@ -63,6 +63,14 @@ export interface DiscordSimFaults {
   killGateway(code?: number): void;
   /** Answers the next matching REST requests with 429 + retry_after + rate-limit headers. */
   rateLimit(fault: RateLimitFault): void;
+  /** A moderator deletes every webhook of a channel (the bot's transcript webhook too); returns how many. */
+  deleteWebhooks(channel: string): number;
+  /**
+   * A moderator drags the bot into another voice channel of its guild. Discord always sends the new
+   * voice state; the voice connection then varies: `'state'` (default) keeps the voice socket,
+   * `'server'` also hands out a new voice server, `'4014'` closes the voice socket with 4014 first.
+   */
+  moveBot(channel: string, how?: 'state' | 'server' | '4014'): void;
   /** op 4 Voice State Updates the bot has sent so far. */
   readonly voiceStateUpdates: number;
   /** DAVE faults: lost transition messages, transition id 0, broken member keys, re-keying. */

@@ -7,7 +7,7 @@ import {
 } from 'discord-api-types/v10';
 import { writeCapture } from './capture.ts';
 import type { GatewayServer } from './gateway/gateway-server.ts';
-import type { SlashContext, SlashInvocation } from './interactions/build-interaction.ts';
+import type { SimAttachment, SlashContext, SlashInvocation } from './interactions/build-interaction.ts';
 import { dispatchInteraction } from './interactions/dispatch-interaction.ts';
 import type { InteractionHandle } from './interactions/interaction-handle.ts';
 import type { SimUserSpec, UserState } from './model/types.ts';
@@ -55,6 +55,7 @@ export class DiscordSim {
   private readonly botTokens: ReadonlyMap<string, string>;
   private readonly cert: string;
   private readonly changes: EventEmitter;
+  private readonly clock: { offsetMs: number };
 
   /** @internal use startDiscordSim */
   constructor(parts: {
@@ -71,8 +72,10 @@ export class DiscordSim {
     changes: EventEmitter;
     /** Tokens of further bot accounts, by username. */
     botTokens: ReadonlyMap<string, string>;
+    clock: { offsetMs: number };
   }) {
     this.changes = parts.changes;
+    this.clock = parts.clock;
     this.rest = parts.rest;
     this.gateway = parts.gateway;
     this.voice = parts.voice;
@@ -106,6 +109,16 @@ export class DiscordSim {
       dropUdp: (ms, direction) => voice.dropUdp(ms, direction),
       killGateway: (code) => gateway.kill(code),
       rateLimit: (fault) => rest.addRateLimit(fault),
+      deleteWebhooks: (channel) => {
+        const channelId = this.world.channel(channel).id;
+        const hooks = [...this.ctx.webhooks.values()].filter((h) => h.channelId === channelId);
+        for (const h of hooks) this.ctx.webhooks.delete(h.id);
+        return hooks.length;
+      },
+      moveBot: (channel, how = 'state') => {
+        const c = this.world.channel(channel);
+        this.presence.moveBot(c.guildId, c.id, how);
+      },
       get voiceStateUpdates() {
         return gateway.stats.voiceStateUpdates;
       },
@@ -246,6 +259,28 @@ export class DiscordSim {
     return this.media.prepareVoiceFuzz(u.id, target, opts);
   }
 
+  /** Moves the clock of Discord's interaction deadlines (3 s to answer, 15 min token) forward. */
+  advanceClock(ms: number): void {
+    this.clock.offsetMs += ms;
+  }
+
+  /** Where hosted attachments are served (like cdn.discordapp.com): `http://127.0.0.1:PORT`. */
+  get attachmentOrigin(): string {
+    return new URL(this.restApi).origin;
+  }
+
+  /** Hosts `bytes` as an uploaded file; pass the result in a slash command's `attachments`. */
+  attachment(filename: string, bytes: Uint8Array, contentType = 'application/octet-stream'): SimAttachment {
+    const id = this.ctx.nextId();
+    this.ctx.files.set(id, { filename, bytes, contentType });
+    return {
+      filename,
+      size: bytes.byteLength,
+      url: `${this.attachmentOrigin}/attachments/${id}/${encodeURIComponent(filename)}`,
+      contentType,
+    };
+  }
+
   /** Invokes a slash command as `ctx.user`; the handle records the bot's responses. */
   async slash(ctx: SlashContext, name: string, invocation: SlashInvocation = {}): Promise<InteractionHandle> {
     return dispatchInteraction(
@@ -292,7 +327,10 @@ export class DiscordSim {
   }
 
   async close(): Promise<void> {
-    writeCapture(this.token, this.requests, this.messages);
+    writeCapture(this.token, this.requests, this.messages, {
+      webhookTokens: this.ctx.issuedWebhookTokens,
+      interactionTokens: [...this.ctx.interactions.keys()],
+    });
     await this.gateway.close();
     await this.voice.close();
     await this.rest.close();

@@ -61,6 +61,7 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     () => voice as VoiceServer,
     () => dave,
   );
+  const clock = { offsetMs: 0 };
   const ctx: RestContext = {
     world,
     applicationId,
@@ -69,9 +70,13 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     nextId,
     gatewayUrl: () => gateway?.url ?? '',
     interactions: new Map(),
+    now: () => performance.now() + clock.offsetMs,
+    files: new Map(),
     messages: [],
     webhooks: new Map(),
+    issuedWebhookTokens: [],
     dispatch: (t, d) => gateway?.dispatch(t, d),
+    hasIntent: (bit) => gateway?.hasIntent(bit) ?? false,
   };
   registerAppRoutes(rest.router, ctx);
   registerGuildRoutes(rest.router, ctx);
@@ -118,6 +123,7 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     restApi: `http://127.0.0.1:${port}/api`,
     cert: certificate.cert,
     changes,
+    clock,
   });
   return sim;
 }

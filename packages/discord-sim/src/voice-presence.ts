@@ -51,8 +51,16 @@ export class VoicePresence {
       return;
     }
     const channel = guild.channels.find((c) => c.id === d.channel_id && c.type !== 'text');
-    // Without Connect Discord silently ignores the request; the client times out in Signalling.
-    if (!channel || (channelPermissions(guild, channel, botId) & PermissionFlagsBits.Connect) === 0n) return;
+    // Without Connect, or into a full channel without Move Members (which lets moderators past the
+    // user limit), Discord does not let the bot in: no voice server comes, the client times out
+    // in Signalling. A bot must check both before it asks.
+    const perms = channel ? channelPermissions(guild, channel, botId) : 0n;
+    if (!channel || (perms & PermissionFlagsBits.Connect) === 0n) return;
+    if (
+      this.isFull(guild, channel.id, channel.userLimit, botId) &&
+      (perms & PermissionFlagsBits.MoveMembers) === 0n
+    )
+      return;
     guild.voiceStates.set(botId, {
       userId: botId,
       channelId: channel.id,
@@ -68,6 +76,63 @@ export class VoicePresence {
       guild_id: guild.id,
       endpoint: this.voice().endpoint,
     });
+  }
+
+  /**
+   * A moderator drags the bot to `channelId`. Discord always sends the new voice state; how the
+   * voice connection follows varies, so `how` picks one: `'state'` keeps the voice socket (the
+   * server just routes the new channel), `'server'` also hands out a new voice server
+   * (VOICE_SERVER_UPDATE), `'4014'` first closes the voice socket with 4014, then hands one out.
+   *
+   * In an E2EE call the MLS group is the channel's (its group id is the channel id,
+   * https://daveprotocol.com/#initial-group-creation), so every way the bot leaves the old
+   * channel's group (a Remove for those still there) and joins the new channel's: over a new
+   * voice server by a fresh handshake, over the kept socket by a new group epoch (op 24, epoch 1).
+   */
+  moveBot(guildId: string, channelId: string, how: 'state' | 'server' | '4014'): void {
+    const guild = this.world.guilds.get(guildId);
+    const botId = this.world.bot.id;
+    const state = guild?.voiceStates.get(botId);
+    const session = this.voice().session(guildId, botId);
+    const channel = guild?.channels.find((c) => c.id === channelId && c.type !== 'text');
+    if (!guild || !state || !channel)
+      throw new Error('moveBot: the bot is not in a voice channel of that guild, or the target is not voice');
+    state.channelId = channel.id;
+    state.suppress = channel.type === 'stage';
+    this.dispatchState(guild, botId, channel.id, state.sessionId);
+    if (how === 'state' && session) {
+      this.voice().moveSession(session, channel.id);
+      return;
+    }
+    const old = session?.ws;
+    // prepare() takes the old session out of its channel's media (DAVE Remove, op 13 to other bots).
+    const token = this.voice().prepare(guild.id, channel.id, botId, state.sessionId);
+    const handOut = () =>
+      this.gateway().dispatchToUser(botId, GatewayDispatchEvents.VoiceServerUpdate, {
+        token,
+        guild_id: guild.id,
+        endpoint: this.voice().endpoint,
+      });
+    if (how !== '4014' || !old || old.readyState !== old.OPEN) {
+      handOut();
+      return;
+    }
+    // The close reaches the client before the new server: it sits in Disconnected (4014) first.
+    this.voice().stats.closes.push({ code: 4014, atMs: performance.now() });
+    old.once('close', handOut);
+    old.close(4014, 'moved');
+  }
+
+  /** Whether the channel's user limit (0 = none) leaves no room for the bot (already there: it has its place). */
+  private isFull(guild: GuildState, channelId: string, userLimit: number, botId: string): boolean {
+    if (userLimit <= 0) return false;
+    let n = 0;
+    for (const v of guild.voiceStates.values()) {
+      if (v.channelId !== channelId) continue;
+      if (v.userId === botId) return false;
+      n++;
+    }
+    return n >= userLimit;
   }
 
   /** Discord removed a bot from voice (4014): tell the clients its voice state is gone. */

@@ -8,9 +8,10 @@ export { BUILTIN_PERSONA_DIR, PersonaRegistry } from './personas/registry.ts';
 export { type DailyUsage, type GuildSettings, Store, type StoredVoiceSession } from './store/store.ts';
 export { TranscriptPoster } from './transcripts/transcript-poster.ts';
 export { UsageTracker } from './usage/usage-tracker.ts';
-export { ChannelManager, VoiceJoinError } from './voice/channel-manager.ts';
+export { ChannelManager, VoiceBusyError, VoiceJoinError } from './voice/channel-manager.ts';
 export { DEFAULT_TUNING, type VoiceTuning } from './voice/types.ts';
 export type {
+  JoinOptions,
   SessionEndReason,
   TurnLatency,
   VoiceEvents,

@@ -21,6 +21,29 @@ describe('logger redaction', () => {
     expect(out).toContain('[REDACTED]');
   });
 
+  it('never writes the token of a webhook or interaction URL (as discord.js errors carry them)', () => {
+    const lines: string[] = [];
+    const log = createLogger({ destination: { write: (l) => lines.push(l) } });
+    const hook = 'Zq3_x-Y9wHk2mPq8sVn4LtR7cBd1fGh5jKl0aSe6uIo3pXz9yWv2tNr8mQ4bC7dE1fG2h';
+    const itoken = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDpzZWNyZXQtdG9rZW4tdmFsdWU';
+    const err = Object.assign(new Error('Unknown Webhook'), {
+      url: `https://discord.com/api/v10/webhooks/123456789012345678/${hook}?wait=true`,
+    });
+    log.warn({ err }, 'transcript post failed');
+    log.error(
+      {
+        url: `https://discord.com/api/v10/interactions/987654321098765432/${itoken}/callback`,
+        edit: `/webhooks/111111111111111111/${itoken}/messages/@original`,
+      },
+      `failed: POST /webhooks/123456789012345678/${hook}`,
+    );
+    const out = lines.join('');
+    for (const token of [hook, itoken]) expect(out).not.toContain(token);
+    expect(out).toContain('/webhooks/123456789012345678/[REDACTED]?wait=true');
+    expect(out).toContain('/interactions/987654321098765432/[REDACTED]/callback');
+    expect(out).toContain('/webhooks/111111111111111111/[REDACTED]/messages/@original');
+  });
+
   it('redactSecrets ignores very short values', () => {
     expect(redactSecrets('abc token abc', ['abc'])).toBe('abc token abc');
     expect(redactSecrets('x secret1 y', ['secret1'])).toBe('x [REDACTED] y');

@@ -27,8 +27,22 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 }
 
 /**
+ * Discord URLs that carry a token in their path: a webhook's (`/webhooks/{id}/{token}`, which also
+ * serves interaction replies as `/webhooks/{app id}/{interaction token}/...`) and an interaction
+ * callback (`/interactions/{id}/{token}/callback`). Whoever has the token can post as the webhook
+ * or answer for the bot, and discord.js puts these URLs in its errors.
+ */
+const URL_TOKENS = /(\/(?:webhooks|interactions)\/\d+\/)[^/?#\s"'\\]+/g;
+
+/** Replaces the token in every webhook or interaction URL in `text` with `[REDACTED]`. */
+export function redactUrlTokens(text: string): string {
+  return text.replace(URL_TOKENS, '$1[REDACTED]');
+}
+
+/**
  * Creates the structured logger. Besides path-based redaction, every serialized line is scrubbed of
- * the secret values themselves, so a token that leaks into an error message is still never written.
+ * the secret values themselves, so a token that leaks into an error message is still never written,
+ * and of the tokens inside webhook and interaction URLs, which no configured secret can list.
  */
 export function createLogger(opts: {
   level?: string;
@@ -37,7 +51,7 @@ export function createLogger(opts: {
 }): pino.Logger {
   const secrets = opts.secrets ?? [];
   const target = opts.destination ?? process.stdout;
-  const stream = { write: (line: string) => target.write(redactSecrets(line, secrets)) };
+  const stream = { write: (line: string) => target.write(redactUrlTokens(redactSecrets(line, secrets))) };
   return pino(
     {
       level: opts.level ?? 'info',

@@ -9,7 +9,9 @@ import { commandBodies } from './commands/definitions.ts';
 import { routeInteraction } from './commands/router.ts';
 import { type RestoreOutcome, restoreVoiceSessions } from './commands/voice-restore.ts';
 import { withTestCapture } from './logger.ts';
+import { createCardDownloader, type ResolveHost } from './personas/card-download.ts';
 import { createCardParser } from './personas/card-parser.ts';
+import type { CardSourcePolicy } from './personas/card-source-policy.ts';
 import { PersonaRegistry } from './personas/registry.ts';
 import type { Store } from './store/store.ts';
 import { DiscordTranscriptSink } from './transcripts/discord-sink.ts';
@@ -39,8 +41,11 @@ export interface TroupeOptions {
   };
   /** Folder of built-in persona YAML files (default: the personas shipped with this package). */
   personaDir?: string;
-  /** Used to download character cards (default: global fetch). */
-  fetch?: typeof fetch;
+  /**
+   * Where character cards may be downloaded from (default: Discord's attachment hosts over https,
+   * public addresses only). `trustedOrigins` admits an emulator's own origin on loopback.
+   */
+  cardSources?: Partial<CardSourcePolicy> & { resolve?: ResolveHost };
   /** Wall clock for daily caps (default Date.now). */
   now?: () => number;
   /** Rejoin the channels recorded before a crash once the client is ready (default true). */
@@ -51,6 +56,12 @@ export interface TroupeOptions {
    */
   secrets?: readonly string[];
   discordApiUrl?: string | undefined;
+  /**
+   * Also answer slash commands Troupe does not own (a command removed but still registered) with
+   * "Unknown command, redeploy": for a bot that is Troupe alone. A host with its own commands leaves
+   * this off (default).
+   */
+  answerUnknownCommands?: boolean;
   /** Replaces the voice layer (unit tests of the command layer). */
   createVoice?: (deps: { logger: Logger; store: Store }) => VoiceManagerPort | Promise<VoiceManagerPort>;
 }
@@ -135,7 +146,15 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
   voice.on('sessionEnded', (e) => {
     // Ended on purpose or not, there is nothing to restore after a restart.
     store.clearVoiceSession(e.guildId, e.channelId);
-    logger.info({ guildId: e.guildId, channelId: e.channelId, reason: e.reason }, 'voice session ended');
+    logger.info(
+      {
+        guildId: e.guildId,
+        channelId: e.channelId,
+        reason: e.reason,
+        ...(e.detail ? { detail: e.detail } : {}),
+      },
+      'voice session ended',
+    );
     if (e.reason === 'error' || e.reason === 'disconnected') {
       notify(
         e.guildId,
@@ -146,6 +165,12 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
       );
     }
   });
+  voice.on('sessionMoved', (e) => {
+    // A restart rejoins where the bot is now, not where /join put it.
+    const session = voice.get(e.guildId);
+    if (session) store.setVoiceSession(e.guildId, e.channelId, session.persona.id);
+  });
+  const { resolve: cardResolve, ...cardPolicy } = o.cardSources ?? {};
   const ctx: CommandContext = {
     logger: logger.child({ component: 'commands' }),
     store,
@@ -154,12 +179,12 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     usage,
     importCard: createCardParser(),
     maxCardBytes: 2 * 1024 * 1024,
-    fetch: o.fetch ?? fetch,
+    downloadCard: createCardDownloader(cardPolicy, cardResolve),
   };
   const commands = commandBodies();
   const names = new Set(commands.map((c) => c.name));
   const handles = (i: Interaction) =>
-    (i.isChatInputCommand() || i.isAutocomplete()) && names.has(i.commandName);
+    (i.isChatInputCommand() || i.isAutocomplete()) && (names.has(i.commandName) || !!o.answerUnknownCommands);
   const onInteraction = (interaction: Interaction) => {
     if (handles(interaction)) void routeInteraction(ctx, interaction);
   };

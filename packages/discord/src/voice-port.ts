@@ -1,16 +1,10 @@
 // The slice of the bot-voice helper's ChannelManager (src/voice/channel-manager.ts) that the app layer
 // consumes. Declared structurally so commands and usage logic can be unit-tested with a fake.
-import type { Persona } from '@troupe/realtime-core';
+import type { Persona, RoomEndReason, TurnLatency } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 
-/** Per-turn latency breakdown reported by the voice layer. */
-export interface TurnLatency {
-  speaker: string;
-  speechEndToCommitMs?: number;
-  commitToFirstAudioMs?: number;
-  firstAudioToFirstPacketMs?: number;
-  totalMs?: number;
-}
+/** Per-turn latency breakdown, measured by the room. */
+export type { TurnLatency } from '@troupe/realtime-core';
 
 /** Snapshot of one voice channel session for `/voice status`. */
 export interface VoiceStatus {
@@ -54,7 +48,7 @@ export interface VoiceSessionPort {
   status(): VoiceStatus;
 }
 
-export type SessionEndReason = 'left' | 'empty' | 'disconnected' | 'error' | 'cap';
+export type SessionEndReason = RoomEndReason;
 
 /** Events the voice layer emits (tuple style). */
 export interface VoiceEvents {
@@ -70,7 +64,25 @@ export interface VoiceEvents {
   ];
   usage: [{ guildId: string; inputAudioMs: number; outputAudioMs: number }];
   turn: [{ guildId: string; latency: TurnLatency }];
-  sessionEnded: [{ guildId: string; channelId: string; reason: SessionEndReason; message?: string }];
+  /**
+   * `message` is for the channel (never operator advice); `detail` is the model's own error text,
+   * for the log only.
+   */
+  sessionEnded: [
+    {
+      guildId: string;
+      channelId: string;
+      reason: SessionEndReason;
+      /** For the channel: plain words, no operator advice. */
+      message?: string;
+      /** For the log: the operator detail of a model failure. */
+      detail?: string;
+      /** The model error code, when a model failure ended the session. */
+      modelError?: string;
+    },
+  ];
+  /** A moderator moved the bot: the session carries on in `channelId`. */
+  sessionMoved: [{ guildId: string; fromChannelId: string; channelId: string }];
   // Observability (Prometheus, /voice status); nothing in the app's logic depends on these.
   sessionStarted: [{ guildId: string; channelId: string }];
   /** The model connection was re-established (dropped socket, rollover, voice switch, reset). */
@@ -84,9 +96,21 @@ export interface VoiceEvents {
   bargeIn: [{ guildId: string; framesAfterDecision: number }];
 }
 
+/** Options of {@link VoiceManagerPort.join}. */
+export interface JoinOptions {
+  /**
+   * Refuse (VoiceBusyError) when the guild already has a session, including one a concurrent join
+   * is starting right now (it is waited for first). Without it, a session elsewhere is replaced.
+   */
+  exclusive?: boolean;
+  /** Called once if Discord has not answered after a few seconds (the bot's joins are being paced). */
+  onQueued?: () => void;
+}
+
 /** What the app needs from the ChannelManager. */
 export interface VoiceManagerPort {
-  join(channel: VoiceBasedChannel, persona: Persona): Promise<VoiceSessionPort>;
+  /** One join at a time per guild: a second join waits for the one in flight. */
+  join(channel: VoiceBasedChannel, persona: Persona, options?: JoinOptions): Promise<VoiceSessionPort>;
   leave(guildId: string, reason?: 'left' | 'cap'): Promise<boolean>;
   get(guildId: string): VoiceSessionPort | undefined;
   destroyAll(): Promise<void>;

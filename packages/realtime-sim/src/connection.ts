@@ -1,100 +1,94 @@
 // One simulated model session on one WebSocket: the protocol semantics a real client meets.
+import type { ConnectionIo, DropMode } from './connection-io.ts';
+import { newSessionLog, ServerConversation } from './conversation.ts';
+import { THINKING_MODELS } from './models.ts';
+import { replyTiming, responseLog } from './reply.ts';
+import { RATE, ReplyStream } from './reply-stream.ts';
+import type { SimLog, SimOptions, SimSessionLog } from './types.ts';
+import { EnergyVad, initialTurnDetection, invalidTurnDetection, vadFor } from './vad.ts';
+import { synthesizeSpeech } from './voice-synth.ts';
 import {
   type ClientEvent,
   type ClientEventOf,
-  decodeClientEvent,
-  decodePcm16Base64,
-  encodePcm16Base64,
-  encodeServerEvent,
-  type KnownServerEvent,
-  type SessionConfigWire,
-} from '@troupe/realtime-core';
-import {
-  type AssistantItem,
-  invalidAudioReason,
-  planReply,
-  responseClosingEvents,
-  responseOpeningEvents,
-  truncateItem,
-  userTurnEvents,
-} from './reply.ts';
-import type { SimLog, SimOptions, SimResponseLog, SimSessionLog } from './types.ts';
-import { DEFAULT_VAD, EnergyVad } from './vad.ts';
-import { synthesizeSpeech } from './voice-synth.ts';
+  parseClientEvent,
+  type SessionFields,
+} from './wire/client-events.ts';
+import { type ErrorShape, errorEvent, type SimError } from './wire/errors.ts';
+import { base64ToPcm16, invalidAudioReason } from './wire/pcm16.ts';
+import type { ServerEvents, SessionView, WireEvent } from './wire/server-events.ts';
 
-const RATE = 24_000;
-
-/**
- * How a fault kills the socket: `terminate` drops TCP with no close frame, `close` sends close
- * 1011, `corrupt` sends a text frame of invalid UTF-8, which the client must fail the socket on.
- */
-export type DropMode = 'terminate' | 'close' | 'corrupt';
-
-export interface ConnectionIo {
-  /** Text goes as a text frame, bytes as a binary frame. */
-  send(data: string | Uint8Array): void;
-  close(code: number, reason: string): void;
-  drop(mode: DropMode): void;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-interface ActiveResponse {
-  log: SimResponseLog;
-  itemId: string;
-  audio: Int16Array;
-  sentSamples: number;
-  words: string[];
-  timer: unknown;
-  dropAfterFirstDelta: DropMode | undefined;
-}
+export type { DropMode } from './connection-io.ts';
 
 let counter = 0;
 const id = (prefix: string) => `${prefix}_${(++counter).toString(36).padStart(6, '0')}`;
+
+export interface ConnectionContext {
+  model: string;
+  events: ServerEvents;
+  /** The provider's request budget, reported in rate_limits.updated after each reply. */
+  rateLimits(): { limit: number; remaining: number; resetSeconds: number };
+}
 
 export class SimConnection {
   readonly log: SimSessionLog;
   readonly #io: ConnectionIo;
   readonly #opts: SimOptions;
   readonly #simLog: SimLog;
-  readonly #vad = new EnergyVad(RATE, DEFAULT_VAD);
+  readonly #ctx: ConnectionContext;
+  readonly #events: ServerEvents;
+  readonly #vad: EnergyVad;
   /** Only the buffered length matters: replies depend on how long the user spoke, not on what was said. */
   #inputSamples = 0;
-  #pendingLabels: string[] = [];
   #speechItemId: string | undefined;
   #lastHeardMs = 0;
-  #active: ActiveResponse | undefined;
+  #active: ReplyStream | undefined;
   #voiceLocked = false;
-  readonly #assistant = new Map<string, AssistantItem>();
-  #stalledUntilFlush: string[] | undefined;
+  readonly #conversation: ServerConversation;
+  #stalled: string[] | undefined;
+  #dropNext: DropMode | undefined;
 
-  constructor(io: ConnectionIo, opts: SimOptions, simLog: SimLog, model: string) {
+  constructor(io: ConnectionIo, opts: SimOptions, simLog: SimLog, ctx: ConnectionContext) {
     this.#io = io;
     this.#opts = opts;
     this.#simLog = simLog;
-    this.log = {
-      sessionId: id('sess'),
-      model,
-      config: { voice: opts.defaultVoice ?? 'qingchunshaonv', instructions: '', turn_detection: null },
-      items: [],
-      appendedSamples: 0,
-      counters: { received: 0, sent: 0, errors: 0 },
-      closed: false,
+    this.#ctx = ctx;
+    this.#events = ctx.events;
+    const dialect = this.#events.dialect;
+    const td = initialTurnDetection(dialect, opts.vadOnByDefault);
+    this.#vad = new EnergyVad(RATE, vadFor(dialect, td ?? {}));
+    const voice = opts.defaultVoice ?? (dialect === 'openai' ? 'alloy' : 'jingdiannvsheng');
+    this.log = newSessionLog(id('sess'), ctx.model, voice, td);
+    this.#conversation = new ServerConversation(this.log);
+  }
+
+  get #errorShape(): ErrorShape {
+    return this.#opts.errorShape ?? 'wrapped';
+  }
+
+  #view(): SessionView {
+    const c = this.log.config;
+    return {
+      id: this.log.sessionId,
+      model: this.log.model,
+      voice: c.voice,
+      instructions: c.instructions,
+      turnDetection: c.turn_detection,
+      transcription: c.input_audio_transcription,
     };
   }
 
   start(): void {
-    this.#emit({ type: 'session.created', session: { id: this.log.sessionId, ...this.log.config } });
+    this.#emit(this.#events.sessionCreated(this.#view()));
   }
 
   /** Holds outgoing events until `resume()` (fault: the server stalls). */
   stall(): void {
-    this.#stalledUntilFlush ??= [];
+    this.#stalled ??= [];
   }
 
   resume(): void {
-    const queued = this.#stalledUntilFlush ?? [];
-    this.#stalledUntilFlush = undefined;
+    const queued = this.#stalled ?? [];
+    this.#stalled = undefined;
     for (const text of queued) this.#io.send(text);
   }
 
@@ -102,100 +96,107 @@ export class SimConnection {
     this.#io.send(data);
   }
 
+  sendError(e: SimError, shape: ErrorShape = this.#errorShape): void {
+    this.#simLog.errors.push({ sessionId: this.log.sessionId, code: e.code, message: e.message });
+    this.log.counters.errors++;
+    this.#emit(errorEvent(e, shape));
+  }
+
   dropNextResponse(mode: DropMode = 'terminate'): void {
     this.#dropNext = mode;
   }
-  #dropNext: DropMode | undefined;
 
   onClose(): void {
     this.log.closed = true;
-    if (this.#active) this.#io.clearTimeout(this.#active.timer);
+    this.#active?.abandon();
     this.#active = undefined;
   }
 
   onMessage(data: string | Buffer): void {
     this.log.counters.received++;
-    const event = decodeClientEvent(data, this.#opts.maxMessageBytes);
-    if (event.type === 'invalid') {
-      this.#error(event.problem === 'too_large' ? 'message_too_large' : 'invalid_json', event.reason);
+    const parsed = parseClientEvent(data, this.#opts.maxMessageBytes ?? 15 * 1024 * 1024);
+    if (parsed.kind === 'event') {
+      this.#handle(parsed.event);
       return;
     }
-    if (event.type === 'unknown') {
-      this.#error('invalid_value', `Invalid value: '${event.eventType}'. This event type is not supported.`);
+    const eventId = parsed.eventId;
+    if (parsed.kind === 'unknown') {
+      // The developer guide's own example: an unsupported type gets invalid_value, param "type".
+      const message = `Invalid value: '${parsed.eventType}'. This event type is not supported.`;
+      this.#error('invalid_value', message, eventId, 'type');
       return;
     }
-    this.#handle(event);
+    const code =
+      parsed.problem === 'too_large'
+        ? 'message_too_large'
+        : parsed.problem === 'json'
+          ? 'invalid_json'
+          : 'invalid_param';
+    this.#error(code, parsed.reason, eventId, parsed.param);
   }
 
   #handle(e: ClientEvent): void {
     switch (e.type) {
       case 'session.update':
         this.#update(e.session, e.event_id);
-        return;
+        break;
       case 'input_audio_buffer.append':
         this.#append(e);
-        return;
+        break;
       case 'input_audio_buffer.commit':
         this.#commit(e.event_id);
-        return;
+        break;
       case 'input_audio_buffer.clear':
         this.#inputSamples = 0;
-        this.#emit({ type: 'input_audio_buffer.cleared' });
-        return;
-      case 'conversation.item.create': {
-        const itemId = e.item.id ?? id('item');
-        const text = (e.item.content ?? []).map((c) => c.text ?? c.transcript ?? '').join(' ');
-        this.log.items.push({ id: itemId, role: e.item.role ?? 'user', text });
-        // Labels are the `[Name]` items directly before a turn's audio; any other item ends a run of them.
-        if (e.item.role !== 'assistant' && /^\[[^\]]+\]$/.test(text.trim())) this.#pendingLabels.push(text);
-        else this.#pendingLabels = [];
-        this.#emit({
-          type: 'conversation.item.created',
-          previous_item_id: null,
-          item: { ...e.item, id: itemId },
-        });
-        return;
-      }
+        this.#emit(this.#events.cleared());
+        break;
+      case 'conversation.item.create':
+        this.#createItem(e);
+        break;
       case 'conversation.item.truncate':
         this.#truncate(e);
-        return;
+        break;
       case 'conversation.item.delete':
-        if (!this.log.items.some((i) => i.id === e.item_id)) {
-          this.#error('item_not_found', `Item with item_id '${e.item_id}' not found`, e.event_id);
-          return;
-        }
-        this.log.items = this.log.items.filter((i) => i.id !== e.item_id);
-        this.#emit({ type: 'conversation.item.deleted', item_id: e.item_id });
-        return;
+        this.#deleteItem(e);
+        break;
       case 'response.create':
-        this.#startResponse(e.response?.instructions);
-        return;
+        this.#startResponse(
+          e.response?.instructions ?? e.session?.instructions,
+          e.event_id,
+          e.response?.modalities,
+        );
+        break;
       case 'response.cancel':
-        this.#cancel();
-        return;
+        this.#cancel(e.event_id);
+        break;
     }
   }
 
-  #update(session: SessionConfigWire, eventId: string | undefined): void {
-    if (session.voice !== undefined && session.voice !== this.log.config.voice && this.#voiceLocked) {
+  #update(session: SessionFields, eventId: string | undefined): void {
+    let patch: SessionFields = session;
+    if (patch.voice !== undefined && patch.voice !== this.log.config.voice && this.#voiceLocked) {
+      // The reference: any field may change at any time "除了 voice 之外" once audio was produced.
       this.#error(
         'cannot_update_voice',
         "Cannot update a conversation's voice if assistant audio is present.",
         eventId,
+        'session.voice',
       );
-      const { voice: _ignored, ...rest } = session;
-      session = rest;
+      const { voice: _ignored, ...rest } = patch;
+      patch = rest;
     }
-    this.log.config = { ...this.log.config, ...session };
+    if (patch.turn_detection) {
+      const bad = invalidTurnDetection(patch.turn_detection);
+      if (bad) {
+        this.#error('invalid_param', bad[1], eventId, bad[0]);
+        const { turn_detection: _ignored, ...rest } = patch;
+        patch = rest;
+      }
+    }
+    this.log.config = { ...this.log.config, ...patch } as SimSessionLog['config'];
     const td = this.log.config.turn_detection;
-    if (td) {
-      this.#vad.settings = {
-        threshold: td.threshold ?? DEFAULT_VAD.threshold,
-        prefixPaddingMs: td.prefix_padding_ms ?? DEFAULT_VAD.prefixPaddingMs,
-        silenceDurationMs: td.silence_duration_ms ?? DEFAULT_VAD.silenceDurationMs,
-      };
-    }
-    this.#emit({ type: 'session.updated', session: { id: this.log.sessionId, ...this.log.config } });
+    if (td) this.#vad.settings = vadFor(this.#events.dialect, td);
+    this.#emit(this.#events.sessionUpdated(this.#view()));
   }
 
   #append(e: ClientEventOf<'input_audio_buffer.append'>): void {
@@ -205,33 +206,25 @@ export class SimConnection {
     }
     const bad = invalidAudioReason(e.audio);
     if (bad) {
-      this.#error('invalid_value', bad, e.event_id);
+      this.#error('invalid_value', bad, e.event_id, 'audio');
       return;
     }
-    const pcm = decodePcm16Base64(e.audio);
+    const pcm = base64ToPcm16(e.audio);
     this.log.appendedSamples += pcm.length;
     this.#simLog.onAppend?.(this.log, pcm.length);
     this.#inputSamples += pcm.length;
     if (!this.log.config.turn_detection) return;
     for (const ev of this.#vad.push(pcm)) {
       if (ev.type === 'speech_started') {
-        // Like OpenAI, speech_started already names the user item the turn will become.
+        // speech_started already names the user item the turn will become (both samples use one id).
         this.#speechItemId = id('item');
-        this.#emit({
-          type: 'input_audio_buffer.speech_started',
-          audio_start_ms: ev.audioStartMs,
-          item_id: this.#speechItemId,
-        });
+        this.#emit(this.#events.speechStarted(ev.audioStartMs, this.#speechItemId));
       } else {
         const itemId = this.#speechItemId ?? id('item');
         this.#speechItemId = undefined;
-        this.#emit({
-          type: 'input_audio_buffer.speech_stopped',
-          audio_end_ms: ev.audioEndMs,
-          item_id: itemId,
-        });
+        this.#emit(this.#events.speechStopped(ev.audioEndMs, itemId));
         this.#commitSpan(itemId, (ev.endSample - ev.startSample) / RATE);
-        this.#startResponse(undefined);
+        this.#startResponse(undefined, undefined);
       }
     }
     // Server VAD keeps only the prefix padding while nobody speaks.
@@ -254,149 +247,146 @@ export class SimConnection {
     this.#lastHeardMs = Math.round(seconds * 1000);
     this.#inputSamples = 0;
     const text = `(${seconds.toFixed(1)} s of speech)`;
-    this.log.items.push({ id: itemId, role: 'user', text, audioMs: this.#lastHeardMs });
-    const transcribe = Boolean(this.log.config.input_audio_transcription);
-    for (const ev of userTurnEvents(itemId, text, transcribe)) this.#emit(ev);
+    const previous = this.#conversation.add({ id: itemId, role: 'user', text, audioMs: this.#lastHeardMs });
+    const item = {
+      id: itemId,
+      type: 'message',
+      status: 'completed',
+      role: 'user',
+      content: [{ type: 'input_audio', transcript: null }],
+    };
+    this.#emit(this.#events.committed(itemId, previous));
+    this.#emit(this.#events.itemCreated(item, previous));
+    // StepFun documents the user-audio ASR without any session setting; OpenAI only when configured.
+    if (this.#events.dialect === 'stepfun' || this.log.config.input_audio_transcription)
+      this.#emit(this.#events.transcriptionCompleted(itemId, text));
   }
 
-  #startResponse(instructions: string | undefined): void {
+  /** A text item, or a whole recorded message (the guide's "发送完整音频消息"): then it is the turn heard. */
+  #createItem(e: ClientEventOf<'conversation.item.create'>): void {
+    const itemId = e.item.id ?? id('item');
+    const text = (e.item.content ?? []).map((c) => c.text ?? c.transcript ?? '').join(' ');
+    const audio = e.item.content?.find((c) => c.type === 'input_audio' && c.audio)?.audio;
+    const samples = audio && !invalidAudioReason(audio) ? base64ToPcm16(audio).length : 0;
+    if (samples > 0) this.#lastHeardMs = Math.round((samples / RATE) * 1000);
+    const item = {
+      id: itemId,
+      role: e.item.role ?? e.item.type,
+      text,
+      ...(samples ? { audioMs: this.#lastHeardMs } : {}),
+    };
+    const previous = samples
+      ? this.#conversation.add(item, e.previous_item_id)
+      : this.#conversation.addFromClient(item, e.previous_item_id);
+    this.#emit(this.#events.itemCreated({ ...e.item, id: itemId, status: 'completed' }, previous));
+  }
+
+  #startResponse(instructions: string | undefined, eventId: string | undefined, modalities?: string[]): void {
     if (this.#active) {
-      this.#error('conversation_already_has_active_response', 'Conversation already has an active response');
+      this.#error(
+        'conversation_already_has_active_response',
+        'Conversation already has an active response',
+        eventId,
+      );
       return;
     }
-    const voice = this.log.config.voice ?? 'unknown';
-    const labels = this.#pendingLabels
-      .filter((l) => /^\[[^\]]+\]$/.test(l.trim()))
-      .map((l) => l.trim().slice(1, -1));
+    const voice = this.log.config.voice;
+    const labels = this.#conversation.takeLabels();
     const heardMs = this.#lastHeardMs;
-    this.#pendingLabels = [];
     this.#lastHeardMs = 0;
-    const { transcript, ms } = planReply(voice, labels, heardMs, this.#opts);
-    const log: SimResponseLog = {
-      responseId: id('resp'),
-      sessionId: this.log.sessionId,
+    const instructionsUsed = instructions ?? this.log.config.instructions ?? '';
+    const log = responseLog(
+      id('resp'),
+      this.log.sessionId,
       voice,
-      instructions: instructions ?? this.log.config.instructions ?? '',
-      heardMs,
+      instructionsUsed,
       labels,
-      transcript,
-      audioMs: ms,
-      cancelled: false,
-      status: 'in_progress',
-    };
+      heardMs,
+      this.#opts,
+    );
+    const ms = log.audioMs;
     this.#simLog.responses.push(log);
     const itemId = id('item');
-    const audio = synthesizeSpeech(voice, ms, RATE);
-    this.#assistant.set(itemId, { audioSamples: audio.length, transcript, response: log });
-    this.log.items.push({ id: itemId, role: 'assistant', text: transcript });
-    this.#active = {
+    // The guide: response.create with `modalities: ["text"]` asks for a text-only reply.
+    const textOnly = modalities !== undefined && !modalities.includes('audio');
+    const audio = textOnly ? new Int16Array(0) : synthesizeSpeech(voice, ms, RATE);
+    const previousItemId = this.#conversation.addAssistant(itemId, audio.length, log);
+    const plan = {
       log,
       itemId,
+      previousItemId,
       audio,
-      sentSamples: 0,
-      words: transcript.split(' '),
-      timer: undefined,
+      thinking: this.#events.dialect === 'stepfun' && THINKING_MODELS.includes(this.log.model),
+      textOnly,
+      ...replyTiming(this.#opts),
       dropAfterFirstDelta: this.#dropNext,
     };
     this.#dropNext = undefined;
-    for (const ev of responseOpeningEvents(log.responseId, itemId)) this.#emit(ev);
-    this.#schedule(this.#opts.firstDeltaDelayMs ?? 20);
+    this.#active = new ReplyStream(
+      plan,
+      this.#io,
+      this.#events,
+      (ev) => this.#emitReply(ev),
+      (s) => this.#ended(s),
+    );
+    this.#active.start();
   }
 
-  #schedule(ms: number): void {
-    if (!this.#active) return;
-    this.#active.timer = this.#io.setTimeout(() => this.#streamChunk(), ms);
+  #emitReply(ev: WireEvent): void {
+    if (ev.type === 'response.audio.delta') this.#voiceLocked = true;
+    this.#emit(ev);
   }
 
-  #streamChunk(): void {
-    const a = this.#active;
-    if (!a) return;
-    const chunkSamples = ((this.#opts.chunkMs ?? 100) * RATE) / 1000;
-    const chunk = a.audio.subarray(a.sentSamples, a.sentSamples + chunkSamples);
-    a.sentSamples += chunk.length;
-    this.#voiceLocked = true;
-    this.#emit({
-      type: 'response.audio.delta',
-      response_id: a.log.responseId,
-      item_id: a.itemId,
-      delta: encodePcm16Base64(chunk),
-    });
-    const word = a.words.shift();
-    if (word !== undefined) {
-      this.#emit({
-        type: 'response.audio_transcript.delta',
-        response_id: a.log.responseId,
-        item_id: a.itemId,
-        delta: `${word} `,
-      });
-    }
-    if (a.dropAfterFirstDelta) {
-      this.#io.drop(a.dropAfterFirstDelta);
-      return;
-    }
-    if (a.sentSamples < a.audio.length) {
-      const speed = this.#opts.speed ?? 4;
-      this.#schedule(((chunk.length / RATE) * 1000) / speed);
-    } else {
-      this.#finish('completed');
-    }
+  #ended(stream: ReplyStream): void {
+    if (this.#active === stream) this.#active = undefined;
+    this.#simLog.onResponseDone?.(stream.plan.log);
+    if (stream.plan.log.status !== 'in_progress') this.#emit(this.#events.rateLimits(this.#ctx.rateLimits()));
   }
 
-  #finish(status: 'completed' | 'cancelled'): void {
-    const a = this.#active;
-    if (!a) return;
-    this.#io.clearTimeout(a.timer);
-    this.#active = undefined;
-    const r = a.log.responseId;
-    a.log.status = status;
-    const item = this.#assistant.get(a.itemId);
-    const transcript = item?.transcript ?? '';
-    const outMs = Math.round((a.sentSamples / RATE) * 1000);
-    for (const ev of responseClosingEvents(r, a.itemId, transcript, status, a.log.heardMs, outMs)) {
-      this.#emit(ev);
-    }
-    this.#simLog.onResponseDone?.(a.log);
-  }
-
-  #cancel(): void {
+  #cancel(eventId: string | undefined): void {
     const a = this.#active;
     if (!a) {
-      this.#error('response_cancel_not_active', 'Cancellation failed: no active response found');
+      // The wording StepFun's console treats as a harmless race (Step-Realtime-Console, +page.svelte).
+      this.#error('response_cancel_not_active', 'no ongoing response to cancel', eventId);
       return;
     }
-    a.log.cancelled = true;
+    a.plan.log.cancelled = true;
     if (this.#opts.quirks?.cancelIgnored) return;
-    this.#finish('cancelled');
+    const answer =
+      this.#opts.quirks?.cancelAnswer ?? (this.#events.dialect === 'stepfun' ? 'cancelled+done' : 'done');
+    a.finish('cancelled', answer !== 'done', answer !== 'cancelled');
   }
 
   #truncate(e: ClientEventOf<'conversation.item.truncate'>): void {
-    const item = this.#assistant.get(e.item_id);
-    if (!item) {
-      this.#error('item_not_found', `Item with item_id '${e.item_id}' not found`, e.event_id);
-      return;
-    }
-    const bad = truncateItem(item, e.audio_end_ms, RATE);
-    if (bad) {
-      this.#error('invalid_value', bad, e.event_id);
-      return;
-    }
-    item.response.truncatedAtMs = e.audio_end_ms;
-    const logged = this.log.items.find((i) => i.id === e.item_id);
-    if (logged) logged.text = item.transcript;
-    this.#emit({ type: 'conversation.item.truncated', item_id: e.item_id, audio_end_ms: e.audio_end_ms });
+    const problem = this.#conversation.truncate(e.item_id, e.audio_end_ms, RATE);
+    if (problem === 'not_found') this.#notFound(e.item_id, e.event_id);
+    else if (problem) this.#error('invalid_value', problem, e.event_id, 'audio_end_ms');
+    else this.#emit(this.#events.itemTruncated(e.item_id, e.audio_end_ms));
   }
 
-  #error(code: string, message: string, eventId?: string): void {
-    const type = 'invalid_request_error';
-    this.#simLog.errors.push({ sessionId: this.log.sessionId, code, message });
-    this.log.counters.errors++;
-    this.#emit({ type: 'error', error: { type, code, message, param: null, event_id: eventId ?? null } });
+  #deleteItem(e: ClientEventOf<'conversation.item.delete'>): void {
+    if (this.#conversation.delete(e.item_id)) this.#emit(this.#events.itemDeleted(e.item_id));
+    else this.#notFound(e.item_id, e.event_id);
   }
 
-  #emit(event: KnownServerEvent): void {
-    const text = encodeServerEvent(event);
+  #notFound(itemId: string, eventId: string | undefined): void {
+    this.#error('item_not_found', `Item with item_id '${itemId}' not found`, eventId, 'item_id');
+  }
+
+  #error(code: string, message: string, eventId?: string, param?: string): void {
+    this.sendError({
+      type: 'invalid_request_error',
+      code,
+      message,
+      ...(eventId ? { eventId } : {}),
+      ...(param ? { param } : {}),
+    });
+  }
+
+  #emit(event: WireEvent): void {
+    const text = JSON.stringify(event);
     this.log.counters.sent++;
-    if (this.#stalledUntilFlush) this.#stalledUntilFlush.push(text);
+    if (this.#stalled) this.#stalled.push(text);
     else this.#io.send(text);
   }
 }

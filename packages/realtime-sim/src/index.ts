@@ -1,5 +1,9 @@
-export type { DropMode } from './connection.ts';
+export type { DropMode } from './connection-io.ts';
+export { RateLimiter } from './limits.ts';
+export { OPENAI_MODELS, STEPFUN_MODELS, THINKING_MODELS } from './models.ts';
 export { type RealtimeSim, type SimEvents, type SimFaults, startRealtimeSim } from './server.ts';
-export type { SimOptions, SimResponseLog, SimSessionLog } from './types.ts';
-export { DEFAULT_VAD, EnergyVad, type VadSettings } from './vad.ts';
+export type { SimOptions, SimResponseLog, SimSessionConfig, SimSessionLog } from './types.ts';
+export { EnergyVad, openaiVad, STEPFUN_VAD_DEFAULTS, stepfunVad, type VadSettings } from './vad.ts';
 export { estimatePitchHz, synthesizeSpeech, voicePitchHz } from './voice-synth.ts';
+export type { ErrorShape } from './wire/errors.ts';
+export type { Dialect } from './wire/server-events.ts';

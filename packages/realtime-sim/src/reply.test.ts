@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { invalidAudioReason, planReply, truncateItem } from './reply.ts';
+import { planReply, truncateItem } from './reply.ts';
 import { estimatePitchHz, synthesizeSpeech, voicePitchHz } from './voice-synth.ts';
+import { invalidAudioReason } from './wire/pcm16.ts';
 
 describe('reply planning', () => {
   it('names the labels it heard and sizes the reply from the heard audio', () => {

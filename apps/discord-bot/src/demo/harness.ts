@@ -142,7 +142,8 @@ export async function runCommand(
     ...(sub ? { subcommand: sub } : {}),
     ...(options ? { options } : {}),
   });
-  await handle.edited(1, 15_000);
+  // The final answer: a slow /join may first say "⏳ Joining…" in an earlier edit.
+  await handle.waitFor((r) => r.kind === 'edit' && !String(r.data.content).startsWith('⏳'), 15_000);
   return { content: handle.content ?? '', deferred: handle.deferred, ephemeral: handle.ephemeral };
 }
 

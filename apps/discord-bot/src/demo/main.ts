@@ -1,5 +1,6 @@
 // `pnpm demo`: the whole pipeline offline (local Discord + local realtime model), real bot in between.
 import pino from 'pino';
+import { DEFAULT_MODEL } from '../config.ts';
 import { formatLatencyTable, formatTranscript } from './report.ts';
 import { runDemo } from './run-demo.ts';
 
@@ -18,7 +19,7 @@ try {
           realtime: {
             url: process.env.STEPFUN_REALTIME_URL ?? 'wss://api.stepfun.com/v1/realtime',
             apiKey: process.env.STEPFUN_API_KEY ?? '',
-            model: process.env.STEPFUN_MODEL ?? 'step-2.5-realtime',
+            model: process.env.STEPFUN_MODEL ?? DEFAULT_MODEL,
           },
         }
       : {}),

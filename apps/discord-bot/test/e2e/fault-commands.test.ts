@@ -34,11 +34,7 @@ function cardFile(name: string, description: string) {
   const bytes = Buffer.from(
     JSON.stringify({ spec: 'chara_card_v2', data: { name, description, first_mes: `I am ${name}.` } }),
   );
-  return {
-    filename: `${name}.json`,
-    size: bytes.length,
-    url: `data:application/json;base64,${bytes.toString('base64')}`,
-  };
+  return w.discord.attachment(`${name}.json`, bytes, 'application/json');
 }
 
 /** Runs a slash command as `user` in guild `g`; returns the final (edited) reply. */

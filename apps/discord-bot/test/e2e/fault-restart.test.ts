@@ -204,11 +204,7 @@ describe('SIGKILL mid-conversation, then restart on the same SQLite file', () =>
     );
     expect(
       await slash(g0.id, 'Admin', 'persona', 'import', undefined, {
-        card: {
-          filename: 'ferry.json',
-          size: card.length,
-          url: `data:application/json;base64,${card.toString('base64')}`,
-        },
+        card: discord.attachment('ferry.json', card, 'application/json'),
       }),
     ).toContain('`ferryman`');
     expect(await slash(g0.id, 'Teller', 'voice', 'optout')).toContain('will not be sent');

@@ -16,7 +16,10 @@ export interface ModelTurn {
 /** Records every label and audio append the bot sends to the model, in wire order. */
 export class ModelTap {
   readonly turns: ModelTurn[] = [];
+  /** Model connections the bot opened (attempts, refused ones included). */
+  opens = 0;
   readonly factory: TransportFactory = (options) => {
+    this.opens++;
     const transport = createWsTransport(options);
     const send = transport.send.bind(transport);
     transport.send = (data: string) => {
@@ -96,7 +99,8 @@ export async function startVoiceFaultWorld(
 /** `/join` as `user` (who sits in the voice channel); resolves with the live session once the reply says so. */
 export async function joinByCommand(v: VoiceFaultWorld, user: string): Promise<VoiceSessionPort> {
   const handle = await v.w.discord.slash({ user, guild: v.g.id, channel: v.g.textId }, 'join');
-  await handle.edited(1, 25_000);
+  // The final answer (a "⏳ Joining…" edit may come first when Discord is slow to answer).
+  await handle.waitFor((r) => r.kind === 'edit' && !String(r.data.content).startsWith('⏳'), 25_000);
   expect(handle.content).toMatch(/joined/);
   const session = v.w.bot.voice.get(v.g.id);
   if (!session) throw new Error(`/join answered "${handle.content}" but no voice session is live`);

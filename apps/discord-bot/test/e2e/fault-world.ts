@@ -22,6 +22,8 @@ export interface FaultGuild {
   name: string;
   textId: string;
   voiceId: string;
+  /** A second voice channel (`voice2-<i>`). */
+  voice2Id: string;
   storytellerRoleId: string;
 }
 
@@ -35,6 +37,7 @@ export function faultGuild(i: number): FaultGuild {
     name: `Guild ${String(i).padStart(2, '0')}`,
     textId: id(910000000000010001n, i * 100),
     voiceId: id(910000000000010002n, i * 100),
+    voice2Id: id(910000000000010004n, i * 100),
     storytellerRoleId: id(910000000000010003n, i * 100),
   };
 }
@@ -45,17 +48,23 @@ export function faultGuild(i: number): FaultGuild {
  */
 export const USERS = ['Owner', 'Admin', 'Mod', 'Pleb', 'Teller'] as const;
 
-function guildSpec(g: FaultGuild): SimGuildSpec {
+function guildSpec(
+  g: FaultGuild,
+  o: Pick<FaultWorldOptions, 'voiceUserLimit' | 'botMovesMembers'>,
+): SimGuildSpec {
   return {
     id: g.id,
     name: g.name,
     roles: [
       { name: 'Admins', permissions: PermissionFlagsBits.ManageGuild },
       { name: 'Storytellers', id: g.storytellerRoleId, permissions: 0n },
+      { name: 'Movers', permissions: PermissionFlagsBits.MoveMembers },
     ],
+    ...(o.botMovesMembers ? { botRoles: ['Movers'] } : {}),
     channels: [
       { id: g.textId, name: `text-${g.index}`, type: 'text' },
-      { id: g.voiceId, name: `voice-${g.index}`, type: 'voice' },
+      { id: g.voiceId, name: `voice-${g.index}`, type: 'voice', userLimit: o.voiceUserLimit },
+      { id: g.voice2Id, name: `voice2-${g.index}`, type: 'voice' },
     ],
     members: [
       { user: 'Owner' },
@@ -86,17 +95,23 @@ export interface FaultWorldOptions {
   realtime?: boolean;
   createVoice?: CreateBotOptions['createVoice'];
   voiceOptions?: Record<string, unknown>;
-  /** Users already sitting in voice channels at start, by guild index. */
-  inVoice?: { guild: number; user: (typeof USERS)[number] }[];
+  /** User limit of every `voice-<i>` channel (default none). */
+  voiceUserLimit?: number;
+  /** Give the bot's role Move Members (it may then join a full channel). */
+  botMovesMembers?: boolean;
+  /** Extra origins the bot may download cards from as they are (test servers on loopback). */
+  cardOrigins?: string[];
+  /** Users already sitting in voice channels at start, by guild index (`voice-<i>`, or `voice2-<i>` with `second`). */
+  inVoice?: { guild: number; user: (typeof USERS)[number]; second?: boolean }[];
 }
 
 /** Boots the world and logs the bot in; commands are registered in every guild. */
 export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld> {
   const guilds = Array.from({ length: o.guilds }, (_, i) => faultGuild(i));
-  const specs = guilds.map(guildSpec);
+  const specs = guilds.map((g) => guildSpec(g, o));
   for (const v of o.inVoice ?? []) {
     const m = specs[v.guild]?.members?.find((x) => x.user === v.user);
-    if (m) m.voiceChannel = `voice-${v.guild}`;
+    if (m) m.voiceChannel = `${v.second ? 'voice2' : 'voice'}-${v.guild}`;
   }
   const discord = await startDiscordSim({
     applicationId: APP_ID,
@@ -131,6 +146,7 @@ export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld>
     store,
     ...(o.createVoice ? { createVoice: o.createVoice } : {}),
     ...(o.voiceOptions ? { voiceOptions: o.voiceOptions } : {}),
+    ...(o.cardOrigins ? { cardSources: { trustedOrigins: o.cardOrigins } } : {}),
   });
   await Promise.all(
     guilds.map((g) =>

@@ -11,13 +11,7 @@ afterAll(async () => {
 });
 
 function cardFile(card: object, filename = 'sera.json') {
-  const bytes = Buffer.from(JSON.stringify(card));
-  return {
-    filename,
-    size: bytes.length,
-    url: `data:application/json;base64,${bytes.toString('base64')}`,
-    contentType: 'application/json',
-  };
+  return h.discord.attachment(filename, Buffer.from(JSON.stringify(card)), 'application/json');
 }
 
 const seraphina = {

@@ -19,9 +19,13 @@ afterAll(async () => {
 });
 
 describe('daily cap with the real voice layer', () => {
-  it('warns in character near the cap, leaves at it, and refuses /join until the reset', async () => {
+  it('warns in character near the cap, leaves at it, and refuses /join until the reset', {
+    timeout: 60_000,
+  }, async () => {
     expect((await runCommand(h, 'Admin', 'settings', 'cap', { minutes: 1 })).content).toContain('1 min');
-    // 45 s already used today: the next turns cross 80 %, then 100 %.
+    // 45 s already used today: the next turns cross 80 %, then 100 %. Usage is what was sent and
+    // played (replies cut short by a barge-in count only what was heard), so Alice talks until the
+    // cap ends the session, within a bounded number of turns.
     h.store.addUsage(GUILD_ID, utcDay(Date.now()), 45_000, 0);
     h.discord.joinVoice('Alice', VOICE_CHANNEL_ID);
     expect((await runCommand(h, 'Alice', 'join', undefined, { persona: 'captain-mara' })).content).toContain(
@@ -33,8 +37,15 @@ describe('daily cap with the real voice layer', () => {
       () => h.realtime.responses.find((r) => /almost up/.test(r.instructions)),
       15_000,
     );
-    await h.discord.speak('Alice', fixturePath('en-alice'));
+    let reason: string | undefined;
+    void ended.then((r) => {
+      reason = r;
+    });
+    for (let turn = 0; turn < 4 && reason === undefined; turn++)
+      await h.discord.speak('Alice', fixturePath('en-alice'));
     expect(await ended).toBe('cap');
+    const used = h.store.getUsage(GUILD_ID, utcDay(Date.now()));
+    expect(used.inputAudioMs + used.outputAudioMs).toBeGreaterThanOrEqual(60_000);
     const refused = await runCommand(h, 'Alice', 'join', undefined, { persona: 'captain-mara' });
     expect(refused.content).toMatch(/cap/i);
     expect(h.bot.voice.get(GUILD_ID)).toBeUndefined();

@@ -79,7 +79,7 @@ export async function startVoiceHarness(
   await ready;
   const optedOut = new Set<string>();
   const voice = new ChannelManager({
-    realtime: { url: model.url, model: 'step-2.5-realtime', apiKey: 'sim-key' },
+    realtime: { url: model.url, model: 'stepaudio-2.5-realtime', apiKey: 'sim-key' },
     logger: pino({ level: 'silent' }),
     isOptedOut: (_g, userId) => optedOut.has(userId),
     tuning: { idleLeaveMs: 2_000, ...tuning },

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import {
   GatewayDispatchEvents,
   type GatewayDispatchPayload,
+  GatewayIntentBits,
   GatewayOpcodes,
   type GatewaySendPayload,
   type GatewayVoiceStateUpdateData,
@@ -11,9 +12,29 @@ import { apiUser, guildCreate } from '../model/serialize.ts';
 import type { UserState } from '../model/types.ts';
 import type { World } from '../model/world.ts';
 
+/**
+ * Dispatches a bot receives only with an intent (https://discord.com/developers/docs/events/gateway#list-of-intents);
+ * the rest (READY, RESUMED, VOICE_SERVER_UPDATE, INTERACTION_CREATE, ...) need none.
+ */
+const REQUIRED_INTENT: Record<string, number> = {
+  [GatewayDispatchEvents.GuildCreate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.GuildUpdate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.GuildDelete]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.ChannelCreate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.ChannelUpdate]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.ChannelDelete]: GatewayIntentBits.Guilds,
+  [GatewayDispatchEvents.GuildMemberAdd]: GatewayIntentBits.GuildMembers,
+  [GatewayDispatchEvents.GuildMemberUpdate]: GatewayIntentBits.GuildMembers,
+  [GatewayDispatchEvents.GuildMemberRemove]: GatewayIntentBits.GuildMembers,
+  [GatewayDispatchEvents.VoiceStateUpdate]: GatewayIntentBits.GuildVoiceStates,
+  [GatewayDispatchEvents.PresenceUpdate]: GatewayIntentBits.GuildPresences,
+};
+
 interface Session {
   id: string;
   seq: number;
+  /** Intents the client identified with. */
+  intents: number;
   /** Every dispatch, so a resume can replay what the client missed. */
   log: { s: number; t: string; d: unknown }[];
 }
@@ -33,6 +54,8 @@ export interface GatewayStats {
   /** op 4 Voice State Updates sent by the application's bot (rejoin storms show up here). */
   voiceStateUpdates: number;
   connections: number;
+  /** Connections closed with 4008 for sending more than 120 commands in 60 s. */
+  rateLimitCloses: number;
 }
 
 export interface GatewayServerOptions {
@@ -53,7 +76,13 @@ export interface GatewayServerOptions {
  * application's bot unless addressed to another account; voice states go to every account.
  */
 export class GatewayServer {
-  readonly stats: GatewayStats = { identifies: 0, resumes: 0, voiceStateUpdates: 0, connections: 0 };
+  readonly stats: GatewayStats = {
+    identifies: 0,
+    resumes: 0,
+    voiceStateUpdates: 0,
+    connections: 0,
+    rateLimitCloses: 0,
+  };
   private readonly wss: WebSocketServer;
   private readonly opts: GatewayServerOptions;
   private readonly clients = new Map<string, Client>();
@@ -95,7 +124,18 @@ export class GatewayServer {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  /** Sends a dispatch to the application's bot (buffered for resume while disconnected). */
+  /**
+   * Whether a bot account's current session identified with `bit` (false before any Identify).
+   * Intents belong to each account's own session; the default is the application's bot.
+   */
+  hasIntent(bit: number, userId = this.opts.world.bot.id): boolean {
+    return ((this.clients.get(userId)?.session?.intents ?? 0) & bit) !== 0;
+  }
+
+  /**
+   * Sends a dispatch to the application's bot (buffered for resume while disconnected); dropped
+   * without its intent.
+   */
   dispatch<T extends GatewayDispatchPayload['t']>(
     t: T,
     d: Extract<GatewayDispatchPayload, { t: T }>['d'],
@@ -119,6 +159,8 @@ export class GatewayServer {
   private dispatchTo(client: Client, t: string, d: unknown): void {
     const session = client.session;
     if (!session) return;
+    const needs = REQUIRED_INTENT[t];
+    if (needs !== undefined && (session.intents & needs) === 0) return;
     session.seq++;
     const entry = { s: session.seq, t, d };
     session.log.push(entry);
@@ -145,6 +187,11 @@ export class GatewayServer {
   private onConnection(ws: WebSocket): void {
     this.stats.connections++;
     let client: Client | undefined;
+    // Discord allows 120 gateway commands per 60 s per connection and disconnects with 4008
+    // beyond (https://discord.com/developers/docs/events/gateway#rate-limiting); counted in
+    // windows of 60 s from the first command, as clients (@discordjs/ws) pace themselves. The
+    // window belongs to the socket, not the account: every bot account has its own budget.
+    const window = { start: 0, count: 0 };
     ws.send(
       JSON.stringify({
         op: GatewayOpcodes.Hello,
@@ -154,6 +201,13 @@ export class GatewayServer {
       }),
     );
     ws.on('message', (raw) => {
+      const now = performance.now();
+      if (window.count === 0 || now - window.start >= 60_000) Object.assign(window, { start: now, count: 0 });
+      if (++window.count > 120) {
+        this.stats.rateLimitCloses++;
+        ws.close(4008, 'Rate limited.');
+        return;
+      }
       let payload: GatewaySendPayload;
       try {
         payload = JSON.parse(String(raw)) as GatewaySendPayload;
@@ -192,7 +246,12 @@ export class GatewayServer {
           return current;
         }
         this.stats.identifies++;
-        client.session = { id: `gw-session-${++this.sessionCounter}`, seq: 0, log: [] };
+        client.session = {
+          id: `gw-session-${++this.sessionCounter}`,
+          seq: 0,
+          intents: Number(payload.d.intents ?? 0),
+          log: [],
+        };
         this.attach(client, ws);
         const { world } = this.opts;
         const isApp = client === this.main;
@@ -205,8 +264,15 @@ export class GatewayServer {
           shard: [0, 1],
           application: { id: isApp ? this.opts.applicationId : client.user.id, flags: 0 },
         });
+        // Without GuildPresences, GUILD_CREATE lists only the bot and the members in voice channels
+        // (https://discord.com/developers/docs/events/gateway-events#guild-create).
+        const allMembers = this.hasIntent(GatewayIntentBits.GuildPresences, client.user.id);
         for (const g of world.guilds.values())
-          this.dispatchTo(client, GatewayDispatchEvents.GuildCreate, guildCreate(g, world.users));
+          this.dispatchTo(
+            client,
+            GatewayDispatchEvents.GuildCreate,
+            guildCreate(g, world.users, { allMembers, botId: client.user.id }),
+          );
         return client;
       }
       case GatewayOpcodes.Resume: {

@@ -17,7 +17,8 @@ export function dispatchInteraction(
   const guild = rest.world.guild(ctx.guild);
   const command = rest.commands.find(name, guild.id);
   const id = rest.nextId();
-  const token = `itoken-${id}-${randomBytes(6).toString('hex')}`;
+  // Secret-bearing like Discord's: it authorises replies for 15 minutes (the secret scan looks for it).
+  const token = `itoken-${id}-${randomBytes(24).toString('base64url')}`;
   const payload = buildCommandInteraction({
     world: rest.world,
     applicationId: rest.applicationId,
@@ -31,7 +32,7 @@ export function dispatchInteraction(
     invocation,
   });
   const handle = new InteractionHandle(id, token, performance.now());
-  rest.interactions.set(token, { handle, channelId: payload.channel?.id ?? '' });
+  rest.interactions.set(token, { handle, channelId: payload.channel?.id ?? '', issuedAt: rest.now() });
   gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
   return handle;
 }

@@ -80,7 +80,7 @@ export function apiChannel(c: ChannelState): APIChannel {
       ...base,
       type: c.type === 'stage' ? ChannelType.GuildStageVoice : ChannelType.GuildVoice,
       bitrate: 64000,
-      user_limit: 0,
+      user_limit: c.userLimit,
       rtc_region: null,
       last_message_id: null,
       rate_limit_per_user: 0,
@@ -111,8 +111,15 @@ export function apiVoiceState(
   };
 }
 
-export function guildCreate(g: GuildState, users: Map<string, UserState>): GatewayGuildCreateDispatchData {
-  const members = [...g.members.values()].flatMap((m) => {
+export function guildCreate(
+  g: GuildState,
+  users: Map<string, UserState>,
+  opts: { allMembers: boolean; botId: string } = { allMembers: true, botId: '' },
+): GatewayGuildCreateDispatchData {
+  const listed = [...g.members.values()].filter(
+    (m) => opts.allMembers || m.userId === opts.botId || g.voiceStates.has(m.userId),
+  );
+  const members = listed.flatMap((m) => {
     const u = users.get(m.userId);
     return u ? [apiMember(m, u)] : [];
   });
@@ -152,7 +159,7 @@ export function guildCreate(g: GuildState, users: Map<string, UserState>): Gatew
     joined_at: new Date(0).toISOString(),
     large: false,
     unavailable: false,
-    member_count: members.length,
+    member_count: g.members.size,
     voice_states: [...g.voiceStates.values()].map((v) => apiVoiceState(g.id, v)),
     members,
     channels: g.channels.map(apiChannel),

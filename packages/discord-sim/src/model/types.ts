@@ -19,6 +19,8 @@ export interface SimChannelSpec {
   /** `stage`: a stage channel (type 13), which Discord never end-to-end encrypts. */
   type: 'text' | 'voice' | 'stage';
   id?: string | undefined;
+  /** Voice: at most this many members (0 or omitted: no limit); Move Members bypasses it. */
+  userLimit?: number | undefined;
   overwrites?: SimOverwriteSpec[] | undefined;
   /**
    * Whether the voice gateway negotiates DAVE (E2EE) here: defaults to the sim's `dave` option for
@@ -82,6 +84,7 @@ export interface ChannelState {
   dave: boolean | undefined;
   overwrites: { id: string; type: 0 | 1; allow: bigint; deny: bigint }[];
   position: number;
+  userLimit: number;
 }
 
 export interface RoleState {

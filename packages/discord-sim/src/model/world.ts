@@ -140,6 +140,7 @@ export class World {
         type: c.type,
         dave: c.dave,
         position: i,
+        userLimit: c.userLimit ?? 0,
         overwrites: (c.overwrites ?? []).map((o) => {
           const user = o.target === '@everyone' ? undefined : this.findUser(o.target);
           const isRole =

@@ -1,6 +1,13 @@
 import { InteractionResponseType, type RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { apiMessage } from '../model/serialize.ts';
-import type { RestContext } from './context.ts';
+import type { IssuedInteraction, RestContext } from './context.ts';
+import {
+  autocompleteProblem,
+  contentProblem,
+  FIRST_RESPONSE_MS,
+  TOKEN_LIFETIME_MS,
+  webhookNameProblem,
+} from './discord-rules.ts';
 import { discordError, type RestRequest, type RestResult, type Router } from './router.ts';
 
 function obj(body: unknown): Record<string, unknown> {
@@ -93,9 +100,17 @@ export function registerAppRoutes(router: Router, ctx: RestContext): void {
     if (!entry || entry.handle.id !== req.params.id) return discordError(404, 10062, 'Unknown interaction');
     if (entry.handle.callbackType !== undefined)
       return discordError(400, 40060, 'Interaction has already been acknowledged.');
+    // Past the 3 s deadline the token is invalidated: Discord no longer knows the interaction.
+    if (ctx.now() - entry.issuedAt > FIRST_RESPONSE_MS)
+      return discordError(404, 10062, 'Unknown interaction');
     const body = obj(req.body);
     const type = Number(body.type) as InteractionResponseType;
     const data = obj(body.data);
+    const invalid =
+      type === InteractionResponseType.ApplicationCommandAutocompleteResult
+        ? autocompleteProblem(data)
+        : contentProblem(data, 'data.content');
+    if (invalid) return invalid;
     entry.handle.record({ kind: 'callback', type, data, atMs: performance.now() });
     let message: unknown;
     if (
@@ -139,6 +154,18 @@ export function registerAppRoutes(router: Router, ctx: RestContext): void {
     if (req.params.app !== ctx.applicationId) return undefined;
     return ctx.interactions.get(req.params.token ?? '');
   };
+  /**
+   * Why an interaction token no longer works for follow-ups and edits: never acknowledged within
+   * 3 s (invalidated: 404 Unknown Webhook), or older than 15 minutes (401 Invalid Webhook Token,
+   * what Discord answers once the token has expired).
+   */
+  const expired = (entry: IssuedInteraction): RestResult | undefined => {
+    const age = ctx.now() - entry.issuedAt;
+    if (age > TOKEN_LIFETIME_MS) return discordError(401, 50027, 'Invalid Webhook Token');
+    if (entry.handle.callbackType === undefined && age > FIRST_RESPONSE_MS)
+      return discordError(404, 10015, 'Unknown Webhook');
+    return undefined;
+  };
   const originalMessage = (channelId: string, body: Record<string, unknown>) =>
     apiMessage({
       id: ctx.nextId(),
@@ -154,13 +181,19 @@ export function registerAppRoutes(router: Router, ctx: RestContext): void {
   router.add('GET', '/webhooks/:app/:token/messages/:msg', (req) => {
     const entry = original(req);
     if (!entry) return discordError(404, 10015, 'Unknown Webhook');
+    const gone = expired(entry);
+    if (gone) return gone;
     return { status: 200, body: originalMessage(entry.channelId, { content: entry.handle.content ?? '' }) };
   });
   router.add('PATCH', '/webhooks/:app/:token/messages/:msg', (req) => {
     const entry = original(req);
     if (!entry) return discordError(404, 10015, 'Unknown Webhook');
+    const gone = expired(entry);
+    if (gone) return gone;
     if (entry.handle.callbackType === undefined) return discordError(404, 10008, 'Unknown Message');
     const body = obj(req.body);
+    const invalid = contentProblem(body);
+    if (invalid) return invalid;
     entry.handle.record({
       kind: 'edit',
       messageId: req.params.msg ?? '@original',
@@ -175,6 +208,8 @@ export function registerAppRoutes(router: Router, ctx: RestContext): void {
   router.add('DELETE', '/webhooks/:app/:token/messages/:msg', (req) => {
     const entry = original(req);
     if (!entry) return discordError(404, 10015, 'Unknown Webhook');
+    const gone = expired(entry);
+    if (gone) return gone;
     entry.handle.record({
       kind: 'delete',
       messageId: req.params.msg ?? '@original',
@@ -186,9 +221,13 @@ export function registerAppRoutes(router: Router, ctx: RestContext): void {
   router.add('POST', '/webhooks/:app/:token', (req) => {
     const body = obj(req.body);
     const entry = original(req);
+    const invalid = contentProblem(body);
     if (entry) {
+      const gone = expired(entry);
+      if (gone) return gone;
       if (entry.handle.callbackType === undefined)
         return discordError(400, 40060, 'Interaction has not been acknowledged.');
+      if (invalid) return invalid;
       const message = originalMessage(entry.channelId, body);
       entry.handle.record({ kind: 'followUp', messageId: message.id, data: body, atMs: performance.now() });
       ctx.messages.push({
@@ -202,6 +241,8 @@ export function registerAppRoutes(router: Router, ctx: RestContext): void {
     }
     const hook = ctx.webhooks.get(req.params.app ?? '');
     if (!hook || hook.token !== req.params.token) return discordError(404, 10015, 'Unknown Webhook');
+    const refused = invalid ?? webhookNameProblem(body.username, 'username');
+    if (refused) return refused;
     const id = ctx.nextId();
     const content = typeof body.content === 'string' ? body.content : undefined;
     ctx.messages.push({ id, channelId: hook.channelId, via: 'webhook', webhookId: hook.id, content, body });
@@ -224,4 +265,15 @@ export function registerAppRoutes(router: Router, ctx: RestContext): void {
       }),
     };
   });
+
+  // A webhook deleted by the bot (Manage Webhooks) or with its own token.
+  const deleteHook = (req: RestRequest): RestResult => {
+    const hook = ctx.webhooks.get(req.params.hook ?? '');
+    if (!hook || (req.params.token !== undefined && hook.token !== req.params.token))
+      return discordError(404, 10015, 'Unknown Webhook');
+    ctx.webhooks.delete(hook.id);
+    return { status: 204 };
+  };
+  router.add('DELETE', '/webhooks/:hook', deleteHook);
+  router.add('DELETE', '/webhooks/:hook/:token', deleteHook);
 }

@@ -20,6 +20,20 @@ export interface SimWebhook {
   name: string;
 }
 
+/** A file the sim hosts for attachment options (see `DiscordSim.attachment`). */
+export interface SimHostedFile {
+  filename: string;
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+/** An interaction token the sim issued: the handle, where it was used and when (sim clock). */
+export interface IssuedInteraction {
+  handle: InteractionHandle;
+  channelId: string;
+  issuedAt: number;
+}
+
 /** Shared state the REST routes read and write. */
 export interface RestContext {
   world: World;
@@ -28,8 +42,16 @@ export interface RestContext {
   commands: CommandStore;
   nextId(): string;
   gatewayUrl(): string;
-  interactions: Map<string, { handle: InteractionHandle; channelId: string }>;
+  interactions: Map<string, IssuedInteraction>;
+  /** The sim's clock (ms): performance.now() plus any `DiscordSim.advanceClock` offset. */
+  now(): number;
+  /** Files served at `/attachments/:id/:filename` (outside /api, like Discord's CDN). */
+  files: Map<string, SimHostedFile>;
   messages: SimMessage[];
   webhooks: Map<string, SimWebhook>;
+  /** Every webhook token handed out, deleted webhooks' included (for the secret scan). */
+  issuedWebhookTokens: string[];
   dispatch(t: string, d: unknown): void;
+  /** Whether the bot's current gateway session identified with this intent bit. */
+  hasIntent(bit: number): boolean;
 }

@@ -1,6 +1,8 @@
-import { GatewayDispatchEvents } from 'discord-api-types/v10';
+import { randomBytes } from 'node:crypto';
+import { GatewayDispatchEvents, GatewayIntentBits } from 'discord-api-types/v10';
 import { apiChannel, apiMember, apiMessage, apiRole } from '../model/serialize.ts';
 import type { RestContext } from './context.ts';
+import { contentProblem, webhookNameProblem } from './discord-rules.ts';
 import { discordError, type Router } from './router.ts';
 
 function obj(body: unknown): Record<string, unknown> {
@@ -25,6 +27,8 @@ export function registerGuildRoutes(router: Router, ctx: RestContext): void {
     const c = findChannel(req.params.channel);
     if (!c) return discordError(404, 10003, 'Unknown Channel');
     const body = obj(req.body);
+    const invalid = contentProblem(body);
+    if (invalid) return invalid;
     const id = ctx.nextId();
     const content = typeof body.content === 'string' ? body.content : undefined;
     ctx.messages.push({ id, channelId: c.id, via: 'channel', content, body });
@@ -37,14 +41,18 @@ export function registerGuildRoutes(router: Router, ctx: RestContext): void {
     const c = findChannel(req.params.channel);
     if (!c) return discordError(404, 10003, 'Unknown Channel');
     const body = obj(req.body);
+    const invalid = webhookNameProblem(body.name, 'name');
+    if (invalid) return invalid;
     const hook = {
       id: ctx.nextId(),
-      token: `whtoken-${ctx.nextId()}`,
+      // Discord's webhook tokens are 68 URL-safe characters; whoever holds one can post as the hook.
+      token: randomBytes(51).toString('base64url'),
       channelId: c.id,
       guildId: c.guildId,
-      name: String(body.name ?? 'webhook'),
+      name: String(body.name),
     };
     ctx.webhooks.set(hook.id, hook);
+    ctx.issuedWebhookTokens.push(hook.token);
     return { status: 200, body: webhookBody(hook, ctx) };
   });
   router.add('GET', '/channels/:channel/webhooks', (req) => {
@@ -95,8 +103,17 @@ export function registerGuildRoutes(router: Router, ctx: RestContext): void {
     const body = obj(req.body);
     if ('nick' in body) found.m.nick = typeof body.nick === 'string' && body.nick !== '' ? body.nick : null;
     const member = apiMember(found.m, found.u);
-    ctx.dispatch(GatewayDispatchEvents.GuildMemberUpdate, { ...member, guild_id: found.g.id });
+    // GUILD_MEMBER_UPDATE belongs to the privileged GuildMembers intent.
+    if (ctx.hasIntent(GatewayIntentBits.GuildMembers))
+      ctx.dispatch(GatewayDispatchEvents.GuildMemberUpdate, { ...member, guild_id: found.g.id });
     return { status: 200, body: member };
+  });
+
+  // Attachments, served outside /api as Discord's CDN serves them.
+  router.add('GET', '/attachments/:id/:filename', (req) => {
+    const file = ctx.files.get(req.params.id ?? '');
+    if (!file || file.filename !== req.params.filename) return discordError(404, 0, '404: Not Found');
+    return { status: 200, raw: { bytes: file.bytes, contentType: file.contentType } };
   });
 }
 

@@ -95,6 +95,16 @@ export class RestServer {
       body,
       status: result.status,
     });
+    if (result.raw) {
+      res.writeHead(result.status, {
+        'content-type': result.raw.contentType,
+        'content-length': String(result.raw.bytes.byteLength),
+        ...result.headers,
+      });
+      res.end(result.raw.bytes);
+      this.onRequest?.();
+      return;
+    }
     // No content-type on empty bodies: @discordjs/rest JSON-parses whatever claims to be JSON.
     const headers: Record<string, string> = {
       ...(result.body === undefined ? {} : { 'content-type': 'application/json' }),

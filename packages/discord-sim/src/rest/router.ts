@@ -5,6 +5,8 @@ export interface RestResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A non-JSON body (hosted attachments), sent as-is. */
+  raw?: { bytes: Uint8Array; contentType: string };
 }
 
 export interface RestRequest {

@@ -93,11 +93,7 @@ export function handleVoiceConnection(server: VoiceServer, ws: WebSocket): void 
       audio_codec: 'opus',
       media_session_id: s.token,
     });
-    const others = opts.usersInChannel(s.channelId).filter((u) => u !== s.userId);
-    if (others.length > 0) server.send(s, VoiceOpcodes.ClientsConnect, { user_ids: others });
-    for (const other of server.sessionsInChannel(s.channelId))
-      if (other !== s && other.key) server.send(other, VoiceOpcodes.ClientsConnect, { user_ids: [s.userId] });
-    if (s.daveVersion > 0) opts.dave.connectBot(s.channelId, s.userId, (msg) => server.sendDave(s, msg));
+    server.joinMedia(s);
   };
 
   const onResume = (d: Record<string, unknown>) => {

@@ -4,7 +4,13 @@ import { createServer, type Server } from 'node:https';
 import { VoiceOpcodes } from 'discord-api-types/voice/v8';
 import { WebSocketServer } from 'ws';
 import type { EncryptionMode } from '../crypto/transport-crypto.ts';
-import { BINARY_DAVE_OPS, type DaveServerMessage, encodeServerBinary } from '../dave/dave-messages.ts';
+import {
+  BINARY_DAVE_OPS,
+  DaveOp,
+  type DaveServerMessage,
+  encodeServerBinary,
+} from '../dave/dave-messages.ts';
+import { DAVE_PROTOCOL_VERSION } from '../dave/session-types.ts';
 import type { ParsedRtp } from '../rtp/rtp.ts';
 import type { SimCertificate } from './certificate.ts';
 import type { DaveHub } from './dave-hub.ts';
@@ -141,6 +147,48 @@ export class VoiceServer {
         this.send(other, VoiceOpcodes.ClientDisconnect, { user_id: s.userId });
       }
     s.daveVersion = 0;
+  }
+
+  /**
+   * A bot's session enters its channel's media: op 11 both ways with everyone there, and the
+   * channel's DAVE group in an E2EE call. After Select Protocol, and after a move on the same socket.
+   */
+  joinMedia(s: VoiceSession): void {
+    const others = this.opts.usersInChannel(s.channelId).filter((u) => u !== s.userId);
+    if (others.length > 0) this.send(s, VoiceOpcodes.ClientsConnect, { user_ids: others });
+    for (const other of this.sessionsInChannel(s.channelId))
+      if (other !== s && other.key) this.send(other, VoiceOpcodes.ClientsConnect, { user_ids: [s.userId] });
+    if (s.daveVersion > 0) this.opts.dave.connectBot(s.channelId, s.userId, (msg) => this.sendDave(s, msg));
+  }
+
+  /**
+   * A moved bot keeps its voice socket: it leaves the old channel's media and enters the new one's.
+   * The MLS group belongs to the channel, so an E2EE client is told a new group is forming (op 24
+   * with epoch 1: "reset local MLS state and send a new key package",
+   * https://daveprotocol.com/#dave_protocol_prepare_epoch-24) before the new channel's external
+   * sender arrives; into a channel without E2EE it is downgraded at once (op 21, transition 0,
+   * version 0); a client that offered no DAVE is closed 4017 as at Identify.
+   */
+  moveSession(s: VoiceSession, channelId: string): void {
+    const before = s.daveVersion;
+    this.leaveMedia(s);
+    s.channelId = channelId;
+    s.mapped.clear();
+    // Not through Select Protocol yet: it enters the new channel's media there.
+    if (!s.key) return;
+    const required = this.opts.daveRequired(channelId);
+    if (required && s.maxDaveVersion < DAVE_PROTOCOL_VERSION) {
+      this.closeSession(s, 4017, 'E2EE/DAVE protocol required');
+      return;
+    }
+    s.daveVersion = required ? DAVE_PROTOCOL_VERSION : 0;
+    const v = s.daveVersion;
+    if (v > 0) {
+      this.sendDave(s, { op: DaveOp.PrepareEpoch, d: { epoch: 1, protocol_version: v, transition_id: 0 } });
+      this.sendDave(s, { op: DaveOp.PrepareTransition, d: { transition_id: 0, protocol_version: v } });
+    } else if (before > 0)
+      this.sendDave(s, { op: DaveOp.PrepareTransition, d: { transition_id: 0, protocol_version: 0 } });
+    this.joinMedia(s);
   }
 
   /** Allocates an SSRC for a simulated user. */

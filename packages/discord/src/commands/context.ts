@@ -16,7 +16,8 @@ export interface CommandContext {
   importCard(bytes: Uint8Array, fileName: string): Persona | Promise<Persona>;
   /** Max accepted character-card size in bytes. */
   maxCardBytes: number;
-  fetch: typeof fetch;
+  /** Downloads an attachment under the card-source policy (personas/card-download.ts). */
+  downloadCard(url: string, maxBytes: number): Promise<Uint8Array>;
 }
 
 /** An expected failure whose message is shown to the user as-is (ephemeral): what went wrong + how to fix. */

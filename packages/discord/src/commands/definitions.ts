@@ -52,8 +52,11 @@ export const COMMANDS = [
         .setDescription(
           'Import a character card (SillyTavern V1/V2/V3, JSON or PNG) into this server (admins)',
         )
-        .addAttachmentOption((o) =>
-          o.setName('card').setDescription('Character card file').setRequired(true),
+        .addAttachmentOption((o) => o.setName('card').setDescription('Character card file').setRequired(true))
+        .addBooleanOption((o) =>
+          o
+            .setName('replace')
+            .setDescription('Replace an imported persona with the same id (default: import under a new id)'),
         ),
     )
     .addSubcommand((s) =>

@@ -39,28 +39,43 @@ export async function handleJoin(
     if (!perm.ok) throw new UserError(perm.reason);
   }
   const existing = ctx.voice.get(guildId);
-  if (existing) {
-    if (existing.channelId === channel.id) {
-      return `${existing.persona.name} is already in <#${channel.id}>. Use \`/persona set\` to switch character.`;
-    }
-    throw new UserError(
-      `${existing.persona.name} is already talking in <#${existing.channelId}>. Use \`/leave\` first, then \`/join\` again.`,
-    );
-  }
+  if (existing) return alreadyThere(channel.id, existing.channelId, existing.persona.name);
   const cap = ctx.usage.checkJoin(guildId);
   if (!cap.allowed) throw new UserError(cap.message);
   try {
-    await ctx.voice.join(channel, persona);
+    // Exclusive: a /join racing this one (another channel, or someone else in this one) is waited
+    // for, and then this one is answered as if it had come second.
+    await ctx.voice.join(channel, persona, {
+      exclusive: true,
+      onQueued: () => {
+        i.editReply(
+          `⏳ Joining <#${channel.id}>… Discord limits how fast a bot may join voice channels, so this can take up to a minute.`,
+        ).catch(() => undefined);
+      },
+    });
   } catch (err) {
     // VoiceJoinError carries a user-facing message (e.g. which permission is missing).
-    const e = err as { name?: unknown; message?: unknown; userMessage?: unknown };
+    const e = err as { name?: unknown; message?: unknown; userMessage?: unknown; channelId?: unknown };
+    if (e.name === 'VoiceBusyError' && typeof e.channelId === 'string')
+      return alreadyThere(channel.id, e.channelId, String((err as { personaName?: unknown }).personaName));
     if (typeof e.userMessage === 'string') throw new UserError(e.userMessage);
     if (e.name === 'VoiceJoinError' && typeof e.message === 'string') throw new UserError(e.message);
     throw err;
   }
-  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts).
-  ctx.store.setVoiceSession(guildId, channel.id, persona.id);
+  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts); not if a racing
+  // /leave already ended it.
+  if (ctx.voice.get(guildId)?.channelId === channel.id)
+    ctx.store.setVoiceSession(guildId, channel.id, persona.id);
   return `🎭 **${persona.name}** joined <#${channel.id}>. Just talk! \`/voice optout\` if you'd rather not be heard, \`/leave\` to end.`;
+}
+
+/** The answer when the guild's persona is already in voice: here (fine) or elsewhere (refused). */
+function alreadyThere(wanted: string, current: string, personaName: string): string {
+  if (current === wanted)
+    return `${personaName} is already in <#${current}>. Use \`/persona set\` to switch character.`;
+  throw new UserError(
+    `${personaName} is already talking in <#${current}>. Use \`/leave\` first, then \`/join\` again.`,
+  );
 }
 
 /** `/leave`. */

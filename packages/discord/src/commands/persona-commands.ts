@@ -1,7 +1,8 @@
 import type { Persona } from '@troupe/realtime-core';
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { CardTooLargeError, downloadCapped } from '../personas/card-download.ts';
+import { CardTooLargeError } from '../personas/card-download.ts';
 import { cardBytesProblem, importFailureReason, safeFileName } from '../personas/card-input.ts';
+import { CardSourceError } from '../personas/card-source-policy.ts';
 import { containImportedPersona } from '../personas/contain.ts';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
@@ -57,7 +58,13 @@ export async function handlePersona(
       );
     }
     if (session.persona.id === persona.id) return `${persona.name} is already the active persona.`;
-    const { newConnection } = await session.setPersona(persona);
+    const { newConnection } = await whileInVoice(
+      ctx,
+      guildId,
+      session.setPersona(persona),
+      () =>
+        `The session ended (someone used \`/leave\`) before the switch to ${persona.name} finished. Use \`/join persona:${persona.id}\` to start with ${persona.name}.`,
+    );
     ctx.store.setVoiceSessionPersona(guildId, persona.id);
     return `🎭 Switched to **${persona.name}**. The conversation continues${
       newConnection ? ' (new voice: the model reconnected with the history replayed)' : ''
@@ -93,7 +100,7 @@ async function importCard(ctx: CommandContext, i: ChatInputCommandInteraction<'c
   }
   let bytes: Uint8Array;
   try {
-    bytes = await downloadCapped(ctx.fetch, file.url, ctx.maxCardBytes);
+    bytes = await ctx.downloadCard(file.url, ctx.maxCardBytes);
   } catch (err) {
     if (err instanceof CardTooLargeError) {
       throw new UserError(
@@ -101,6 +108,7 @@ async function importCard(ctx: CommandContext, i: ChatInputCommandInteraction<'c
       );
     }
     ctx.logger.warn({ err, guildId: i.guildId }, 'card download failed');
+    if (err instanceof CardSourceError) throw new UserError(err.userMessage);
     throw new UserError('Could not download the attachment from Discord. Try uploading it again.');
   }
   const problem = cardBytesProblem(bytes);
@@ -114,10 +122,60 @@ async function importCard(ctx: CommandContext, i: ChatInputCommandInteraction<'c
       `That is not a usable Character Card (SillyTavern V1, V2 or V3): ${importFailureReason(err)}. Export it again as JSON or PNG from SillyTavern.`,
     );
   }
-  const id = ctx.registry.uniqueId(persona.id);
+  return storeImported(ctx, i, persona);
+}
+
+/**
+ * Stores an imported card without ever silently replacing a different one: ids collide after the
+ * slug's cut, or by case and punctuation ("Sea Witch" and "sea witch!"). Same id and same card:
+ * nothing to do. A different card: a new suffixed id, unless `replace` says to replace it, and
+ * the reply says which id was used (and if the replaced persona is talking right now).
+ */
+function storeImported(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+  persona: Persona,
+): string {
+  const guildId = i.guildId;
+  const wanted = ctx.registry.uniqueId(persona.id);
+  const existing = ctx.store.listGuildPersonas(guildId).find((p) => p.id === wanted);
+  const incoming = { ...persona, id: wanted };
+  if (existing && JSON.stringify(existing) === JSON.stringify(incoming))
+    return `**${existing.name}** is already imported as \`${wanted}\`; nothing changed. \`/join persona:${wanted}\` to use it.`;
+  const replace = existing !== undefined && i.options.getBoolean('replace') === true;
+  const id = existing && !replace ? ctx.registry.freeId(guildId, persona.id) : wanted;
   const stored = { ...persona, id };
-  ctx.store.putGuildPersona(i.guildId, stored, i.user.id);
-  return `📥 Imported **${stored.name}** as \`${id}\` (voice \`${stored.voice}\`, ${stored.language}). Only this server can use it: \`/join persona:${id}\`.`;
+  ctx.store.putGuildPersona(guildId, stored, i.user.id);
+  const what = `**${stored.name}** as \`${id}\` (voice \`${stored.voice}\`, ${stored.language})`;
+  const use = `Only this server can use it: \`/join persona:${id}\`.`;
+  if (!existing) return `📥 Imported ${what}. ${use}`;
+  if (!replace)
+    return `📥 Imported ${what}: \`${wanted}\` is already taken by **${existing.name}**, which is unchanged. ${use} To replace \`${wanted}\` instead, import again with \`replace:True\`.`;
+  const session = ctx.voice.get(guildId);
+  const live =
+    session?.persona.id === id
+      ? ` ${existing.name} is talking right now in <#${session.channelId}> and keeps the old card until \`/persona set persona:${id}\` or the next \`/join\`.`
+      : '';
+  return `📥 Replaced \`${id}\` (was **${existing.name}**) with ${what}.${live}`;
+}
+
+/**
+ * Awaits `work` on the guild's live session (a switch or reset that reconnects the model). If the
+ * session ends meanwhile (`/leave`, the cap), its failure is no error of the bot: say what happened.
+ */
+export async function whileInVoice<T>(
+  ctx: CommandContext,
+  guildId: string,
+  work: Promise<T>,
+  endedMessage: () => string,
+): Promise<T> {
+  const session = ctx.voice.get(guildId);
+  try {
+    return await work;
+  } catch (err) {
+    if (ctx.voice.get(guildId) !== session) throw new UserError(endedMessage());
+    throw err;
+  }
 }
 
 /** Discord rejects message contents over 2000 characters. */

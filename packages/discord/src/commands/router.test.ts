@@ -29,7 +29,7 @@ function setup() {
       const data = JSON.parse(new TextDecoder().decode(bytes)) as { data: { name: string } };
       return { ...P.buddy, id: data.data.name.toLowerCase(), name: data.data.name };
     },
-    fetch: (async () => new Response(card)) as unknown as typeof fetch,
+    downloadCard: async () => new TextEncoder().encode(card),
   };
   const run = async (name: string, o: FakeOpts = {}) => {
     const { interaction, out } = fakeInteraction(name, o);
@@ -103,7 +103,7 @@ describe('interaction router', () => {
       data: { name: 'Captain', description: 'A sky pirate.', first_mes: 'Yo-ho!' },
     };
     let body = JSON.stringify(card);
-    ctx.fetch = (async () => new Response(body)) as unknown as typeof fetch;
+    ctx.downloadCard = async () => new TextEncoder().encode(body);
     const att = { url: 'http://127.0.0.1/c.json', name: 'c.json', size: body.length };
     const reply = await run('persona', { sub: 'import', admin: true, options: { card: att } });
     expect(reply).toContain('as `captain-2`');

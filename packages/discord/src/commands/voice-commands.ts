@@ -1,11 +1,11 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { formatDuration } from '../usage/usage-policy.ts';
+import { formatElapsed } from '../usage/usage-policy.ts';
 import type { VoiceStatus } from '../voice-port.ts';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
 import { echo } from './echo.ts';
 import { checkPersonaSwitch } from './permissions.ts';
-import { clip } from './persona-commands.ts';
+import { clip, whileInVoice } from './persona-commands.ts';
 
 /** `/voice status|reset|optout|optin`. */
 export async function handleVoice(
@@ -35,7 +35,7 @@ export async function handleVoice(
     const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
     if (!perm.ok) throw new UserError(perm.reason);
     if (!session) throw new UserError('No active voice session to reset. Start one with `/join`.');
-    await session.reset();
+    await whileInVoice(ctx, guildId, session.reset(), () => 'The session ended before the reset finished.');
     return `🧹 ${session.persona.name} forgot this conversation and starts fresh.`;
   }
   throw new UserError(`Unknown subcommand ${echo(sub)}. Redeploy the commands (\`pnpm deploy-commands\`).`);
@@ -43,7 +43,6 @@ export async function handleVoice(
 
 const ms = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v)}`);
 
-/** Renders `/voice status` as readable Markdown. */
 /** Whether the call is end-to-end encrypted, as Discord clients show it (privacy code per epoch). */
 export function e2eeLine(e: VoiceStatus['e2ee']): string {
   if (!e) return 'Encryption: unknown';
@@ -55,6 +54,7 @@ export function e2eeLine(e: VoiceStatus['e2ee']): string {
   return `Encryption: end-to-end (DAVE v${e.protocolVersion})${epoch} · privacy code ${code}`;
 }
 
+/** Renders `/voice status` as readable Markdown. */
 export function formatStatus(s: VoiceStatus, usageLine: string): string {
   const heard = s.heard.length
     ? s.heard
@@ -78,7 +78,7 @@ export function formatStatus(s: VoiceStatus, usageLine: string): string {
       ].join('\n')
     : 'No turns yet.';
   return [
-    `**${s.persona.name}** in <#${s.channelId}> · session ${formatDuration(s.sessionAgeMs)} · model ${s.realtimeState}`,
+    `**${s.persona.name}** in <#${s.channelId}> · session ${formatElapsed(s.sessionAgeMs)} · model ${s.realtimeState}`,
     e2eeLine(s.e2ee),
     `Model audio this session: ${(s.usage.inputAudioMs / 1000).toFixed(0)} s in, ${(s.usage.outputAudioMs / 1000).toFixed(0)} s out. ${usageLine}.`,
     '**Heard**',

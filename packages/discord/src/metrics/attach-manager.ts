@@ -1,6 +1,7 @@
 // Feeds VoiceMetrics from the ChannelManager's events and polls each session's status() for the
 // figures the seam exposes only as running totals (corrupt packets). Structural types keep this
 // independent of the voice implementation, so a fake EventEmitter drives it in tests.
+import { type Clock, monotonicClock } from '@troupe/realtime-core';
 import type { TurnLatency, VoiceStatus } from '../voice-port.ts';
 import { createVoiceMetrics, type VoiceMetrics } from './voice-metrics.ts';
 
@@ -33,8 +34,8 @@ export interface AttachMetricsOptions {
   metrics?: VoiceMetrics | undefined;
   /** How often to poll session status; 0 disables the timer (call `poll()` yourself). Default 5000. */
   pollIntervalMs?: number | undefined;
-  setInterval?: ((fn: () => void, ms: number) => unknown) | undefined;
-  clearInterval?: ((handle: unknown) => void) | undefined;
+  /** The poll timer's clock (default: the monotonic clock, timers unref'd). */
+  clock?: Pick<Clock, 'setInterval' | 'clearInterval'> | undefined;
 }
 
 /** Handle returned by {@link attachChannelManagerMetrics}. */
@@ -161,9 +162,8 @@ export function attachChannelManagerMetrics(
   for (const [event, fn] of Object.entries(handlers)) manager.on(event, fn);
 
   const intervalMs = options.pollIntervalMs ?? 5000;
-  const setIntervalFn = options.setInterval ?? ((fn, ms) => setInterval(fn, ms).unref());
-  const clearIntervalFn = options.clearInterval ?? ((h) => clearInterval(h as NodeJS.Timeout));
-  const timer = intervalMs > 0 ? setIntervalFn(poll, intervalMs) : undefined;
+  const clock = options.clock ?? monotonicClock;
+  const timer = intervalMs > 0 ? clock.setInterval(poll, intervalMs) : undefined;
 
   return {
     metrics,
@@ -171,7 +171,7 @@ export function attachChannelManagerMetrics(
     poll,
     detach: () => {
       for (const [event, fn] of Object.entries(handlers)) manager.off(event, fn);
-      if (timer !== undefined) clearIntervalFn(timer);
+      if (timer !== undefined) clock.clearInterval(timer);
     },
   };
 }

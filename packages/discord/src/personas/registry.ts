@@ -65,10 +65,23 @@ export class PersonaRegistry {
 
   /** Picks an id for an imported persona that never shadows a built-in (re-importing replaces the guild's copy). */
   uniqueId(wanted: string): string {
-    const base = slugify(wanted) || 'persona';
-    let id = base;
-    for (let n = 2; this.builtins.has(id); n++) id = `${base}-${n}`;
-    return id;
+    return this.#firstFree(slugify(wanted) || 'persona', (id) => this.builtins.has(id));
+  }
+
+  /** An id for an imported persona taken by nothing: no built-in, no persona of `guildId`. */
+  freeId(guildId: string, wanted: string): string {
+    const taken = new Set(this.#store.listGuildPersonas(guildId).map((p) => p.id));
+    return this.#firstFree(slugify(wanted) || 'persona', (id) => this.builtins.has(id) || taken.has(id));
+  }
+
+  /** `base`, else `base-2`, `base-3`, … with the base cut so the id stays within 40 characters. */
+  #firstFree(base: string, taken: (id: string) => boolean): string {
+    if (!taken(base)) return base;
+    for (let n = 2; ; n++) {
+      const suffix = `-${n}`;
+      const id = `${base.slice(0, 40 - suffix.length).replace(/-+$/, '')}${suffix}`;
+      if (!taken(id)) return id;
+    }
   }
 
   /**

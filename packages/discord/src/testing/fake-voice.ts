@@ -1,14 +1,27 @@
 import { EventEmitter } from 'node:events';
 import type { Persona } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
-import type { VoiceEvents, VoiceManagerPort, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
+import { VoiceBusyError } from '../voice/types.ts';
+import type {
+  JoinOptions,
+  VoiceEvents,
+  VoiceManagerPort,
+  VoiceSessionPort,
+  VoiceStatus,
+} from '../voice-port.ts';
 
 /** In-memory stand-in for the ChannelManager: records calls, emits events on demand. */
 export class FakeVoice extends EventEmitter implements VoiceManagerPort {
   readonly sessions = new Map<string, FakeSession>();
   readonly left: { guildId: string; reason: string }[] = [];
 
-  async join(channel: VoiceBasedChannel, persona: Persona): Promise<VoiceSessionPort> {
+  async join(
+    channel: VoiceBasedChannel,
+    persona: Persona,
+    options: JoinOptions = {},
+  ): Promise<VoiceSessionPort> {
+    const existing = this.sessions.get(channel.guildId);
+    if (existing && options.exclusive) throw new VoiceBusyError(existing.channelId, existing.persona.name);
     const s = new FakeSession(channel.guildId, channel.id, persona);
     this.sessions.set(channel.guildId, s);
     return s;

@@ -1,13 +1,18 @@
 import type { Client, Webhook } from 'discord.js';
 import type { Logger } from 'pino';
 import type { TranscriptMessage, TranscriptSink } from './transcript-poster.ts';
+import { webhookUsername } from './webhook-name.ts';
 
 const WEBHOOK_NAME = 'Troupe transcripts';
+/** Discord error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json). */
+const UNKNOWN_WEBHOOK = 10015;
+const INVALID_FORM_BODY = 50035;
 
 /**
  * Posts through a channel webhook (one per channel, created once and reused) so each line shows the
- * persona's or speaker's name and avatar. Without Manage Webhooks it falls back to normal messages
- * and logs a hint once per channel.
+ * persona's or speaker's name and avatar, made valid for Discord (see webhook-name.ts). A webhook
+ * that was deleted is replaced once; without Manage Webhooks, or if that fails too, lines go out
+ * as normal messages (and a hint is logged once per channel).
  */
 export class DiscordTranscriptSink implements TranscriptSink {
   readonly #client: Client;
@@ -20,20 +25,40 @@ export class DiscordTranscriptSink implements TranscriptSink {
   }
 
   async send(guildId: string, channelId: string, m: TranscriptMessage): Promise<void> {
-    const hook = await this.#webhook(guildId, channelId);
-    if (hook) {
-      await hook.send({
-        content: m.content,
-        username: m.username,
-        ...(m.avatarUrl ? { avatarURL: m.avatarUrl } : {}),
-        allowedMentions: { parse: [] },
-      });
-      return;
+    const username = webhookUsername(m.username);
+    // Twice at most: a webhook someone deleted is replaced once, then the line goes out plain.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const pending = this.#webhook(guildId, channelId);
+      const hook = await pending;
+      if (!hook) break;
+      try {
+        await hook.send({
+          content: m.content,
+          username,
+          ...(m.avatarUrl ? { avatarURL: m.avatarUrl } : {}),
+          allowedMentions: { parse: [] },
+        });
+        return;
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if (code === UNKNOWN_WEBHOOK) {
+          if (this.#hooks.get(channelId) === pending) this.#hooks.delete(channelId);
+          this.#logger.warn(
+            { guildId, channelId },
+            'transcript webhook is gone (deleted?); making a new one',
+          );
+          continue;
+        }
+        // Refused for its name or avatar (rules Discord may add): the line still goes out, plain.
+        if (code !== INVALID_FORM_BODY) throw err;
+        this.#logger.warn({ guildId, channelId, err }, 'webhook refused a transcript line; posting it plain');
+        break;
+      }
     }
     const channel = await this.#client.channels.fetch(channelId);
     if (!channel?.isSendable()) throw new Error(`channel ${channelId} cannot receive messages`);
     await channel.send({
-      content: `**${m.username}**: ${m.content}`.slice(0, 2000),
+      content: `**${username}**: ${m.content}`.slice(0, 2000),
       allowedMentions: { parse: [] },
     });
   }

@@ -26,10 +26,21 @@ export function msUntilUtcReset(nowMs: number): number {
   return next - nowMs;
 }
 
-/** "3 h 12 min" style duration. */
+/** "3 h 12 min" style duration, rounded up (a countdown); under a minute in seconds ("30 s"). */
 export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${Math.max(0, Math.ceil(ms / 1000))} s`;
   const totalMin = Math.max(0, Math.ceil(ms / 60_000));
   const h = Math.floor(totalMin / 60);
   const m = totalMin % 60;
   return h > 0 ? `${h} h ${m} min` : `${m} min`;
+}
+
+/** Time elapsed, rounded down: "5 s", "4 min 12 s" (under 10 min), "25 min", "1 h 3 min". */
+export function formatElapsed(ms: number): string {
+  const totalS = Math.max(0, Math.floor(ms / 1000));
+  if (totalS < 60) return `${totalS} s`;
+  const totalMin = Math.floor(totalS / 60);
+  if (totalMin < 10) return `${totalMin} min${totalS % 60 ? ` ${totalS % 60} s` : ''}`;
+  const h = Math.floor(totalMin / 60);
+  return h > 0 ? `${h} h ${totalMin % 60} min` : `${totalMin} min`;
 }

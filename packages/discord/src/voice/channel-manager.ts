@@ -1,31 +1,35 @@
 // The voice layer's entry point: one VoiceChannelSession per guild, joined with permission
 // checks first and torn down on leave, empty channel, cap or a connection that cannot recover.
-import { entersState, joinVoiceChannel, VoiceConnectionStatus } from '@discordjs/voice';
+// Joins are serialised per guild (a second /join waits for the one in flight), and the session
+// follows the bot wherever Discord says it is (a moderator may drag it to another channel).
 import { type Persona, TypedEmitter } from '@troupe/realtime-core';
-import {
-  ChannelType,
-  type Client,
-  PermissionFlagsBits,
-  type VoiceBasedChannel,
-  type VoiceState,
-} from 'discord.js';
-import type { VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
+import type { Client, VoiceBasedChannel, VoiceState } from 'discord.js';
+import type { JoinOptions, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
 import { VoiceChannelSession } from './channel-session.ts';
-import { protectConnection } from './connection-guard.ts';
-import { waitForE2ee } from './e2ee.ts';
-import { type ChannelManagerOptions, DEFAULT_TUNING, VoiceJoinError, type VoiceTuning } from './types.ts';
+import { END_MESSAGES } from './connection-guard.ts';
+import { checkPermissions, refuseStage } from './join-checks.ts';
+import { classifyModelFailure, modelFailureForUsers } from './model-failure.ts';
+import {
+  type ChannelManagerOptions,
+  DEFAULT_TUNING,
+  VoiceBusyError,
+  VoiceJoinError,
+  type VoiceTuning,
+} from './types.ts';
+import { VoiceConnector } from './voice-connector.ts';
 
-export { VoiceJoinError } from './types.ts';
-
-const READY_TIMEOUT_MS = 20_000;
-/** How long the MLS group may take to form after Ready before the join is abandoned. */
-const E2EE_TIMEOUT_MS = 15_000;
+export { VoiceBusyError, VoiceJoinError } from './types.ts';
 
 export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceManagerPort {
   readonly #options: ChannelManagerOptions;
   readonly #tuning: VoiceTuning;
   readonly #sessions = new Map<string, VoiceChannelSession>();
+  /** The join in flight per guild; the next one waits for it. */
+  readonly #joining = new Map<string, Promise<unknown>>();
   readonly #watched = new WeakSet<Client>();
+  /** Set by destroyAll: no new session may start. */
+  #closed = false;
+  readonly #connector = new VoiceConnector();
 
   constructor(options: ChannelManagerOptions) {
     super();
@@ -38,8 +42,32 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     return this.#sessions.get(guildId);
   }
 
-  async join(channel: VoiceBasedChannel, persona: Persona): Promise<VoiceChannelSession> {
+  async join(
+    channel: VoiceBasedChannel,
+    persona: Persona,
+    options: JoinOptions = {},
+  ): Promise<VoiceChannelSession> {
+    const guildId = channel.guild.id;
+    // Without this, two joins both pass the "no session yet" check while the first awaits the
+    // voice connection: two model sockets, greetings over each other, speakers split between them.
+    await this.#settled(guildId);
+    if (this.#closed) throw new VoiceJoinError('The bot is shutting down; try /join again in a minute.');
+    const attempt = this.#join(channel, persona, options);
+    this.#joining.set(guildId, attempt);
+    try {
+      return await attempt;
+    } finally {
+      if (this.#joining.get(guildId) === attempt) this.#joining.delete(guildId);
+    }
+  }
+
+  async #join(
+    channel: VoiceBasedChannel,
+    persona: Persona,
+    options: JoinOptions,
+  ): Promise<VoiceChannelSession> {
     const existing = this.#sessions.get(channel.guild.id);
+    if (existing && options.exclusive) throw new VoiceBusyError(existing.channelId, existing.persona.name);
     if (existing?.channelId === channel.id) {
       if (existing.persona.id !== persona.id) await existing.setPersona(persona);
       return existing;
@@ -49,30 +77,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     checkPermissions(channel);
     this.#watch(channel.client);
     const logger = this.#options.logger.child({ guildId: channel.guild.id, channelId: channel.id });
-    const connection = joinVoiceChannel({
-      channelId: channel.id,
-      guildId: channel.guild.id,
-      adapterCreator: channel.guild.voiceAdapterCreator,
-      selfDeaf: false,
-      selfMute: false,
-    });
-    // Before any datagram arrives: a runt on the voice UDP port would otherwise crash the process.
-    protectConnection(connection);
-    try {
-      await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
-    } catch {
-      connection.destroy();
-      throw new VoiceJoinError(
-        `I could not connect to ${channel.name} within ${READY_TIMEOUT_MS / 1000} s. Discord voice may be having trouble; try /join again.`,
-      );
-    }
-    // Nothing may be sent before the call's E2EE group exists: it would go out in the clear.
-    if (!(await waitForE2ee(connection, E2EE_TIMEOUT_MS))) {
-      connection.destroy();
-      throw new VoiceJoinError(
-        `I connected to ${channel.name}, but its end-to-end encryption could not be set up within ${E2EE_TIMEOUT_MS / 1000} s, so I left rather than talk unencrypted. Try /join again.`,
-      );
-    }
+    const connection = await this.#connector.connect(channel, options.onQueued);
+    let started = false;
     const session = new VoiceChannelSession({
       channel,
       connection,
@@ -80,7 +86,21 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       options: this.#options,
       tuning: this.#tuning,
       logger,
-      emit: (event, ...args) => this.emit(event, ...args),
+      emit: (event, ...args) => {
+        if (event === 'sessionEnded') {
+          // A session that never started was never announced: the /join caller is told why.
+          if (!started) return;
+          const e = args[0] as VoiceEvents['sessionEnded'][0];
+          if (e.reason === 'error' && e.modelError) {
+            // The channel hears plain words; the model's operator advice stays in the log.
+            const kind = classifyModelFailure({ code: e.modelError, message: e.message });
+            const { message: detail, ...rest } = e;
+            this.emit('sessionEnded', { ...rest, message: modelFailureForUsers(kind), detail: detail ?? '' });
+            return;
+          }
+        }
+        this.emit(event, ...args);
+      },
       onEnded: (s) => {
         if (this.#sessions.get(s.guildId) === s) this.#sessions.delete(s.guildId);
       },
@@ -90,14 +110,32 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       await session.start();
     } catch (err) {
       session.end('error', (err as Error).message);
-      throw new VoiceJoinError(`I joined, but the voice model is unavailable: ${(err as Error).message}`);
+      const e = err as { code?: string; serverCode?: string; message?: string };
+      logger.warn(
+        { code: e.code, serverCode: e.serverCode, detail: e.message },
+        'voice model unavailable at join',
+      );
+      throw new VoiceJoinError(`I joined, but ${modelFailureForUsers(classifyModelFailure(e))}.`);
     }
+    if (this.#closed) {
+      session.end('left');
+      throw new VoiceJoinError('The bot is shutting down; try /join again in a minute.');
+    }
+    started = true;
     logger.info({ persona: persona.id }, 'voice session started');
     this.emit('sessionStarted', { guildId: channel.guild.id, channelId: channel.id });
     return session;
   }
 
+  /** Resolves once no join is in flight in the guild. */
+  async #settled(guildId: string): Promise<void> {
+    for (let inFlight = this.#joining.get(guildId); inFlight; inFlight = this.#joining.get(guildId))
+      await inFlight.catch(() => undefined);
+  }
+
   async leave(guildId: string, reason: 'left' | 'cap' = 'left'): Promise<boolean> {
+    // A /leave racing a /join leaves what that join starts, instead of missing it.
+    await this.#settled(guildId);
     const session = this.#sessions.get(guildId);
     if (!session) return false;
     session.end(reason);
@@ -105,6 +143,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
   }
 
   async destroyAll(): Promise<void> {
+    // A join still connecting ends its own session when it gets there (see #join).
+    this.#closed = true;
     for (const session of [...this.#sessions.values()]) session.end('left');
     // Let the deferred connection destroys run before the process exits.
     await new Promise((resolve) => setImmediate(resolve));
@@ -115,38 +155,32 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     this.#watched.add(client);
     client.on('voiceStateUpdate', (oldState: VoiceState, newState: VoiceState) => {
       const session = this.#sessions.get(newState.guild.id);
-      if (session && (oldState.channelId === session.channelId || newState.channelId === session.channelId)) {
+      if (!session) return;
+      if (newState.id === client.user?.id) this.#followBot(session, newState);
+      else if (oldState.channelId === session.channelId || newState.channelId === session.channelId)
         session.checkOccupancy();
-      }
     });
   }
-}
 
-/**
- * Stage channels are refused: Discord does not end-to-end encrypt them, and a bot joins one as a
- * muted audience member until a moderator invites it to speak.
- */
-function refuseStage(channel: VoiceBasedChannel): void {
-  if (channel.type === ChannelType.GuildStageVoice)
-    throw new VoiceJoinError(
-      `${channel.name} is a stage channel: I would join it muted as audience (a moderator has to invite me to speak) and stage audio is not end-to-end encrypted. Use /join in a regular voice channel instead.`,
+  /**
+   * Discord says where the bot is. Moved by a moderator (Discord does not always close the voice
+   * socket with 4014 then): the session, its occupancy and the store follow. Out of voice
+   * (kicked, channel deleted): the session ends.
+   */
+  #followBot(session: VoiceChannelSession, state: VoiceState): void {
+    const from = session.channelId;
+    if (state.channelId === from) return;
+    if (state.channelId === null || !state.channel) {
+      // A fresh join (new keys, or a move that kept the old transport) leaves before it joins.
+      if (session.rejoining) return;
+      session.end('disconnected', END_MESSAGES.kicked);
+      return;
+    }
+    session.moveTo(state.channel);
+    this.#options.logger.info(
+      { guildId: session.guildId, from, to: state.channelId },
+      'moved to another voice channel',
     );
-}
-
-/** Refuses a join the bot could not carry out, naming exactly what is missing. */
-function checkPermissions(channel: VoiceBasedChannel): void {
-  const me = channel.guild.members.me;
-  const perms = me ? channel.permissionsFor(me) : null;
-  const missing = [
-    ['View Channel', PermissionFlagsBits.ViewChannel],
-    ['Connect', PermissionFlagsBits.Connect],
-    ['Speak', PermissionFlagsBits.Speak],
-  ]
-    .filter(([, bit]) => !perms?.has(bit as bigint))
-    .map(([name]) => name);
-  if (missing.length > 0) {
-    throw new VoiceJoinError(
-      `I need the ${missing.join(', ')} permission${missing.length > 1 ? 's' : ''} in ${channel.name}. Ask a server admin to grant ${missing.length > 1 ? 'them' : 'it'} to my role (channel settings → Permissions).`,
-    );
+    this.emit('sessionMoved', { guildId: session.guildId, fromChannelId: from, channelId: state.channelId });
   }
 }

@@ -1,15 +1,23 @@
 // Discord voice connection policy: which closes end a session (and what to tell the channel),
-// when to stop rejoining, when receive decryption has gone bad enough that a fresh join is the
-// cure (e2ee-recovery.ts), and the holes in @discordjs/voice 0.19.2 (pinned) that would otherwise
-// take the process down.
+// when to stop rejoining, and when receive decryption has gone bad enough, or a move left the
+// voice transport in the old channel, that a fresh join is the cure (e2ee-recovery.ts). The holes
+// it patches in @discordjs/voice itself are in discordjs-voice-0.19.2-patches.ts.
 import {
   type VoiceConnection,
   VoiceConnectionDisconnectReason,
   VoiceConnectionStatus,
 } from '@discordjs/voice';
+import { type Clock, monotonicClock } from '@troupe/realtime-core';
 import type { SessionEndReason } from '../voice-port.ts';
+import { type GuardLogger, protectConnection } from './discordjs-voice-0.19.2-patches.ts';
 import { isSilenceFrame } from './e2ee.ts';
 import { type E2eeRecoveryOptions, recoverE2ee } from './e2ee-recovery.ts';
+
+export {
+  type ConnectionShield,
+  type GuardLogger,
+  protectConnection,
+} from './discordjs-voice-0.19.2-patches.ts';
 
 /** Shown in the channel (bot.ts wraps it as "The voice session ended (…). Use /join …"). */
 export const END_MESSAGES = {
@@ -32,6 +40,13 @@ export const END_MESSAGES = {
  */
 export const GATEWAY_RETRY_MS: readonly number[] = [1000, 2000, 4000, 8000, 15_000, 15_000, 15_000];
 
+/**
+ * After a 4014 close, how long a new voice server may take to arrive before it counts as a kick:
+ * a moderator moving the bot can produce a 4014 too, followed by VOICE_SERVER_UPDATE for the new
+ * channel (the pattern the discord.js voice guide recommends waits 5 s).
+ */
+export const MOVE_GRACE_MS = 5000;
+
 /** Discord voice close codes the guard acts on (discord.com/developers/docs/topics/opcodes-and-status-codes). */
 const DISCONNECTED = 4014;
 const E2EE_REQUIRED = 4017;
@@ -39,58 +54,55 @@ const E2EE_REQUIRED = 4017;
 const RATE_LIMITED = 4021;
 const CALL_TERMINATED = 4022;
 
-export interface GuardLogger {
-  warn(obj: object, msg: string): void;
-}
-
 export interface GuardOptions {
   maxRejoinAttempts: number;
   /** When persistent receive decryption failures call for a fresh join (see receive-health.ts). */
-  e2ee?: Omit<E2eeRecoveryOptions, 'logger' | 'schedule'> | undefined;
-  now?: () => number;
-  /** Runs `fn` after `ms`; returns a canceller (default setTimeout). */
-  schedule?: (fn: () => void, ms: number) => () => void;
+  e2ee?: Omit<E2eeRecoveryOptions, 'logger' | 'clock'> | undefined;
+  /** Time and the guard's timers (default: the monotonic clock). */
+  clock?: Clock;
   logger?: GuardLogger;
 }
 
-function defaultSchedule(fn: () => void, ms: number): () => void {
-  const timer = setTimeout(fn, ms);
-  return () => clearTimeout(timer);
-}
-
-/** What the session reports to the guard about receiving. */
-export interface ReceiveReporter {
+/** What the session tells the guard, and asks it. */
+export interface ConnectionWatch {
   /** A receive stream broke. */
   receiveError(err: Error): void;
   /** A frame reached the decoder (silence frames, sent in the clear, prove nothing). */
   delivered(frame: Uint8Array): void;
   /** The receive gate dropped a frame that was still end-to-end encrypted. */
   undecryptable(): void;
+  /** A moderator moved the bot to `channelId` (see e2ee-recovery.ts). */
+  moved(channelId: string): void;
+  /** A fresh join is under way: the bot's voice state is gone for a moment, on purpose. */
+  readonly rejoining: boolean;
 }
 
 /**
- * Watches a connection. 4014 (kicked, moved, channel deleted), 4017 (E2EE required), 4021 (rate
- * limited) and 4022 (call terminated) end the session; codes the library resumes or rejoins on
- * (4006, 4015, network drops) are left to it, but a rejoin storm is cut off before attempt
- * `maxRejoinAttempts + 1` goes out, and a rejoin the gateway was down for is retried once it may
- * be back. Persistent receive decryption failures lead to a bounded fresh join (e2ee-recovery.ts).
+ * Watches a connection. 4014 (kicked, channel deleted) ends the session unless a new voice server
+ * follows within {@link MOVE_GRACE_MS} (moved); 4017 (E2EE required), 4021 (rate limited) and
+ * 4022 (call terminated) end it; codes the library resumes or rejoins on (4006, 4015, network
+ * drops) are left to it, but a rejoin storm is cut off before attempt `maxRejoinAttempts + 1`
+ * goes out, and a rejoin the gateway was down for is retried once it may be back. Persistent
+ * receive decryption failures, and a move that kept the old channel's voice transport in an
+ * end-to-end encrypted call, lead to a fresh join (e2ee-recovery.ts).
  */
 export function guardConnection(
   connection: VoiceConnection,
   options: GuardOptions,
   end: (reason: SessionEndReason, message?: string) => void,
-): ReceiveReporter {
+): ConnectionWatch {
   const shield = protectConnection(connection);
   if (options.logger) shield.logger = options.logger;
-  const schedule = options.schedule ?? defaultSchedule;
+  const clock = options.clock ?? monotonicClock;
   let gatewayRetries = 0;
-  let cancelRetry: (() => void) | undefined;
+  let retryTimer: unknown;
+  let moveWait: unknown;
   const rejoinWhenGatewayIsBack = () => {
-    if (cancelRetry) return;
+    if (retryTimer !== undefined) return;
     const delay = GATEWAY_RETRY_MS[gatewayRetries++];
     if (delay === undefined) return end('error', END_MESSAGES.gatewayLost);
-    cancelRetry = schedule(() => {
-      cancelRetry = undefined;
+    retryTimer = clock.setTimeout(() => {
+      retryTimer = undefined;
       if (connection.state.status !== VoiceConnectionStatus.Disconnected) return;
       const attempts = connection.rejoinAttempts;
       // Unsent, it was no refusal by Discord: keep it out of the storm count.
@@ -98,10 +110,22 @@ export function guardConnection(
     }, delay);
   };
   connection.on('stateChange', (_old, next) => {
+    if (next.status !== VoiceConnectionStatus.Disconnected) {
+      // A new voice server arrived (a move, not a kick): the library is connecting again.
+      clock.clearTimeout(moveWait);
+      moveWait = undefined;
+    }
     if (next.status === VoiceConnectionStatus.Disconnected) {
-      if (next.reason === VoiceConnectionDisconnectReason.WebSocketClose && next.closeCode === DISCONNECTED)
-        end('disconnected', END_MESSAGES.kicked);
-      else if (next.reason === VoiceConnectionDisconnectReason.AdapterUnavailable) rejoinWhenGatewayIsBack();
+      if (next.reason === VoiceConnectionDisconnectReason.WebSocketClose && next.closeCode === DISCONNECTED) {
+        // A kick also takes the bot's voice state away, which ends the session at once (see
+        // ChannelManager); this is the backstop when that never comes.
+        moveWait ??= clock.setTimeout(() => {
+          moveWait = undefined;
+          if (connection.state.status === VoiceConnectionStatus.Disconnected)
+            end('disconnected', END_MESSAGES.kicked);
+        }, MOVE_GRACE_MS);
+      } else if (next.reason === VoiceConnectionDisconnectReason.AdapterUnavailable)
+        rejoinWhenGatewayIsBack();
     } else if (next.status === VoiceConnectionStatus.Ready) {
       gatewayRetries = 0;
     } else if (next.status === VoiceConnectionStatus.Signalling) {
@@ -115,10 +139,8 @@ export function guardConnection(
           { closeCode: code },
           'voice close code that must not be reconnected; ending the session',
         );
-        end(
-          code === RATE_LIMITED ? 'error' : 'disconnected',
-          code === RATE_LIMITED ? END_MESSAGES.rateLimited : END_MESSAGES.callTerminated,
-        );
+        if (code === RATE_LIMITED) end('error', END_MESSAGES.rateLimited);
+        else end('disconnected', END_MESSAGES.callTerminated);
       } else if (connection.rejoinAttempts >= options.maxRejoinAttempts) {
         // rejoinAttempts counts the attempts already made; this Signalling is about to make one more.
         options.logger?.warn(
@@ -128,15 +150,14 @@ export function guardConnection(
         end('error', END_MESSAGES.storm(connection.rejoinAttempts));
       }
     } else if (next.status === VoiceConnectionStatus.Destroyed) {
-      cancelRetry?.();
+      clock.clearTimeout(retryTimer);
+      clock.clearTimeout(moveWait);
+      retryTimer = undefined;
+      moveWait = undefined;
       end('disconnected');
     }
   });
-  const recovery = recoverE2ee(
-    connection,
-    { ...options.e2ee, now: options.e2ee?.now ?? options.now, schedule, logger: options.logger },
-    end,
-  );
+  const recovery = recoverE2ee(connection, { ...options.e2ee, clock, logger: options.logger }, end);
   return {
     receiveError: (err) => {
       recovery.streamError(err);
@@ -145,178 +166,9 @@ export function guardConnection(
       if (!isSilenceFrame(frame)) recovery.delivered();
     },
     undecryptable: () => recovery.undecryptable(),
-  };
-}
-
-/** What {@link protectConnection} dropped or caught on one connection. */
-export interface ConnectionShield {
-  /** Datagrams shorter than an RTP header (12 bytes), dropped before the receiver. */
-  runts: number;
-  /** RTP from SSRCs no op 5 announced (garbage, strangers): the receiver ignores them too. */
-  unknownSsrc: number;
-  /** Exceptions the receiver threw on a datagram, caught instead of crashing the process. */
-  receiverFaults: number;
-  /** Voice WebSocket frames the library threw on (a binary frame under 3 bytes), dropped. */
-  badFrames: number;
-  /** Packets without an extension whose ciphertext began 0xBEDE, opened correctly (see protectConnection). */
-  extensionLookalikes: number;
-  /** 'error' events of the connection (WebSocket/UDP trouble), logged instead of thrown. */
-  errors: number;
-  /** Code of the latest voice WebSocket close, if any. */
-  lastCloseCode: number | undefined;
-  logger: GuardLogger | undefined;
-}
-
-interface Receiver {
-  onUdpMessage(msg: Buffer): void;
-  ssrcMap: { get(ssrc: number): unknown };
-  parsePacket(buffer: Buffer, mode: string, nonce: Buffer, key: unknown, userId: string): Buffer;
-  decrypt(buffer: Buffer, mode: string, nonce: Buffer, key: unknown): Buffer;
-}
-interface VoiceSocket {
-  onMessage(event: unknown): void;
-}
-interface NetworkingState {
-  code?: number;
-  ws?: VoiceSocket;
-  udp?: NodeJS.EventEmitter;
-  dave?: { decrypt(p: Buffer, userId: string): Buffer };
-}
-interface Networking extends NodeJS.EventEmitter {
-  state: NetworkingState;
-}
-
-const shields = new WeakMap<VoiceConnection, ConnectionShield>();
-
-/**
- * Call right after `joinVoiceChannel` (idempotent). @discordjs/voice 0.19.2 reads the SSRC at
- * byte 8 of any datagram longer than 8 bytes: one of 9–11 bytes on the voice UDP port (which
- * accepts datagrams from anyone) throws out of the socket's 'message' handler and kills the
- * process. It also emits 'error' for a bad voice-server frame, which throws when nobody listens.
- * This drops runts before the receiver, contains anything else it throws, listens for 'error',
- * and remembers close codes for the guard.
- */
-export function protectConnection(connection: VoiceConnection): ConnectionShield {
-  const existing = shields.get(connection);
-  if (existing) return existing;
-  const shield: ConnectionShield = {
-    runts: 0,
-    unknownSsrc: 0,
-    receiverFaults: 0,
-    badFrames: 0,
-    extensionLookalikes: 0,
-    errors: 0,
-    lastCloseCode: undefined,
-    logger: undefined,
-  };
-  shields.set(connection, shield);
-  const receiver = connection.receiver as unknown as Receiver;
-  const original = receiver.onUdpMessage;
-  const safe = (msg: Buffer) => {
-    if (msg.length < 12) {
-      if (shield.runts++ === 0)
-        shield.logger?.warn({ bytes: msg.length }, 'voice UDP: dropped a runt datagram');
-      return;
-    }
-    if (receiver.ssrcMap.get(msg.readUInt32BE(8)) === undefined) shield.unknownSsrc++;
-    try {
-      original(msg);
-    } catch (err) {
-      if (shield.receiverFaults++ === 0)
-        shield.logger?.warn(
-          { err: (err as Error).message },
-          'voice receiver threw on a datagram; dropped it',
-        );
-    }
-  };
-  // The library (re)binds `receiver.onUdpMessage` to each new UDP socket, so swap the property and
-  // the binding already made, if any.
-  receiver.onUdpMessage = safe;
-  const networkingOf = (state: object) => (state as { networking?: Networking }).networking;
-  fixExtensionSniff(connection, receiver, networkingOf, shield);
-  const watched = new WeakSet<Networking>();
-  const watch = (n: Networking | undefined) => {
-    if (!n || watched.has(n)) return;
-    watched.add(n);
-    // Prepended: the connection's own close handler moves to Signalling, and the guard needs the code then.
-    n.prependListener('close', (code: number) => {
-      shield.lastCloseCode = code;
-    });
-    const udp = n.state.udp;
-    if (udp?.listeners('message').includes(original)) {
-      udp.off('message', original);
-      udp.on('message', safe);
-    }
-    containFrames(n.state.ws, shield);
-    n.on('stateChange', (_old: NetworkingState, next: NetworkingState) => containFrames(next.ws, shield));
-  };
-  watch(networkingOf(connection.state));
-  connection.on('stateChange', (_old, next) => watch(networkingOf(next)));
-  connection.on('error', (err) => {
-    // Logged, not thrown; a socket failing over and over is summarised rather than repeated.
-    if (++shield.errors <= 10 || shield.errors % 100 === 0)
-      shield.logger?.warn(
-        { err: err.message, errors: shield.errors },
-        'voice connection error; the library recovers or the guard ends it',
-      );
-  });
-  return shield;
-}
-
-const contained = new WeakSet<VoiceSocket>();
-
-/**
- * @discordjs/voice 0.19.2 reads a binary voice frame's sequence and opcode without a length
- * check: a frame under 3 bytes throws out of the socket's message handler (process down, and the
- * socket stops reading). Each new voice socket (one per connect or resume) drops such frames.
- */
-function containFrames(ws: VoiceSocket | undefined, shield: ConnectionShield): void {
-  if (!ws || contained.has(ws) || typeof ws.onMessage !== 'function') return;
-  contained.add(ws);
-  const onMessage = ws.onMessage.bind(ws);
-  ws.onMessage = (event) => {
-    try {
-      onMessage(event);
-    } catch (err) {
-      if (shield.badFrames++ === 0)
-        shield.logger?.warn(
-          { err: (err as Error).message },
-          'voice gateway frame the library could not read; dropped',
-        );
-    }
-  };
-}
-
-/**
- * @discordjs/voice 0.19.2 strips a header extension whenever bytes 12–13 of the datagram read
- * 0xBEDE, X bit or not; without an extension those are the first two encrypted bytes, so one
- * packet in 65,536 loses 4 × (random) bytes of its payload (usually all of it). Such packets are
- * opened here as parsePacket would, minus the misread: decrypt, padding, DAVE, in that order.
- */
-function fixExtensionSniff(
-  connection: VoiceConnection,
-  receiver: Receiver,
-  networkingOf: (state: object) => Networking | undefined,
-  shield: ConnectionShield,
-): void {
-  // Private methods of a pinned version; if they ever move, leave the library as it is.
-  if (typeof receiver.parsePacket !== 'function' || typeof receiver.decrypt !== 'function') return;
-  const parse = receiver.parsePacket.bind(receiver);
-  receiver.parsePacket = (buffer, mode, nonce, key, userId) => {
-    const first = buffer[0] ?? 0;
-    if ((first & 0x10) !== 0 || buffer[12] !== 0xbe || buffer[13] !== 0xde)
-      return parse(buffer, mode, nonce, key, userId);
-    shield.extensionLookalikes++;
-    let packet = receiver.decrypt(buffer, mode, nonce, key);
-    if ((first & 0x20) !== 0) {
-      const padding = packet[packet.length - 1] ?? 0;
-      if (padding < packet.length) packet = packet.subarray(0, packet.length - padding);
-    }
-    // As the library does: DAVE applies once the networking is Ready (4) or Resuming (5).
-    const networking = networkingOf(connection.state)?.state;
-    const daveLive =
-      connection.state.status === VoiceConnectionStatus.Ready &&
-      (networking?.code === 4 || networking?.code === 5);
-    return daveLive && networking?.dave ? networking.dave.decrypt(packet, userId) : packet;
+    moved: (channelId) => recovery.moved(channelId),
+    get rejoining() {
+      return recovery.rejoining;
+    },
   };
 }

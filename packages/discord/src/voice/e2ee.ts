@@ -30,6 +30,14 @@ export function daveOf(connection: VoiceConnection): DaveSessionLike | undefined
   return state.networking?.state?.dave;
 }
 
+/** The channel the connection's current voice transport (its networking) was made for. */
+export function transportChannelId(connection: VoiceConnection): string | undefined {
+  const state = connection.state as {
+    networking?: { state?: { connectionOptions?: { channelId?: string } } };
+  };
+  return state.networking?.state?.connectionOptions?.channelId;
+}
+
 export function e2eeStatus(connection: VoiceConnection): E2eeStatus {
   const dave = daveOf(connection);
   const protocolVersion = dave?.protocolVersion ?? 0;

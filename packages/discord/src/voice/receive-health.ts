@@ -90,6 +90,16 @@ export class ReceiveHealth {
     return { type: 'fresh-join', attempt: this.#freshJoins.length, ...evidence };
   }
 
+  /**
+   * A fresh join for a reason other than failures (a move that kept the old channel's transport):
+   * not counted against the bound. False when one is already under way or the session gave up.
+   */
+  rejoinRequested(): boolean {
+    if (this.#state.status === 'rejoining' || this.#state.status === 'gave-up') return false;
+    this.#state = { status: 'rejoining' };
+    return true;
+  }
+
   /** The fresh join reached Ready: judge the new connection from scratch. */
   rejoined(): void {
     if (this.#state.status === 'rejoining') this.#state = { status: 'healthy' };

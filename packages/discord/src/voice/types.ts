@@ -1,6 +1,6 @@
-import type { Persona, TransportFactory } from '@troupe/realtime-core';
+import type { Persona, RoomTuning, TransportFactory } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
-import type { PlaybackFormat } from './reply-audio.ts';
+import type { PlaybackFormat } from './opus-frame-sink.ts';
 
 export type { TurnLatency, VoiceEvents, VoiceStatus } from '../voice-port.ts';
 
@@ -38,6 +38,16 @@ export const DEFAULT_TUNING: VoiceTuning = {
   opusComplexity: 5,
 };
 
+/** The room's share of the tuning: the conversation rules (the rest is Discord's). */
+export function roomTuning(t: VoiceTuning): Partial<RoomTuning> {
+  return {
+    hangoverMs: t.hangoverMs,
+    bargeInMinSpeechMs: t.bargeInMinSpeechMs,
+    trailingSilenceMs: t.trailingSilenceMs,
+    preRollFrames: t.preRollPackets,
+  };
+}
+
 export interface ChannelManagerOptions {
   realtime: { url: string; model: string; apiKey: string };
   logger: Logger;
@@ -49,6 +59,21 @@ export interface ChannelManagerOptions {
 /** A user-facing reason a join cannot happen. */
 export class VoiceJoinError extends Error {
   override name = 'VoiceJoinError';
+}
+
+/**
+ * An exclusive join found the guild's persona already in voice (possibly started by a racing
+ * `/join` it waited for): where it is and who it is, for the caller to say so.
+ */
+export class VoiceBusyError extends Error {
+  override name = 'VoiceBusyError';
+  readonly channelId: string;
+  readonly personaName: string;
+  constructor(channelId: string, personaName: string) {
+    super(`${personaName} is already talking in <#${channelId}>`);
+    this.channelId = channelId;
+    this.personaName = personaName;
+  }
 }
 
 export type { Persona };

@@ -1,3 +1,4 @@
+export { checkPcmFrame, FRAME_MS, frameSamples, MODEL_RATE, type PcmFrame } from './frames.ts';
 export { DEFAULT_TARGETS, type DesignTargets, designFilter, type FilterSpec } from './kaiser-design.ts';
 export {
   dbfs,

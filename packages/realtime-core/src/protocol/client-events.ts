@@ -1,13 +1,17 @@
-// Client -> server events of the StepFun realtime API (OpenAI Realtime event set).
+// Client -> server events of the StepFun realtime API (OpenAI Realtime beta event set).
 import { z } from 'zod';
 
 const eventId = { event_id: z.string().optional() };
 
-/** Server VAD settings; `null` turns it off (manual commit + response.create). */
+/**
+ * Server VAD settings; `null` turns it off (manual commit + response.create). StepFun documents
+ * `energy_awakeness_threshold` (0–5000); OpenAI documents `threshold` (0–1).
+ */
 export const turnDetectionSchema = z
   .object({
     type: z.literal('server_vad'),
     threshold: z.number().min(0).max(1).optional(),
+    energy_awakeness_threshold: z.number().int().min(0).max(5000).optional(),
     prefix_padding_ms: z.number().int().min(0).optional(),
     silence_duration_ms: z.number().int().min(0).optional(),
   })
@@ -23,7 +27,8 @@ export const sessionConfigWireSchema = z
     input_audio_transcription: z.object({ model: z.string().optional() }).loose().nullable().optional(),
     turn_detection: turnDetectionSchema.nullable().optional(),
     temperature: z.number().optional(),
-    max_response_output_tokens: z.union([z.number(), z.literal('inf')]).optional(),
+    max_response_output_tokens: z.union([z.number(), z.string()]).optional(),
+    tools: z.array(z.unknown()).optional(),
   })
   .loose();
 
@@ -95,14 +100,6 @@ export const clientEventSchemas = {
     response_id: z.string().optional(),
   }),
 } as const;
-
-export const clientEventSchema = z.discriminatedUnion(
-  'type',
-  Object.values(clientEventSchemas) as unknown as [
-    (typeof clientEventSchemas)['session.update'],
-    ...(typeof clientEventSchemas)[keyof typeof clientEventSchemas][],
-  ],
-);
 
 export type ClientEventType = keyof typeof clientEventSchemas;
 export type ClientEvent = {

@@ -34,7 +34,7 @@ describe('server event codec', () => {
     ['{"type":', 'malformed_json', /malformed JSON/],
     ['[1,2]', 'not_an_object', /not a JSON object/],
     ['{"x":1}', 'no_type', /no string "type"/],
-    ['{"type":"response.audio.delta","delta":5}', 'schema', /invalid response\.audio\.delta: response_id/],
+    ['{"type":"response.audio.delta","delta":5}', 'schema', /invalid response\.audio\.delta: item_id/],
     ['{"type":"error","error":{}}', 'schema', /invalid error: error\.message/],
   ])('turns %s into a typed invalid event', (raw, problem, reason) => {
     const e = decodeServerEvent(raw);

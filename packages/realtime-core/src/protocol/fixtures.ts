@@ -1,4 +1,5 @@
-// One well-formed example of every server event we model; shared by tests and simulators.
+// One well-formed example of every server event we model (OpenAI-style ids everywhere), for the
+// codec's round-trip tests and the fuzz test. StepFun's own samples are in stepfun-samples.ts.
 import type { KnownServerEvent, KnownServerEventType } from './server-events.ts';
 
 const r = { response_id: 'resp_1', item_id: 'item_2' };
@@ -45,6 +46,7 @@ export const serverEventFixtures: { [K in KnownServerEventType]: Extract<KnownSe
   'conversation.item.deleted': { type: 'conversation.item.deleted', item_id: 'i' },
   'response.created': { type: 'response.created', response: { id: 'resp_1', status: 'in_progress' } },
   'response.done': { type: 'response.done', response },
+  'response.cancelled': { type: 'response.cancelled', response_id: 'resp_1' },
   'response.output_item.added': { type: 'response.output_item.added', response_id: 'resp_1', item },
   'response.output_item.done': { type: 'response.output_item.done', response_id: 'resp_1', item },
   'response.content_part.added': { type: 'response.content_part.added', ...r },
@@ -65,5 +67,8 @@ export const serverEventFixtures: { [K in KnownServerEventType]: Extract<KnownSe
     response_id: 'resp_1',
     arguments: '{}',
   },
+  'response.thinking.delta': { type: 'response.thinking.delta', ...r, delta: 'Hm' },
+  'response.thinking.done': { type: 'response.thinking.done', ...r, thinking: 'Hm.' },
   'rate_limits.updated': { type: 'rate_limits.updated', rate_limits: [] },
+  'session.restored': { type: 'session.restored' },
 };

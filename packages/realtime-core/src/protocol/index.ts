@@ -3,7 +3,6 @@ export {
   type ClientEventOf,
   type ClientEventType,
   type ConversationItem,
-  clientEventSchema,
   clientEventSchemas,
   type SessionConfigWire,
 } from './client-events.ts';
@@ -27,3 +26,4 @@ export {
   serverEventSchemas,
   type UnknownServerEvent,
 } from './server-events.ts';
+export { STEPFUN_SAMPLES, type StepfunSample } from './stepfun-samples.ts';

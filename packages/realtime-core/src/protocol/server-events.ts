@@ -1,7 +1,7 @@
 // Server -> client events. Schemas are strict on the fields we read and loose on the rest,
 // so a provider adding fields never breaks us.
 import { z } from 'zod';
-import { conversationItemSchema, sessionConfigWireSchema } from './client-events.ts';
+import { conversationItemSchema } from './client-events.ts';
 
 const base = { event_id: z.string().optional() };
 const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -15,9 +15,14 @@ const usageSchema = z
   })
   .loose();
 
+/**
+ * `response.id` is optional: the developer guide's function-call `response.done` sample has none
+ * (https://platform.stepfun.com/docs/zh/guides/developer/realtime, "自定义 Tool Call"); such an event
+ * belongs to the reply in flight.
+ */
 const responseSchema = z
   .object({
-    id: z.string(),
+    id: z.string().optional(),
     status: z.string().optional(),
     status_details: z.unknown().optional(),
     output: z.array(z.unknown()).optional(),
@@ -25,35 +30,63 @@ const responseSchema = z
   })
   .loose();
 
-const audioDelta = { response_id: z.string(), item_id: z.string(), delta: z.string() };
-const audioDone = { response_id: z.string(), item_id: z.string() };
-const transcriptDone = { response_id: z.string(), item_id: z.string(), transcript: z.string() };
-const textDone = { response_id: z.string(), item_id: z.string(), text: z.string() };
+/** A millisecond count sent as a number (the samples) or a numeric string (the speech_started field table). */
+const millis = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number),
+]);
+
+/**
+ * The session as the server reports it. Lenient: only `id` is used. `max_response_output_tokens` is a
+ * string ("4096") in the reference's session.created sample and a number in its session.updated sample.
+ */
+const serverSession = z
+  .object({
+    id: z.string().optional(),
+    voice: z.string().optional(),
+    instructions: z.string().optional(),
+    max_response_output_tokens: z.union([z.number(), z.string()]).optional(),
+  })
+  .loose();
+
+/**
+ * StepFun's samples of response.audio.delta and response.audio_transcript.delta carry no
+ * `response_id`, and response.audio.done's sample carries `"traceid"` there
+ * (https://platform.stepfun.com/docs/zh/api-reference/realtime/chat). The field is optional; the
+ * session attributes such events to the reply in flight, as StepFun's own CLI does
+ * (stepfun-ai/Step-Realtime-CLI, packages/realtime/src/backend/stepfun-stateless.ts).
+ */
+const responseId = { response_id: z.string().optional() };
+const audioDelta = { ...responseId, item_id: z.string(), delta: z.string() };
+const audioDone = { ...responseId, item_id: z.string() };
+const transcriptDone = { ...responseId, item_id: z.string(), transcript: z.string() };
+const textDone = { ...responseId, item_id: z.string(), text: z.string() };
 
 export const serverEventSchemas = {
   error: ev('error', {
     error: z
       .object({
         type: z.string().optional(),
-        code: z.string().nullable().optional(),
+        // A string in the reference's sample; the number 429 in what StepFun's console checks for.
+        code: z.union([z.string(), z.number()]).nullable().optional(),
         message: z.string(),
         param: z.string().nullable().optional(),
         event_id: z.string().nullable().optional(),
       })
       .loose(),
   }),
-  'session.created': ev('session.created', {
-    session: sessionConfigWireSchema.extend({ id: z.string().optional() }),
-  }),
-  'session.updated': ev('session.updated', {
-    session: sessionConfigWireSchema.extend({ id: z.string().optional() }),
-  }),
+  // Only "this connection is ready" matters: a session.created without its object still means that.
+  'session.created': ev('session.created', { session: serverSession.default({}) }),
+  'session.updated': ev('session.updated', { session: serverSession.default({}) }),
   'input_audio_buffer.speech_started': ev('input_audio_buffer.speech_started', {
-    audio_start_ms: z.number(),
+    audio_start_ms: millis,
     item_id: z.string(),
   }),
   'input_audio_buffer.speech_stopped': ev('input_audio_buffer.speech_stopped', {
-    audio_end_ms: z.number(),
+    audio_end_ms: millis,
     item_id: z.string(),
   }),
   'input_audio_buffer.committed': ev('input_audio_buffer.committed', {
@@ -67,10 +100,7 @@ export const serverEventSchemas = {
   }),
   'conversation.item.input_audio_transcription.delta': ev(
     'conversation.item.input_audio_transcription.delta',
-    {
-      item_id: z.string(),
-      delta: z.string(),
-    },
+    { item_id: z.string(), delta: z.string() },
   ),
   'conversation.item.input_audio_transcription.completed': ev(
     'conversation.item.input_audio_transcription.completed',
@@ -78,33 +108,29 @@ export const serverEventSchemas = {
   ),
   'conversation.item.input_audio_transcription.failed': ev(
     'conversation.item.input_audio_transcription.failed',
-    {
-      item_id: z.string(),
-      error: z.object({ message: z.string().optional() }).loose().optional(),
-    },
+    { item_id: z.string(), error: z.object({ message: z.string().optional() }).loose().optional() },
   ),
   'conversation.item.truncated': ev('conversation.item.truncated', {
     item_id: z.string(),
-    audio_end_ms: z.number(),
+    audio_end_ms: millis,
   }),
   'conversation.item.deleted': ev('conversation.item.deleted', { item_id: z.string() }),
-  'response.created': ev('response.created', { response: responseSchema }),
-  'response.done': ev('response.done', { response: responseSchema }),
-  'response.output_item.added': ev('response.output_item.added', {
-    response_id: z.string(),
-    item: z.unknown(),
+  'response.created': ev('response.created', { response: responseSchema.default({}) }),
+  'response.done': ev('response.done', { response: responseSchema.default({}) }),
+  /** The reference: response.cancel "服务器将返回一个 response.cancelled 事件". No sample: ids optional. */
+  'response.cancelled': ev('response.cancelled', {
+    ...responseId,
+    response: z.object({ id: z.string().optional() }).loose().optional(),
   }),
-  'response.output_item.done': ev('response.output_item.done', {
-    response_id: z.string(),
-    item: z.unknown(),
-  }),
+  'response.output_item.added': ev('response.output_item.added', { ...responseId, item: z.unknown() }),
+  'response.output_item.done': ev('response.output_item.done', { ...responseId, item: z.unknown() }),
   'response.content_part.added': ev('response.content_part.added', {
-    response_id: z.string(),
-    item_id: z.string(),
+    ...responseId,
+    item_id: z.string().optional(),
   }),
   'response.content_part.done': ev('response.content_part.done', {
-    response_id: z.string(),
-    item_id: z.string(),
+    ...responseId,
+    item_id: z.string().optional(),
   }),
   'response.audio.delta': ev('response.audio.delta', audioDelta),
   'response.audio.done': ev('response.audio.done', audioDone),
@@ -112,15 +138,35 @@ export const serverEventSchemas = {
   'response.audio_transcript.done': ev('response.audio_transcript.done', transcriptDone),
   'response.text.delta': ev('response.text.delta', audioDelta),
   'response.text.done': ev('response.text.done', textDone),
-  'response.function_call_arguments.delta': ev('response.function_call_arguments.delta', {
-    response_id: z.string(),
+  /** Think-while-speaking (reasoning and 3-preview models): the model's reasoning, never spoken. */
+  'response.thinking.delta': ev('response.thinking.delta', {
+    ...responseId,
+    item_id: z.string().optional(),
     delta: z.string(),
   }),
+  'response.thinking.done': ev('response.thinking.done', {
+    ...responseId,
+    item_id: z.string().optional(),
+    thinking: z.string().optional(),
+  }),
+  /**
+   * OpenAI sends `delta`; StepFun's guide samples send `{ call_id, name, arguments }` with neither
+   * `delta` nor `response_id` (https://platform.stepfun.com/docs/zh/guides/developer/realtime).
+   */
+  'response.function_call_arguments.delta': ev('response.function_call_arguments.delta', {
+    ...responseId,
+    call_id: z.string().optional(),
+    delta: z.string().optional(),
+    arguments: z.string().optional(),
+  }),
   'response.function_call_arguments.done': ev('response.function_call_arguments.done', {
-    response_id: z.string(),
+    ...responseId,
+    call_id: z.string().optional(),
     arguments: z.string(),
   }),
   'rate_limits.updated': ev('rate_limits.updated', { rate_limits: z.array(z.unknown()) }),
+  /** StepFun's stateless endpoint restores the session after each reply (Step-Realtime-CLI). */
+  'session.restored': ev('session.restored', {}),
 } as const;
 
 /** Newer OpenAI naming seen in the wild, mapped onto the names above at decode time. */

@@ -9,14 +9,17 @@ export {
   type ProtocolProblem,
 } from './diagnostics.ts';
 export { RealtimeError, type RealtimeErrorCode } from './errors.ts';
+export { classifyRefusal, classifyServerError, type FailureContext, type Verdict } from './failures.ts';
 export { ConversationHistory, cutAtWord, type HistoryEntry, type HistoryRole } from './history.ts';
 export {
-  openaiProfile,
-  type ProviderProfile,
-  stepfunProfile,
-  stepfunStatelessProfile,
-} from './profile.ts';
+  type ProbeFailure,
+  type ProbeOptions,
+  type ProbeResult,
+  type ProbeSetting,
+  probeRealtime,
+} from './probe.ts';
 export { type ConnectReason, RealtimeSession, type RealtimeSessionOptions } from './realtime-session.ts';
+export { type BudgetWindow, ReconnectBudget } from './reconnect-budget.ts';
 export type {
   AudioMeta,
   RealtimeSessionEvents,

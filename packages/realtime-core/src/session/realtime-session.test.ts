@@ -1,9 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { encodePcm16Base64 } from '../audio/pcm16-base64.ts';
+import { type ProviderProfile, stepfunProfile, stepfunStatelessProfile } from '../provider/profiles.ts';
 import { ManualClock } from '../testing/manual-clock.ts';
 import { type ScriptedTransport, scriptedTransportFactory } from '../testing/scripted-transport.ts';
 import type { RealtimeError } from './errors.ts';
-import { type ProviderProfile, stepfunProfile, stepfunStatelessProfile } from './profile.ts';
 import { RealtimeSession } from './realtime-session.ts';
 import type { RealtimeSessionEvents } from './types.ts';
 
@@ -57,7 +57,8 @@ describe('RealtimeSession', () => {
   it('connects with the key in a header and the model in the URL, then configures the session', async () => {
     const { session, current } = await ready();
     expect(session.state.status).toBe('ready');
-    expect(current().options.url).toBe('wss://api.example/v1/realtime?model=step-2.5-realtime');
+    // The launch articles' spelling is an alias: the id StepFun lists goes on the wire.
+    expect(current().options.url).toBe('wss://api.example/v1/realtime?model=stepaudio-2.5-realtime');
     expect(current().options.headers.Authorization).toBe(`Bearer ${API_KEY}`);
     const update = current().sentOfType('session.update')[0]!;
     expect(update.session).toMatchObject({ voice: 'v1', turn_detection: { type: 'server_vad' } });
@@ -74,19 +75,24 @@ describe('RealtimeSession', () => {
   });
 
   it('fails for good on a rejected key, without printing the key', async () => {
-    const { session, current, errors } = setup();
+    const { session, current, errors, factory } = setup();
     const connected = session.connect();
-    current().serverClose(1006, '', 401);
-    await expect(connected).rejects.toThrow(/STEPFUN_API_KEY/);
+    current().serverClose(1006, '', {
+      httpStatus: 401,
+      httpBody: `{"error":{"message":"bad key ${API_KEY}"}}`,
+    });
+    await expect(connected).rejects.toThrow(/HTTP 401 .*bad key \[key\].*platform\.stepfun\.com/);
+    expect(factory.made).toHaveLength(1); // not retried
     expect(session.state.status).toBe('closed');
     expect(errors[0]).toMatchObject({ code: 'auth_failed', recoverable: false });
     expect(errors[0]?.message).not.toContain(API_KEY);
   });
 
-  it('names the other model spelling when the model is rejected', async () => {
+  it('stops on a refused model, naming the model tried and the ids the provider lists', async () => {
     const { session, current, errors } = await ready();
     current().serverSend({ type: 'error', error: { code: 'model_not_found', message: 'model not found' } });
-    expect(errors[0]?.message).toMatch(/STEPFUN_MODEL=stepaudio-2.5-realtime/);
+    expect(errors[0]?.message).toMatch(/"stepaudio-2.5-realtime" \(configured as "step-2.5-realtime"\)/);
+    expect(errors[0]?.message).toContain('stepaudio-3-realtime-preview');
     expect(session.state.status).toBe('closed');
   });
 

@@ -5,19 +5,22 @@ import {
   type KnownServerEvent,
   type WireData,
 } from '../protocol/index.ts';
+import type { ProviderProfile } from '../provider/profiles.ts';
 import type { RealtimeTransport, TransportCloseInfo } from '../transport/types.ts';
 import { createWsTransport } from '../transport/ws-transport.ts';
 import { TypedEmitter } from '../util/typed-emitter.ts';
 import { AudioOutbox } from './audio-outbox.ts';
-import { backoffDelay, defaultBackoff } from './backoff.ts';
+import { defaultBackoff } from './backoff.ts';
 import { type Clock, type Logger, silentLogger, systemClock } from './clock.ts';
 import { ProtocolDiagnostics, type ProtocolProblem } from './diagnostics.ts';
-import { authRejected, RealtimeError, reconnectExhausted } from './errors.ts';
+import { RealtimeError } from './errors.ts';
+import { classifyServerError } from './failures.ts';
 import { ConversationHistory, type HistoryRole } from './history.ts';
 import { decodeFrame, outOfOrder } from './inbound.ts';
-import { type ProviderProfile, stepfunProfile } from './profile.ts';
+import { decideAfterClose, describeClose } from './reconnect-policy.ts';
 import { ReplyTracker } from './reply-tracker.ts';
-import { classifyServerError, sessionUpdateEvent } from './session-wire.ts';
+import { ConfigCheck, type SessionPolicy, sessionPolicy } from './session-setup.ts';
+import { sessionUpdateEvent } from './session-wire.ts';
 import type { RealtimeSessionEvents, RealtimeSessionOptions, SessionConfig, SessionState } from './types.ts';
 
 export type { RealtimeSessionOptions } from './types.ts';
@@ -42,17 +45,24 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   readonly #outbox: AudioOutbox;
   readonly #diagnostics: ProtocolDiagnostics;
   readonly #replies: ReplyTracker;
+  readonly #policy: SessionPolicy;
+  readonly #configCheck: ConfigCheck;
   #appendsRejected = false;
   #rolloverDue = false;
+  /** The id in this connection's session.created, to tell its re-announcement from a stray one. */
+  #sessionId: string | undefined;
   #pendingReason: ConnectReason = 'initial';
 
   constructor(options: RealtimeSessionOptions) {
     super();
     this.#opts = options;
     this.#config = { ...options.config };
-    this.#profile = options.profile ?? stepfunProfile;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? silentLogger;
+    this.#policy = sessionPolicy(options, this.#log);
+    this.#profile = this.#policy.profile;
+    this.#configCheck = new ConfigCheck(this.#profile, this.#log);
+    this.#configCheck.check(this.#config);
     this.#random = options.random ?? Math.random;
     this.#outbox = new AudioOutbox((this.sampleRate * (options.maxHeldAudioMs ?? 3000)) / 1000);
     this.#history = new ConversationHistory(options.history);
@@ -107,12 +117,13 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   /** Applies new settings. A new voice after the first audio reply means a new connection, history replayed. */
   async update(patch: Partial<SessionConfig>): Promise<{ newConnection: boolean }> {
     const voiceChanged = patch.voice !== undefined && patch.voice !== this.#config.voice;
+    this.#configCheck.check({ ...this.#config, ...patch });
     this.#config = { ...this.#config, ...patch };
     if (voiceChanged && this.#replies.voiceLocked && !this.#profile.voiceMutableAfterAudio) {
       await this.#reopen('voice');
       return { newConnection: true };
     }
-    if (this.#state.status === 'ready') this.#send(sessionUpdateEvent(this.#config));
+    if (this.#state.status === 'ready') this.#send(sessionUpdateEvent(this.#config, this.#profile));
     return { newConnection: false };
   }
 
@@ -180,7 +191,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
 
   #open(reason: ConnectReason, attempt: number): void {
     const url = new URL(this.#opts.url);
-    url.searchParams.set('model', this.#opts.model);
+    url.searchParams.set('model', this.#policy.failure.model);
     const factory = this.#opts.transportFactory ?? createWsTransport;
     const transport = factory({
       url: url.toString(),
@@ -195,11 +206,9 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
     transport.on('message', (data) => this.#onMessage(transport, data));
     transport.on('error', (err) => this.#log.debug({ err: err.message }, 'realtime transport error'));
     transport.on('close', (info) => this.#onClose(transport, info));
-    transport.on('open', () => {
-      if (this.#state.status === 'connecting' && this.#state.transport === transport) {
-        this.#log.debug({ traceId: transport.traceId, reason }, 'realtime socket open');
-      }
-    });
+    transport.on('open', () =>
+      this.#log.debug({ traceId: transport.traceId, reason }, 'realtime socket open'),
+    );
     transport.connect();
   }
 
@@ -212,42 +221,35 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
     );
     this.#rolloverDue = false; // a rollover owed by the previous connection is paid by this one
     this.#setState({ status: 'ready', transport, since, rollover });
-    this.#send(sessionUpdateEvent(this.#config));
+    this.#replies.traceId = transport.traceId;
+    this.#send(sessionUpdateEvent(this.#config, this.#profile));
     if (reason !== 'initial' && reason !== 'reset')
       for (const e of this.#history.replayEvents()) this.#send(e);
     this.#flushOutbox();
     this.#log.info({ traceId: transport.traceId, reason }, 'realtime session ready');
-    if (reason === 'reconnect') this.emit('reconnected', { reason });
     if (reason === 'rollover') this.emit('rolledOver');
-    if (reason === 'voice' || reason === 'reset') this.emit('reconnected', { reason });
+    else if (reason !== 'initial') this.emit('reconnected', { reason });
   }
 
   #onClose(transport: RealtimeTransport, info: TransportCloseInfo): void {
     const s = this.#state;
     if (s.status === 'closed' || !('transport' in s) || s.transport !== transport) return;
-    if (info.httpStatus === 401 || info.httpStatus === 403) {
-      this.#fail(authRejected(info.httpStatus));
+    const wasReady = s.status === 'ready';
+    const context = { ...this.#policy, backoff: this.#opts.backoff ?? defaultBackoff, random: this.#random };
+    const decision = decideAfterClose(
+      info,
+      { wasReady, attempt: wasReady ? 0 : s.attempt },
+      { ...context, now: this.#clock.now() },
+    );
+    if (decision.kind === 'fail') {
+      this.#log.error({ code: decision.error.code, httpStatus: info.httpStatus }, decision.error.message);
+      this.#fail(decision.error);
       return;
     }
-    this.#log.warn(
-      { code: info.code, reason: info.reason, httpStatus: info.httpStatus },
-      'realtime connection lost',
-    );
-    this.#scheduleReconnect(s.status === 'connecting' ? s.attempt + 1 : 1);
-  }
-
-  #scheduleReconnect(attempt: number): void {
-    const delay = backoffDelay(this.#opts.backoff ?? defaultBackoff, attempt, this.#random);
-    if (delay === null) {
-      this.#fail(reconnectExhausted(attempt - 1));
-      return;
-    }
-    const timer = this.#clock.setTimeout(() => this.#open('reconnect', attempt), delay);
-    this.#setState({ status: 'reconnecting', attempt, timer });
-    this.emit(
-      'error',
-      new RealtimeError('connect_failed', 'realtime connection lost; reconnecting', { recoverable: true }),
-    );
+    this.#log.warn({ close: describeClose(info), delayMs: decision.delayMs }, 'realtime connection lost');
+    const timer = this.#clock.setTimeout(() => this.#open('reconnect', decision.attempt), decision.delayMs);
+    this.#setState({ status: 'reconnecting', attempt: decision.attempt, timer });
+    this.emit('error', decision.notice);
   }
 
   async #reopen(reason: ConnectReason): Promise<void> {
@@ -264,12 +266,10 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
       const onState = (s: SessionState) => {
         if (s.status !== 'ready' && s.status !== 'closed') return;
         this.off('stateChange', onState);
+        const closed = () =>
+          new RealtimeError('closed', 'session closed before it was ready', { recoverable: false });
         if (s.status === 'ready') resolve();
-        else
-          reject(
-            s.error ??
-              new RealtimeError('closed', 'session closed before it was ready', { recoverable: false }),
-          );
+        else reject(s.error ?? closed());
       };
       this.on('stateChange', onState);
     });
@@ -285,8 +285,10 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   }
 
   #fail(error: RealtimeError): void {
-    this.emit('error', error);
+    // Closed first: a listener that reacts to the error by closing the session must not replace
+    // the error the session closed with (connect() rejects with it).
     this.#setState({ status: 'closed', error });
+    this.emit('error', error);
   }
 
   /** The one place state changes: it releases whatever the old state held. */
@@ -311,9 +313,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   // ---- wire ------------------------------------------------------------------------------
 
   #send(event: ClientEvent): void {
-    const s = this.#state;
-    if (s.status !== 'ready') return;
-    s.transport.send(encodeClientEvent(event));
+    if (this.#state.status === 'ready') this.#state.transport.send(encodeClientEvent(event));
   }
 
   #sendIfReady(event: ClientEvent): void {
@@ -323,9 +323,8 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   }
 
   #holdAppends(): boolean {
-    return (
-      this.#replies.active !== undefined && (!this.#profile.appendWhileResponding || this.#appendsRejected)
-    );
+    const rejected = !this.#profile.appendWhileResponding || this.#appendsRejected;
+    return this.#replies.active !== undefined && rejected;
   }
 
   #flushOutbox(): void {
@@ -359,11 +358,16 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   #handle(transport: RealtimeTransport, e: KnownServerEvent): void {
     switch (e.type) {
       case 'session.created':
-        if (this.#state.status === 'connecting') this.#onReady(transport);
-        else this.#problem(outOfOrder(e.type, 'duplicate', 'the session on this connection already started'));
+        if (this.#state.status === 'connecting') {
+          this.#sessionId = e.session.id;
+          this.#onReady(transport);
+        }
+        // The reference's session.updated sample is typed session.created (no id): read as an update.
+        else if (e.session.id !== undefined && e.session.id !== this.#sessionId)
+          this.#problem(outOfOrder(e.type, 'duplicate', 'the session on this connection already started'));
         return;
       case 'error': {
-        const classified = classifyServerError(e, this.#opts.model, this.#profile);
+        const classified = classifyServerError(e, this.#policy.failure);
         if (classified.appendRejected) {
           this.#appendsRejected = true;
           this.#log.info({}, 'server rejects appends while responding; holding audio until the reply ends');

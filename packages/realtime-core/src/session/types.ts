@@ -1,10 +1,12 @@
 import type { ServerEvent } from '../protocol/index.ts';
+import type { ProviderHints, ProviderProfile } from '../provider/profiles.ts';
+import type { TurnDetection } from '../provider/vad.ts';
 import type { RealtimeTransport, TransportFactory } from '../transport/types.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import type { Clock, Logger } from './clock.ts';
 import type { DiagnosticsOptions } from './diagnostics.ts';
 import type { RealtimeError } from './errors.ts';
-import type { ProviderProfile } from './profile.ts';
+import type { BudgetWindow, ReconnectBudget } from './reconnect-budget.ts';
 
 export interface RealtimeSessionOptions {
   /** Base URL, e.g. `wss://api.stepfun.com/v1/realtime`; the model goes in the query. */
@@ -12,7 +14,16 @@ export interface RealtimeSessionOptions {
   model: string;
   apiKey: string;
   config: SessionConfig;
+  /** What the provider does (wire dialect, quirks, models, hints). Default: the profile the model implies. */
   profile?: ProviderProfile;
+  /** Operator advice that overrides the profile's (e.g. naming the app's own setting for the key). */
+  hints?: Partial<ProviderHints>;
+  /**
+   * Reconnect limits that survive successful connections. `perSession`: reconnects after an accepted
+   * connection within a window before the session gives up (default from the profile: 5 a minute).
+   * `process`: a budget shared by sessions (default: the profile's, per process); `null` for none.
+   */
+  reconnectBudget?: { perSession?: BudgetWindow; process?: ReconnectBudget | null };
   transportFactory?: TransportFactory;
   clock?: Clock;
   logger?: Logger;
@@ -34,11 +45,11 @@ export interface RealtimeSessionOptions {
 export interface SessionConfig {
   instructions: string;
   voice: string;
-  /** Server VAD settings; `null` = manual turns (commit + createResponse). Default: server VAD on. */
-  turnDetection?:
-    | { type: 'server_vad'; threshold?: number; prefixPaddingMs?: number; silenceDurationMs?: number }
-    | null
-    | undefined;
+  /**
+   * Server VAD; `null` = manual turns (commit + createResponse). Default: server VAD on with the
+   * provider's documented defaults. Checked against the profile's documented ranges.
+   */
+  turnDetection?: TurnDetection | null | undefined;
   inputTranscription?: boolean | undefined;
   temperature?: number | undefined;
   /** PCM rate both ways; StepFun and OpenAI use 24 kHz. */

@@ -59,11 +59,16 @@ export class ScriptedTransport extends TypedEmitter<TransportEvents> implements 
     this.emit('message', typeof event === 'string' ? event : encodeServerEvent(event));
   }
 
-  /** Test side: the connection closes (drop, cap, or refused upgrade with `httpStatus`). */
-  serverClose(code = 1006, reason = '', httpStatus?: number): void {
+  /** Test side: the connection closes (drop, cap, or a refused upgrade: `httpStatus`, body, Retry-After). */
+  serverClose(
+    code = 1006,
+    reason = '',
+    refusal?: number | { httpStatus: number; httpBody?: string; retryAfterMs?: number },
+  ): void {
     if (this.status === 'closed') return;
     this.status = 'closed';
-    this.emit('close', httpStatus === undefined ? { code, reason } : { code, reason, httpStatus });
+    const http = typeof refusal === 'number' ? { httpStatus: refusal } : refusal;
+    this.emit('close', { code, reason, ...http });
   }
 
   sentOfType<T extends ClientEvent['type']>(type: T): Extract<ClientEvent, { type: T }>[] {

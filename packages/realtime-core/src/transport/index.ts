@@ -5,4 +5,4 @@ export type {
   TransportFactory,
   TransportOptions,
 } from './types.ts';
-export { createWsTransport, type WsTransportOptions } from './ws-transport.ts';
+export { createWsTransport, parseRetryAfter, type WsTransportOptions } from './ws-transport.ts';

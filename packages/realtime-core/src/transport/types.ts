@@ -1,11 +1,18 @@
 import type { WireData } from '../protocol/codec.ts';
 import type { TypedEmitter } from '../util/typed-emitter.ts';
 
-/** Why a transport closed; `httpStatus` is set when the upgrade itself was refused (e.g. 401). */
+/**
+ * Why a transport closed. When the upgrade itself was refused (e.g. 401), `httpStatus` is set with
+ * the start of the response body and the `Retry-After` delay, the operator's only clues.
+ */
 export interface TransportCloseInfo {
   code: number;
   reason: string;
   httpStatus?: number;
+  /** The first bytes of the refusal's body (at most 1 KiB), as text. */
+  httpBody?: string;
+  /** `Retry-After` of the refusal, in ms (seconds or an HTTP date). */
+  retryAfterMs?: number;
 }
 
 export type TransportEvents = {

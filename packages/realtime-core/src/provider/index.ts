@@ -1,0 +1,35 @@
+export {
+  openaiProfile,
+  type ProviderHints,
+  type ProviderProfile,
+  type ProviderProfileName,
+  profileByName,
+  profileForModel,
+  providerProfiles,
+  type ReconnectBudgetPolicy,
+  resolveModel,
+  STEPFUN_REALTIME_MODELS,
+  stepfun3PreviewProfile,
+  stepfunProfile,
+  stepfunStatelessProfile,
+} from './profiles.ts';
+export {
+  defaultTurnDetection,
+  OPENAI_VAD,
+  STEPFUN_VAD,
+  type TurnDetection,
+  turnDetectionProblems,
+  turnDetectionWire,
+  type VadRange,
+  type VadSpec,
+} from './vad.ts';
+export {
+  checkVoice,
+  closestVoice,
+  OPENAI_VOICES,
+  STEPFUN_3_PREVIEW_VOICES,
+  STEPFUN_REALTIME_VOICES,
+  STEPFUN_SYSTEM_VOICES,
+  type VoiceCheck,
+  type VoiceInfo,
+} from './voices.ts';

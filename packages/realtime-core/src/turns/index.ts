@@ -1,7 +1,0 @@
-export {
-  DEFAULT_FLOOR,
-  type FloorDecision,
-  FloorPolicy,
-  type FloorSettings,
-  speakerLabel,
-} from './floor-policy.ts';
