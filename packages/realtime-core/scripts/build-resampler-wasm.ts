@@ -18,7 +18,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { op, SIMD, s, section, str, uleb, type ValType, vec } from './wasm/encoding.ts';
+import { op, section, str, uleb, type ValType, vec } from './wasm/encoding.ts';
 import { buildFilter, buildFilterSym, buildReverse } from './wasm/kernel-filters.ts';
 import { buildLoad, buildStore } from './wasm/kernel-load-store.ts';
 

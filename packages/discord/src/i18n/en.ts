@@ -133,6 +133,11 @@ export const EN = {
   'voice.status.noTurns': 'No turns yet.',
   'voice.status.lastEnd': 'Last session end (admins only)',
   'voice.status.lastEndValue': '{when}: {reason}',
+  'voice.status.e2ee': 'Encryption',
+  'voice.status.e2eeUnknown': 'unknown',
+  'voice.status.e2eeTransport': 'transport only (this call is not end-to-end encrypted)',
+  'voice.status.e2eeSettingUp': 'end-to-end (DAVE v{version}) being set up; I stay silent until it is',
+  'voice.status.e2eeReady': 'end-to-end (DAVE v{version}) · epoch {epoch} · privacy code {code}',
 
   // ---- /settings ----------------------------------------------------------------------------
   'settings.current': '⚙️ Current settings',

@@ -129,6 +129,11 @@ export const ZH_CN: Record<MessageKey, string> = {
   'voice.status.noTurns': '还没有对话轮次。',
   'voice.status.lastEnd': '上次会话结束（仅管理员可见）',
   'voice.status.lastEndValue': '{when}：{reason}',
+  'voice.status.e2ee': '加密',
+  'voice.status.e2eeUnknown': '未知',
+  'voice.status.e2eeTransport': '仅传输加密（本次通话不是端到端加密）',
+  'voice.status.e2eeSettingUp': '端到端加密（DAVE v{version}）正在建立；建立之前我不会说话',
+  'voice.status.e2eeReady': '端到端加密（DAVE v{version}）· 纪元 {epoch} · 隐私码 {code}',
 
   // ---- /设置 ----------------------------------------------------------------------------------
   'settings.current': '⚙️ 当前设置',

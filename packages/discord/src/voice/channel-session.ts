@@ -1,23 +1,25 @@
 // One persona in one voice channel: Discord receive → the room (realtime-core) → Discord send.
 // The conversation itself (floor, labels, barge-in, pacing, usage) is the room's; this file owns
-// the Discord side's lifecycle: the model session, the connection guard, occupancy and the end.
+// the Discord side's lifecycle: the model session, the connection guard, occupancy and the end,
+// and gates both ways on end-to-end encryption (DAVE, e2ee.ts).
 import { type VoiceConnection, VoiceConnectionStatus } from '@discordjs/voice';
 import {
   type Clock,
   monotonicClock,
   type Persona,
   personaToSessionConfig,
-  RealtimeSession,
-  Room,
+  type RealtimeSession,
+  type Room,
 } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
 import type { SessionEndReason, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
-import { guardConnection } from './connection-guard.ts';
-import { createOpusFrameSink, playbackOutput } from './opus-frame-sink.ts';
+import { createChannelRoom, createModelSession } from './channel-room.ts';
+import { type ConnectionWatch, guardConnection } from './connection-guard.ts';
+import { e2eeSink, e2eeStatus } from './e2ee.ts';
 import { type Emit, forwardVoiceEvents } from './room-events.ts';
 import { keepTransportKeyPrepared } from './transport-key.ts';
-import { type ChannelManagerOptions, roomTuning, type VoiceTuning } from './types.ts';
+import type { ChannelManagerOptions, VoiceTuning } from './types.ts';
 import { VoiceReceiver } from './voice-receiver.ts';
 
 export interface ChannelSessionDeps {
@@ -41,7 +43,9 @@ export class VoiceChannelSession implements VoiceSessionPort {
   readonly #room: Room;
   readonly #receiver: VoiceReceiver;
   readonly #startedAt: number;
-  #guard: { receiveError(err: Error): void } | undefined;
+  #guard: ConnectionWatch | undefined;
+  /** To Discord: only audio that would be end-to-end encrypted (or a call without E2EE). */
+  readonly #out: ReturnType<typeof e2eeSink>;
   #idleTimer: unknown;
   #ended = false;
 
@@ -52,35 +56,16 @@ export class VoiceChannelSession implements VoiceSessionPort {
     this.#clock = deps.clock ?? monotonicClock;
     this.#startedAt = this.#clock.now();
     const { options, tuning } = deps;
-    this.#model = new RealtimeSession({
-      url: options.realtime.url,
-      model: options.realtime.model,
-      apiKey: options.realtime.apiKey,
-      config: {
-        ...personaToSessionConfig(deps.persona),
-        inputTranscription: true,
-        turnDetection: { type: 'server_vad', silenceDurationMs: tuning.vadSilenceMs },
-      },
-      logger: deps.logger,
-      ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),
-    });
-    const session = this;
-    this.#room = new Room({
-      // A getter: transcripts and labels follow a persona switch.
-      cast: [
-        {
-          get name() {
-            return session.#persona.name;
-          },
-          model: this.#model,
-        },
-      ],
-      sink: createOpusFrameSink(deps.connection, tuning.playbackFormat, tuning.opusComplexity),
-      output: playbackOutput(tuning.playbackFormat),
+    this.#model = createModelSession(deps.persona, options, tuning, deps.logger);
+    this.#out = e2eeSink(deps.connection);
+    this.#room = createChannelRoom({
+      personaName: () => this.#persona.name,
+      model: this.#model,
+      target: this.#out,
+      tuning,
       clock: this.#clock,
       logger: deps.logger,
       isOptedOut: (userId) => options.isOptedOut(this.guildId, userId),
-      tuning: roomTuning(tuning),
     });
     this.#room.on('ended', (e) => this.end(e.reason, e.message, e.modelError));
     this.#receiver = new VoiceReceiver({
@@ -89,7 +74,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
       room: this.#room,
       clock: this.#clock,
       logger: deps.logger,
-      onStreamError: (err) => this.#guard?.receiveError(err),
+      guard: () => this.#guard,
     });
   }
 
@@ -105,7 +90,13 @@ export class VoiceChannelSession implements VoiceSessionPort {
   /** A moderator moved the bot to `channel` (same guild): the conversation carries on there. */
   moveTo(channel: VoiceBasedChannel): void {
     this.#d.channel = channel;
+    this.#guard?.moved(channel.id);
     this.checkOccupancy();
+  }
+
+  /** Leaving and joining again on purpose (new keys, or a move): the bot's voice state blinks. */
+  get rejoining(): boolean {
+    return this.#guard?.rejoining ?? false;
   }
 
   /** Barge-ins so far (e2e tests and metrics). */
@@ -169,6 +160,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
         .map((h) => ({ ...h, optedOut: this.#d.options.isOptedOut(this.guildId, h.userId) })),
       usage: room.usage,
       turns: room.turns,
+      e2ee: { ...e2eeStatus(this.#d.connection), withheldFrames: this.#out.withheld },
     };
   }
 
