@@ -85,6 +85,7 @@ export class EnsembleCast implements CastDriver, SceneControl {
         this.#settings.addressedOnly ||
         this.#members.all().some((m) => m.cards.hasLore),
       ended: () => side.ended(),
+      floorTaken: () => this.#turns.current !== undefined,
       characterSaid: (m, text) => this.#record.characterSaid(m, text),
     });
     for (const c of options.characters) this.#admit(c, [], false);
@@ -113,7 +114,6 @@ export class EnsembleCast implements CastDriver, SceneControl {
   }
 
   turnOpened(turn: TurnInfo): void {
-    this.#flow.playerTurnOpened();
     const hearers = this.#members.all().filter((m) => m.seat.status === 'live');
     for (const m of hearers) (m.seat as { port: ScenePort }).port.addText('user', `[${turn.label}]`);
     this.#turns.open(
@@ -144,17 +144,20 @@ export class EnsembleCast implements CastDriver, SceneControl {
     if (turn.audioMs < MIN_COMMIT_MS) {
       for (const port of ports) port.clear();
       this.#turns.dropOpen();
+      this.#flow.playerTurnDropped();
       return;
     }
     for (const port of ports) port.commit();
     const committedBy = [...turn.hearers].filter((id) => this.#members.get(id)?.seat.status === 'live');
     const closed = this.#turns.close(committedBy);
     if (closed?.status === 'closed') this.#flow.playerTurnClosed(closed);
+    else this.#flow.playerTurnDropped();
   }
 
   turnCleared(): void {
     for (const port of this.#hearerPorts()) port.clear();
     this.#turns.dropOpen();
+    this.#flow.playerTurnDropped();
   }
 
   prompt(instruction: string, character?: CastMember): void {

@@ -2,8 +2,10 @@
 // transcript, the director picks the characters to answer, and they speak one after another: each
 // is asked for a reply only when the previous line has been heard, so it knows what was said (the
 // line is in its session by then) and the scene can stop between lines. A line that addresses
-// another character adds that character, until the chain's bound; a player who takes the floor
-// ends the reactions, and a barge-in ends the chain.
+// another character adds that character, until the chain's bound. Nobody is asked while a player
+// holds the floor or a closed turn awaits its direction: a player's real turn ends the reactions
+// (what they said is answered instead), a blip too short to commit lets the chain go on, and a
+// barge-in ends the chain.
 import type { Clock } from '../../session/clock.ts';
 import type { RoomEmit } from '../cast-driver.ts';
 import type { CastMember } from '../ports.ts';
@@ -31,6 +33,8 @@ export interface FlowHost {
   peoplePresent(): number;
   /** The director needs the turn's words (several characters, addressed-only, or a lorebook to scan). */
   needsWords(): boolean;
+  /** A player holds the floor. */
+  floorTaken(): boolean;
   ended(): boolean;
   /** A character's heard line: to memory and to the other characters. */
   characterSaid(member: SceneMember, text: string): void;
@@ -82,15 +86,18 @@ export class SceneFlow {
     return (
       (cast !== undefined && this.#gate.isBusy(cast)) ||
       this.#chain?.step?.id === member.character.id ||
+      (this.#chain?.queue.includes(member.character.id) ?? false) ||
       this.#h.lines.pendingFor(member.character.id)
     );
   }
 
-  playerTurnOpened(): void {
-    if (this.#chain) this.#chain.reactionsClosed = true;
+  /** A turn ended with nothing to answer (too short to commit, or its speaker opted out): the chain goes on. */
+  playerTurnDropped(): void {
+    if (this.#chain) this.#advance(this.#chain);
   }
 
   playerTurnClosed(turn: PlayerTurn): void {
+    if (this.#chain) this.#chain.reactionsClosed = true;
     if (!this.#h.needsWords()) {
       this.#direct(turn);
       return;
@@ -132,6 +139,8 @@ export class SceneFlow {
       answering: turn.label,
     });
     if (d.speakers.length) this.#startChain('player', d.speakers, turn.label);
+    // Nobody answers this one: answers chosen before still go.
+    else if (this.#chain) this.#advance(this.#chain);
   }
 
   /** `/scene next`: `id` (or the next in turn) speaks now. */
@@ -251,6 +260,8 @@ export class SceneFlow {
 
   #advance(chain: Chain): void {
     if (chain !== this.#chain || chain.cancelled || chain.step) return;
+    // Resumed when the floor is free again (a turn dropped or directed).
+    if (this.#h.floorTaken() || this.#waiting) return;
     while (chain.queue.length && chain.left > 0) {
       const id = chain.queue.shift()!;
       if (!this.#h.members.get(id)) continue;

@@ -1,8 +1,9 @@
 // What a scene remembers while it runs: its lines (players' transcripts and characters' heard
 // lines), and per character the lines restored from storage when it joined. A character that
 // (re)connects — it joined, was evicted and came back, its session rolled over or reconnected — is
-// given the tail of what it should know, within a character budget, so it picks up where the
-// scene stopped. Storage is the owner's: lines go out as events and come back as `restored`.
+// given the tail of its stored lines and the scene's, within a character budget, so it picks up
+// where the scene stopped (a character joining a running scene reads its latest lines, as in a
+// SillyTavern group chat). Storage is the owner's: lines go out as events and come back as `restored`.
 import type { TranscriptLine } from '../../persona/card/lorebook.ts';
 import { FALLBACK_SPEAKER_NAME, normaliseSpeakerName } from '../speaker-labels.ts';
 import type { RestoredLine, SceneLine, ScenePort } from './scene-types.ts';
@@ -15,41 +16,30 @@ const MAX_LINES = 200;
 /** Restored lines kept per character. */
 const MAX_RESTORED = 200;
 
-interface Entry {
-  line: SceneLine;
-  seq: number;
-}
-
 const keyOf = (l: RestoredLine) => `${l.speakerKind}\u0000${l.speakerId}\u0000${l.at}\u0000${l.text}`;
 
 export class SceneLog {
-  readonly #lines: Entry[] = [];
+  readonly #lines: SceneLine[] = [];
   readonly #restored = new Map<string, RestoredLine[]>();
-  /** The first line each present character was in the scene for. */
-  readonly #joinedAt = new Map<string, number>();
-  #seq = 0;
 
   /** A character joins, with what storage remembers of earlier scenes (oldest first). */
   join(characterId: string, restored: readonly RestoredLine[] = []): void {
     this.#restored.set(characterId, restored.slice(-MAX_RESTORED));
-    this.#joinedAt.set(characterId, this.#seq);
   }
 
   leave(characterId: string): void {
     this.#restored.delete(characterId);
-    this.#joinedAt.delete(characterId);
   }
 
   add(line: SceneLine): void {
-    this.#lines.push({ line, seq: this.#seq++ });
+    this.#lines.push(line);
     if (this.#lines.length > MAX_LINES) this.#lines.shift();
   }
 
   /** A speaker opted out: nothing of theirs is restored to anyone again. */
   forgetSpeaker(speakerId: string): void {
     const mine = (l: RestoredLine) => l.speakerKind === 'player' && l.speakerId === speakerId;
-    for (let i = this.#lines.length - 1; i >= 0; i--)
-      if (mine(this.#lines[i]!.line)) this.#lines.splice(i, 1);
+    for (let i = this.#lines.length - 1; i >= 0; i--) if (mine(this.#lines[i]!)) this.#lines.splice(i, 1);
     for (const [id, lines] of this.#restored)
       this.#restored.set(
         id,
@@ -59,13 +49,9 @@ export class SceneLog {
 
   /** The newest lines `characterId` should know, oldest first, within `maxChars` of text. */
   tail(characterId: string, maxChars: number): RestoredLine[] {
-    const since = this.#joinedAt.get(characterId) ?? this.#seq;
     const seen = new Set<string>();
     const all: RestoredLine[] = [];
-    for (const l of [
-      ...(this.#restored.get(characterId) ?? []),
-      ...this.#lines.filter((e) => e.seq >= since).map((e) => e.line),
-    ]) {
+    for (const l of [...(this.#restored.get(characterId) ?? []), ...this.#lines]) {
       const key = keyOf(l);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -84,7 +70,7 @@ export class SceneLog {
 
   /** The scene's latest lines as the lorebook scans them ("Name: text"), oldest first. */
   transcript(limit = 100): TranscriptLine[] {
-    return this.#lines.slice(-limit).map((e) => ({ speaker: e.line.speakerName, text: e.line.text }));
+    return this.#lines.slice(-limit).map((l) => ({ speaker: l.speakerName, text: l.text }));
   }
 }
 
