@@ -16,6 +16,8 @@ export class FakeSceneSessions implements SceneSessions {
   readonly failing = new Map<string, string>();
   /** While true, open() waits for `letThrough()`. */
   holding = false;
+  /** Applied to every session made (e.g. to give it per-response instructions or take setInstructions away). */
+  configure: ((model: FakeModel, character: SceneCharacter) => void) | undefined;
   readonly #held: (() => void)[] = [];
 
   open(character: SceneCharacter): Promise<FakeModel> {
@@ -26,6 +28,7 @@ export class FakeSceneSessions implements SceneSessions {
     }
     const made = () => {
       const model = new FakeModel();
+      this.configure?.(model, character);
       this.models.set(character.id, model);
       this.opened.push(character.id);
       this.openNow++;
