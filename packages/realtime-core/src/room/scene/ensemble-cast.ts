@@ -209,6 +209,7 @@ export class EnsembleCast implements CastDriver, SceneControl {
     this.#record.log.leave(id);
     if (this.#settings.lead === id) this.#settings.lead = undefined;
     this.#book = undefined;
+    this.#connectLead();
     return true;
   }
 
@@ -230,6 +231,7 @@ export class EnsembleCast implements CastDriver, SceneControl {
   setLead(id: string): void {
     if (!this.#members.get(id)) throw new RangeError(`"${id}" is not in the scene`);
     this.#settings.lead = id;
+    this.#connectLead();
   }
 
   setAddressedOnly(on: boolean): void {
@@ -338,6 +340,12 @@ export class EnsembleCast implements CastDriver, SceneControl {
       if (seat?.status === 'live') out.push(seat.port);
     }
     return out;
+  }
+
+  /** The lead's session hears every turn, so an unaddressed one always has someone who heard it. */
+  #connectLead(): void {
+    const lead = this.#leadId();
+    if (lead !== undefined && !this.#side.ended()) void this.#members.ensure(lead);
   }
 
   #leadId(): string | undefined {

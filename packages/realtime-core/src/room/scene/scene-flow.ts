@@ -68,7 +68,8 @@ const MAX_UNDIRECTED = 4;
 export class SceneFlow {
   readonly #h: FlowHost;
   readonly #gate = new ResponseGate();
-  readonly #asked = new Map<CastMember, Owner>();
+  /** Asks sent whose reply has not started yet, with the timer that gives up on them. */
+  readonly #asked = new Map<CastMember, { owner: Owner; timer: unknown }>();
   readonly #owners = new Map<string, Owner>();
   #chain: Chain | undefined;
   #waiting: { turn: PlayerTurn; timer: unknown } | undefined;
@@ -165,9 +166,11 @@ export class SceneFlow {
 
   responseCreated(cast: CastMember, responseId: string): void {
     this.#gate.started(cast);
-    const owner = this.#asked.get(cast);
+    const asked = this.#asked.get(cast);
     this.#asked.delete(cast);
-    if (owner) this.#owners.set(responseId, owner);
+    if (!asked) return;
+    this.#h.clock.clearTimeout(asked.timer);
+    this.#owners.set(responseId, asked.owner);
   }
 
   responseDone(member: SceneMember, cast: CastMember, responseId: string): void {
@@ -231,11 +234,14 @@ export class SceneFlow {
   /** A member's session is gone. */
   forget(cast: CastMember): void {
     this.#gate.forget(cast);
+    this.#h.clock.clearTimeout(this.#asked.get(cast)?.timer);
     this.#asked.delete(cast);
   }
 
   close(): void {
     this.interrupted();
+    for (const { timer } of this.#asked.values()) this.#h.clock.clearTimeout(timer);
+    this.#asked.clear();
     if (this.#waiting) this.#h.clock.clearTimeout(this.#waiting.timer);
     this.#waiting = undefined;
   }
@@ -331,7 +337,14 @@ export class SceneFlow {
         return false;
       const port = cast.model as ScenePort;
       const request = deliverTurn(port, m.cards, answering, this.#h.log.transcript(), extra);
-      this.#asked.set(cast, owner);
+      // A request the server never starts (refused, or lost on a reconnect) must not block this
+      // character for good: after the step timeout the session counts as free again.
+      const timer = this.#h.clock.setTimeout(() => {
+        if (this.#asked.get(cast)?.owner !== owner) return;
+        this.#asked.delete(cast);
+        this.#gate.done(cast);
+      }, this.#h.stepTimeoutMs);
+      this.#asked.set(cast, { owner, timer });
       port.createResponse(request);
       return true;
     });

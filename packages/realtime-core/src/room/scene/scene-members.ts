@@ -110,7 +110,8 @@ export class SceneMembers {
     const waiters: ((member: CastMember | undefined) => void)[] = [];
     const ready = new Promise<CastMember | undefined>((resolve) => waiters.push(resolve));
     m.seat = { status: 'connecting', waiters };
-    this.#sessions.open(m.character).then(
+    // A factory that throws instead of rejecting is a refusal all the same.
+    new Promise<ScenePort>((resolve) => resolve(this.#sessions.open(m.character))).then(
       (port) => this.#opened(m, port),
       (err: unknown) => this.#failed(m, err),
     );
