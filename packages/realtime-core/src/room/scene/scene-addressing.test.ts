@@ -125,4 +125,15 @@ describe('scene: who answers a player', () => {
     // Only Mara's session heard the audio, so only she can answer without words.
     expect(kit.events.directed.at(-1)).toMatchObject({ speakers: ['mara'], reason: 'round-robin' });
   });
+
+  it('a scene of one character (no lorebook) answers at once, without waiting for the transcript', async () => {
+    const kit = await setupScene({ characters: [{ id: 'mara', name: 'Mara' }] });
+    await kit.say('alice', undefined);
+    expect(kit.asks('mara')).toBe(1);
+    const calls = kit
+      .model('mara')
+      .calls.map((c) => c.type)
+      .filter((t) => t !== 'audio');
+    expect(calls).toEqual(['text', 'commit', 'response']);
+  });
 });

@@ -3,6 +3,7 @@
 // items, to the connected characters that did not hear them; a (re)connected character is given
 // the tail of the log. An opted-out speaker's words never become a line.
 import type { RoomSide } from '../cast-driver.ts';
+import { FALLBACK_SPEAKER_NAME, normaliseSpeakerName } from '../speaker-labels.ts';
 import type { SceneMember, SceneMembers } from './scene-members.ts';
 import { injectTail, SceneLog } from './scene-memory.ts';
 import type { PlayerTurn } from './scene-turns.ts';
@@ -60,8 +61,10 @@ export class SceneRecord {
     m.cards.spoke();
     const { id, name } = m.character;
     this.#add({ speakerKind: 'character', speakerId: id, speakerName: name, text });
+    // Normalised as a player's label is: a character's name cannot close the brackets early either.
+    const label = normaliseSpeakerName(name) || FALLBACK_SPEAKER_NAME;
     for (const other of this.#members.all())
-      if (other !== m && other.seat.status === 'live') other.seat.port.addText('user', `[${name}] ${text}`);
+      if (other !== m && other.seat.status === 'live') other.seat.port.addText('user', `[${label}] ${text}`);
   }
 
   /** A (re)connected session: the scene's tail, then the card's post-history instructions. */
