@@ -64,6 +64,8 @@ type Owner = { chain: Chain } | { prompt: true };
 
 /** Closed turns kept for addressing while a newer one is directed. */
 const MAX_UNDIRECTED = 4;
+/** Replies remembered until their line settles (each settles, or is given up, long before). */
+const MAX_OWNED = 32;
 
 export class SceneFlow {
   readonly #h: FlowHost;
@@ -171,6 +173,7 @@ export class SceneFlow {
     if (!asked) return;
     this.#h.clock.clearTimeout(asked.timer);
     this.#owners.set(responseId, asked.owner);
+    if (this.#owners.size > MAX_OWNED) this.#owners.delete(this.#owners.keys().next().value!);
   }
 
   responseDone(member: SceneMember, cast: CastMember, responseId: string): void {
@@ -191,12 +194,8 @@ export class SceneFlow {
     if (m && e.text) this.#h.characterSaid(m, e.text);
     const owner = this.#owners.get(e.responseId);
     this.#owners.delete(e.responseId);
-    const chain =
-      owner && 'chain' in owner
-        ? owner.chain
-        : this.#chain?.step?.id === e.characterId
-          ? this.#chain
-          : undefined;
+    // Only the reply the chain asked for moves it on (not a prompt's, not one nobody asked for).
+    const chain = owner && 'chain' in owner ? owner.chain : undefined;
     if (!chain || chain !== this.#chain || chain.step?.id !== e.characterId) return;
     this.#h.clock.clearTimeout(chain.step.timer);
     chain.step = undefined;
@@ -318,10 +317,10 @@ export class SceneFlow {
     return live[0]?.character.id;
   }
 
+  /** The step took too long (never connected, never started, or still playing): the chain moves on. */
   #stepTimedOut(chain: Chain, step: Step): void {
     if (chain.step !== step) return;
     chain.step = undefined;
-    if (step.cast) this.#gate.done(step.cast);
     this.#advance(chain);
   }
 

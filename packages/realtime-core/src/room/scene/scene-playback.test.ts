@@ -102,6 +102,26 @@ describe('scene playback', () => {
     expect(kit.asks('iris')).toBe(0);
   });
 
+  it('a prompt’s line (an announcement) does not count as the chain’s answer', async () => {
+    const kit = await setupScene();
+    kit.scene.ask('mara', 'Announce the tide.');
+    kit.model('mara').created('p1');
+    kit.model('mara').speak('p1', 400);
+    await kit.say('alice', 'Mara and Brannoc, ready?', { ms: 150 });
+    // Mara is busy with the announcement: her answer waits for it.
+    expect(kit.asks('mara')).toBe(1);
+    kit.model('mara').finish('p1');
+    kit.model('mara').transcribe('assistant', 'item_p1', 'The tide turns at dusk.');
+    expect(kit.asks('mara')).toBe(2);
+    kit.clock.advance(1000);
+    await flush();
+    // The announcement played out, but Brannoc waits for Mara's answer to be heard.
+    expect(kit.asks('brannoc')).toBe(0);
+    kit.reply('mara', 'Ready.');
+    kit.clock.advance(1000);
+    expect(kit.asks('brannoc')).toBe(1);
+  });
+
   it('counts input audio once per session that heard it', async () => {
     const kit = await setupScene({ eager: true }, { usageFlushMs: 60_000 });
     await kit.say('alice', 'Hello all.', { ms: 1000 });
