@@ -204,8 +204,10 @@ export class EnsembleCast implements CastDriver, SceneControl {
   remove(id: string): boolean {
     const m = this.#members.get(id);
     if (!m) return false;
-    if (this.#flow.busy(m)) this.#side.interrupt();
+    // Its reply is streaming or playing: the scene's playback stops (a barge-in by the owner).
+    if (this.#lines.pendingFor(id)) this.#side.interrupt();
     this.#members.remove(id);
+    this.#flow.memberGone(id);
     this.#record.log.leave(id);
     if (this.#settings.lead === id) this.#settings.lead = undefined;
     this.#book = undefined;
@@ -257,7 +259,7 @@ export class EnsembleCast implements CastDriver, SceneControl {
     if (this.#members.all().some((m) => key(m.character.name) === key(name)))
       throw new RangeError(`a character named "${name}" is already in the scene`);
     this.#record.log.join(id, memory);
-    this.#members.add(character, new CharacterCards(character.persona, this.#random), greet);
+    this.#members.add({ ...character, id, name }, new CharacterCards(character.persona, this.#random), greet);
     this.#book = undefined;
   }
 

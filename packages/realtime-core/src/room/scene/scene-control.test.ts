@@ -98,6 +98,15 @@ describe('scene controls', () => {
     expect(kit.asks('brannoc')).toBe(1);
   });
 
+  it('removing the character a chain waits on moves the chain on at once', async () => {
+    const kit = await setupScene();
+    await kit.say('alice', 'Brannoc and Iris, hello.');
+    expect(kit.asks('brannoc')).toBe(1);
+    kit.scene.remove('brannoc');
+    await flush();
+    expect(kit.asks('iris')).toBe(1);
+  });
+
   it('a reply request the server never starts does not block the character', async () => {
     const kit = await setupScene({ stepTimeoutMs: 5000 });
     kit.scene.ask('mara', 'Say hello.');

@@ -230,6 +230,15 @@ export class SceneFlow {
     }
   }
 
+  /** A member left the scene: a chain waiting on it moves on. */
+  memberGone(id: string): void {
+    const chain = this.#chain;
+    if (chain?.step?.id !== id) return;
+    this.#h.clock.clearTimeout(chain.step.timer);
+    chain.step = undefined;
+    this.#advance(chain);
+  }
+
   /** A member's session is gone. */
   forget(cast: CastMember): void {
     this.#gate.forget(cast);
