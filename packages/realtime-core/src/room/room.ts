@@ -1,8 +1,10 @@
-// One conversation: people speak (labelled PCM in), a character answers (timed frames out). The
+// One conversation: people speak (labelled PCM in), characters answer (timed frames out). The
 // room decides who holds the floor, what is held for whoever waits, when a turn closes, when a
 // speaker interrupts a reply, and who said what; the model sessions, the sink and the clock are
 // injected, so every rule runs in a unit test in milliseconds. Its transport (Discord, a web
-// page, a phone line) only decodes what it receives and encodes what it is handed.
+// page, a phone line) only decodes what it receives and encodes what it is handed. Its cast
+// driver decides how turns reach the characters: one character on server VAD (SoloCast), or an
+// ensemble scene with a director (EnsembleCast, docs/scenes.md).
 import { MODEL_RATE } from '../audio/frames.ts';
 import { samplesToMs } from '../audio/pcm.ts';
 import type { Clock } from '../session/clock.ts';
