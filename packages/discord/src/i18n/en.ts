@@ -179,6 +179,14 @@ export const EN = {
     'Discord refused the voice connection {count} times in a row; wait a minute before trying again',
   'ended.gatewayLost': 'I lost my connection to Discord and could not get back within a minute',
   'ended.disconnected': 'the voice connection dropped and could not be restored',
+  'ended.rateLimited':
+    'Discord rate-limited my voice connection, so I stopped instead of retrying; wait a few minutes before `/join`',
+  'ended.callTerminated':
+    'Discord ended my voice call (the channel was deleted, I was removed, or its voice server changed)',
+  'ended.e2eeGaveUp':
+    'I could not decrypt what anyone here said, even after joining again with new encryption keys, so I left; if it keeps happening, tell whoever runs the bot',
+  'ended.e2eeRejoinFailed':
+    'I left and rejoined to renew the call’s encryption keys, but could not get back in',
   'ended.modelError': 'the connection to the voice model failed (server admins see why in `/voice status`)',
   'leave.someone': 'The character',
   'duration.hm': '{h} h {m} min',

@@ -168,6 +168,11 @@ export const ZH_CN: Record<MessageKey, string> = {
   'ended.storm': 'Discord 连续 {count} 次拒绝了语音连接；请等一分钟再试',
   'ended.gatewayLost': '我与 Discord 的连接断开了，一分钟内没能恢复',
   'ended.disconnected': '语音连接断开了，无法恢复',
+  'ended.rateLimited': 'Discord 限制了我的语音连接频率，所以我停止了重试；请过几分钟再 `/加入`',
+  'ended.callTerminated': 'Discord 结束了我的语音通话（频道被删除、我被移出，或它的语音服务器变了）',
+  'ended.e2eeGaveUp':
+    '即使用新的加密密钥重新加入，我也无法解密这里任何人说的话，所以我离开了；如果反复发生，请告诉运行机器人的人',
+  'ended.e2eeRejoinFailed': '我离开并重新加入以更新通话的加密密钥，但没能回来',
   'leave.someone': '角色',
   'ended.modelError': '与语音模型的连接失败了（服务器管理员可以在 `/语音 状态` 里看到原因）',
   'duration.hm': '{h} 小时 {m} 分钟',

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { SessionEndReason, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
 import { createChannelRoom, createModelSession } from './channel-room.ts';
 import { type ConnectionWatch, guardConnection } from './connection-guard.ts';
-import { e2eeSink, e2eeStatus } from './e2ee.ts';
+import { e2eeSink, e2eeStatus, onceE2eeSafe } from './e2ee.ts';
 import { type Emit, forwardVoiceEvents } from './room-events.ts';
 import { keepTransportKeyPrepared } from './transport-key.ts';
 import type { ChannelManagerOptions, VoiceTuning } from './types.ts';
@@ -47,6 +47,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   /** To Discord: only audio that would be end-to-end encrypted (or a call without E2EE). */
   readonly #out: ReturnType<typeof e2eeSink>;
   #idleTimer: unknown;
+  #cancelGreeting: () => void = () => {};
   #ended = false;
 
   constructor(deps: ChannelSessionDeps) {
@@ -128,8 +129,11 @@ export class VoiceChannelSession implements VoiceSessionPort {
       (reason, message) => this.end(reason, message),
     );
     this.#receiver.start();
-    if (this.#persona.greeting)
-      this.announce(`Greet the people here in character, e.g.: "${this.#persona.greeting}"`);
+    // Greets once it can be heard end to end (at once, unless the bot joined an empty channel).
+    this.#cancelGreeting = onceE2eeSafe(this.#d.connection, () => {
+      if (this.#persona.greeting && !this.#ended)
+        this.announce(`Greet the people here in character, e.g.: "${this.#persona.greeting}"`);
+    });
     this.checkOccupancy();
   }
 
@@ -179,6 +183,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   end(reason: SessionEndReason, message?: string, modelError?: string): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#cancelGreeting();
     this.#clock.clearTimeout(this.#idleTimer);
     // Unregistered first: the room's last usage report may trigger the cap, which must find no session to leave.
     this.#d.onEnded(this);
