@@ -37,6 +37,7 @@ export function publicEndReason(e: VoiceEvents['sessionEnded'][0]): { key: Messa
   if (m === END_MESSAGES.kicked) return { key: 'ended.kicked' };
   if (m === END_MESSAGES.daveRequired) return { key: 'ended.daveRequired' };
   if (m === END_MESSAGES.gatewayLost) return { key: 'ended.gatewayLost' };
+  if (m === END_MESSAGES.leaseLost) return { key: 'ended.leaseLost' };
   const model = modelFailureOf(m);
   if (model) return { key: `model.${model}` };
   const storm = m ? /refused the voice connection (\d+) times/.exec(m) : null;

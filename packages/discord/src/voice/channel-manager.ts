@@ -5,7 +5,7 @@
 import { entersState, joinVoiceChannel, type VoiceConnection, VoiceConnectionStatus } from '@discordjs/voice';
 import { type Persona, TypedEmitter } from '@troupe/realtime-core';
 import { type Client, PermissionFlagsBits, type VoiceBasedChannel, type VoiceState } from 'discord.js';
-import type { JoinOptions, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
+import type { JoinOptions, LeaveReason, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
 import { VoiceChannelSession } from './channel-session.ts';
 import { END_MESSAGES, protectConnection } from './connection-guard.ts';
 import { classifyModelFailure, modelFailureForUsers } from './model-failure.ts';
@@ -114,6 +114,7 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       options: this.#options,
       tuning: this.#tuning,
       logger,
+      vad: options.vad,
       emit: (event, ...args) => {
         if (event === 'sessionEnded') {
           // A session that never started was never announced: the /join caller is told why.
@@ -176,12 +177,13 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       await inFlight.catch(() => undefined);
   }
 
-  async leave(guildId: string, reason: 'left' | 'cap' = 'left'): Promise<boolean> {
+  async leave(guildId: string, reason: LeaveReason = 'left'): Promise<boolean> {
     // A /leave racing a /join leaves what that join starts, instead of missing it.
     await this.#settled(guildId);
     const session = this.#sessions.get(guildId);
     if (!session) return false;
-    session.end(reason);
+    if (reason === 'lease-lost') session.end('disconnected', END_MESSAGES.leaseLost);
+    else session.end(reason);
     return true;
   }
 

@@ -7,16 +7,18 @@ import {
   monotonicClock,
   type Persona,
   personaToSessionConfig,
+  profileForModel,
   RealtimeSession,
   Room,
 } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
-import type { SessionEndReason, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
+import type { GuildVad, SessionEndReason, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
 import { guardConnection } from './connection-guard.ts';
 import { createOpusFrameSink, playbackOutput } from './opus-frame-sink.ts';
 import { type Emit, forwardVoiceEvents } from './room-events.ts';
 import { keepTransportKeyPrepared } from './transport-key.ts';
+import { guildTurnDetection } from './turn-detection.ts';
 import { type ChannelManagerOptions, roomTuning, type VoiceTuning } from './types.ts';
 import { VoiceReceiver } from './voice-receiver.ts';
 
@@ -29,6 +31,8 @@ export interface ChannelSessionDeps {
   logger: Logger;
   emit: Emit;
   onEnded(session: VoiceChannelSession): void;
+  /** The guild's VAD settings, applied when the session starts. */
+  vad?: GuildVad | undefined;
   clock?: Clock;
 }
 
@@ -59,7 +63,11 @@ export class VoiceChannelSession implements VoiceSessionPort {
       config: {
         ...personaToSessionConfig(deps.persona),
         inputTranscription: true,
-        turnDetection: { type: 'server_vad', silenceDurationMs: tuning.vadSilenceMs },
+        turnDetection: guildTurnDetection(
+          deps.vad,
+          { silenceMs: tuning.vadSilenceMs },
+          profileForModel(options.realtime.model).vad,
+        ),
       },
       logger: deps.logger,
       ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),
