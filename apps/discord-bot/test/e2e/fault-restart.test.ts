@@ -93,6 +93,8 @@ function startBot(n: number): BotProcess {
       STEPFUN_API_KEY: FAULT_API_KEY,
       STEPFUN_REALTIME_URL: realtime.url,
       TROUPE_DB_PATH: dbPath,
+      // A crashed host's leases must run out before it restores them: keep the wait short here.
+      VOICE_LEASE_TTL_MS: '3000',
       LOG_LEVEL: 'debug',
     },
   });
