@@ -10,7 +10,7 @@ import {
   type PlaybackFormat,
   playbackOutput,
 } from '@troupe/discord/internal/voice/opus-frame-sink.ts';
-import { fixturePath, readWav } from '@troupe/discord-sim';
+import { fixturePath, formDaveGroup, readWav } from '@troupe/discord-sim';
 import { bestLagSnr, createOpusDecoder, createOpusEncoder } from '@troupe/opus';
 import {
   decodePcm16Base64,
@@ -250,11 +250,44 @@ function transportCryptoCandidates(): Candidate[] {
   ];
 }
 
+/**
+ * DAVE end-to-end encryption per Opus packet (davey, as @discordjs/voice 0.19.2 calls it): the
+ * bot encrypts each frame it sends once (the SFU fans it out) and decrypts each frame per speaker.
+ * Decrypts need fresh frames (DAVE refuses replays), so a speaker's frames are sealed up front.
+ */
+function daveCandidates(packets: Uint8Array[], runs: number, rounds: number): Candidate[] {
+  const [bot, speaker] = formDaveGroup(['900000000000000001', '900000000000000002']);
+  if (!bot || !speaker) throw new Error('no DAVE group');
+  const nextOut = cycle(packets.map((p) => Buffer.from(p)));
+  const needed = runs * (rounds + 1);
+  const sealed: Buffer[] = [];
+  for (let i = 0; i < needed; i++)
+    sealed.push(speaker.encryptOpus(Buffer.from(packets[i % packets.length] ?? [])));
+  let at = 0;
+  return [
+    {
+      name: 'DAVE encrypt: davey encryptOpus, per packet the bot sends',
+      run: () => {
+        sink.n += bot.encryptOpus(nextOut()).length;
+      },
+    },
+    {
+      name: 'DAVE decrypt: davey decrypt, per packet a speaker sends',
+      run: () => {
+        const frame = sealed[at++];
+        if (!frame) throw new Error('ran out of sealed DAVE frames');
+        sink.n += bot.decrypt('900000000000000002', 0, frame).length;
+      },
+    },
+  ];
+}
+
 /** Result of {@link runFrameCosts}, also printed as JSON lines. */
 export interface FrameCostResult {
   inbound: Map<string, number>;
   outbound: Map<string, number>;
   crypto: Map<string, number>;
+  dave: Map<string, number>;
 }
 
 /** Runs the per-frame cost comparison. `rounds` ≥ 7 (median), `runs` frames per round. */
@@ -266,6 +299,8 @@ export function runFrameCosts(
   const speech = speech48kMono();
   const celt = timeInterleaved(inboundCandidates(encodePackets(speech, 'audio')), runs, rounds);
   const crypto = timeInterleaved(transportCryptoCandidates(), runs, rounds);
+  const packets = encodePackets(speech, 'audio');
+  const dave = timeInterleaved(daveCandidates(packets, runs, rounds), runs, rounds);
   const deltaMs = 100;
   const outbound = timeInterleaved(
     outboundCandidates(deltaEvents(speech, deltaMs), deltaMs),
@@ -303,6 +338,25 @@ export function runFrameCosts(
     report('Inbound per speaker, CELT packets', 'frame-costs-inbound', celt, { packets: 'celt-64k' });
     report('Outbound per bot voice (100 ms deltas)', 'frame-costs-outbound', outbound, { deltaMs });
     report('Transport encryption per RTP packet (AES-256-GCM)', 'transport-crypto', crypto, {});
+    const [encUs = Number.NaN, decUs = Number.NaN] = [...dave.values()];
+    printTable(
+      `DAVE end-to-end encryption per Opus packet (µs, median of ${rounds} interleaved rounds × ${runs})`,
+      ['operation', 'µs/packet', 'packets/s per core'],
+      [...dave].map(([name, us]) => [name, us, 1e6 / us]),
+    );
+    // One duplex channel: the bot decrypts one speaker's 50 packets/s and encrypts its own 50.
+    const duplexUs = 50 * (encUs + decUs);
+    console.log(
+      `DAVE per duplex channel: ${(duplexUs / 1000).toFixed(2)} ms CPU per second of audio (${((duplexUs / 1e6) * 100).toFixed(3)} % of a core)`,
+    );
+    printJson('dave-crypto', {
+      unit: 'us_per_packet',
+      rounds,
+      encrypt: r1(encUs),
+      decrypt: r1(decUs),
+      duplexChannelCpuPct: Math.round((duplexUs / 1e6) * 100 * 1000) / 1000,
+      packetBytes: Math.round(packets.reduce((n, p) => n + p.length, 0) / packets.length),
+    });
     const quality = playbackQuality();
     printTable(
       'Playback encode fidelity (fixture speech, 24 kHz mono, 64 kb/s; SNR vs source, higher is better)',
@@ -311,7 +365,7 @@ export function runFrameCosts(
     );
     printJson('playback-quality', { snrDbByComplexity: Object.fromEntries(quality) });
   }
-  return { inbound: celt, outbound, crypto };
+  return { inbound: celt, outbound, crypto, dave };
 }
 
 if (import.meta.main) runFrameCosts({ rounds: Number(process.env.BENCH_ROUNDS ?? 9) });

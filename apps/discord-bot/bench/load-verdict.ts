@@ -22,7 +22,9 @@ export function speechMeasured(m: Pick<WorldMeasurement, 'inboundMs' | 'firstPac
 /** The first goal a step missed, in words, or undefined when it held them all. */
 export function breachOf(
   n: number,
-  m: Pick<WorldMeasurement, 'playbackGaps' | 'inboundMs' | 'firstPacketMs' | 'bargeInFrames'>,
+  m: Pick<WorldMeasurement, 'playbackGaps' | 'inboundMs' | 'firstPacketMs' | 'bargeInFrames'> & {
+    e2ee?: Pick<WorldMeasurement['e2ee'], 'unencrypted'>;
+  },
   join: Pick<JoinReport, 'joined' | 'failures' | 'gatewayRateLimitCloses'>,
   botUnderruns: number | undefined,
   gapMs: number,
@@ -31,6 +33,8 @@ export function breachOf(
     return `only ${join.joined}/${n} joined${join.failures[0] ? ` (${join.failures[0]})` : ''}`;
   if (join.gatewayRateLimitCloses > 0)
     return `gateway closed ${join.gatewayRateLimitCloses}× for more than 120 commands a minute`;
+  // In an end-to-end encrypted call, audio sent in the clear is a privacy failure, not a slowdown.
+  if ((m.e2ee?.unencrypted ?? 0) > 0) return `${m.e2ee?.unencrypted} frames sent without E2EE`;
   if (m.playbackGaps > 0 || (botUnderruns ?? 0) > 0)
     return `${m.playbackGaps} gaps > ${gapMs} ms, ${botUnderruns ?? '?'} bot underruns`;
   const over = (p: Pcts, limit: number) => p.n >= MIN_SAMPLES && p.p95 > limit;

@@ -61,6 +61,21 @@ export interface WorldMeasurement {
   bargeInFrames: Pcts;
   /** Emulator event-loop delay over the window (ms): a stall here would show up as playback gaps. */
   simLoopDelayMs: { p99: number; max: number };
+  /** End-to-end encryption (DAVE) of the calls: on by default, as on Discord since March 2026. */
+  e2ee: {
+    /** Channels whose call negotiated DAVE. */
+    channels: number;
+    /** Bot frames the listeners decrypted. */
+    decrypted: number;
+    /** Non-silence bot frames that arrived without E2EE (must be 0). */
+    unencrypted: number;
+    /** Bot frames a listener could not decrypt. */
+    undecryptable: number;
+    /** Over the window: voice handshakes (a rejoin or fresh join adds one), DAVE commits, op 31 reports. */
+    readies: number;
+    commits: number;
+    invalidCommitWelcomes: number;
+  };
 }
 
 function pcts(v: number[]): Pcts {
@@ -74,7 +89,7 @@ const idsFor =
     `9${salt % 10}${String(kind).padStart(2, '0')}${String(i).padStart(14, '0')}`;
 
 /** Starts the world for `n` channels; vary `salt` between worlds served to the same bot process. */
-export async function startLoadWorld(n: number, salt = 0) {
+export async function startLoadWorld(n: number, salt = 0, dave = true) {
   const ids = idsFor(salt);
   const realtime = await startRealtimeSim({ acceptAnyModel: true });
   const tap = await startModelTap(realtime.url);
@@ -92,6 +107,7 @@ export async function startLoadWorld(n: number, salt = 0) {
     applicationId: APP_ID,
     users: guilds.map((_, i) => ({ username: `human${i}`, id: ids(i, 4) })),
     guilds,
+    dave,
   });
   discord.trustCertificate();
   // Encoded once: each human's client would encode its own voice, which is not the bot's cost and
@@ -170,6 +186,12 @@ export async function startLoadWorld(n: number, salt = 0) {
     async run(seconds: number): Promise<WorldMeasurement> {
       const lastSent: number[][] = guilds.map(() => []);
       const t0 = performance.now();
+      const v0 = discord.stats.voice;
+      const before = {
+        readies: v0.readies,
+        commits: v0.dave.commits.length,
+        invalid: v0.dave.invalidCommitWelcomes.length,
+      };
       const cpu0 = process.cpuUsage();
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
@@ -198,11 +220,23 @@ export async function startLoadWorld(n: number, salt = 0) {
       const bargeFrames: number[] = [];
       let gaps = 0;
       let playbackPackets = 0;
+      const v1 = discord.stats.voice;
+      const e2ee = {
+        channels: 0,
+        decrypted: 0,
+        unencrypted: 0,
+        undecryptable: 0,
+        readies: v1.readies - before.readies,
+        commits: v1.dave.commits.length - before.commits,
+        invalidCommitWelcomes: v1.dave.invalidCommitWelcomes.length - before.invalid,
+      };
       for (let i = 0; i < n; i++) {
-        const packets = discord
-          .listener(ids(i, 4))
-          .heard()
-          .packets.filter((p) => !p.silence);
+        const heard = discord.listener(ids(i, 4)).heard();
+        if (discord.botVoice(ids(i, 1))?.daveVersion) e2ee.channels++;
+        e2ee.decrypted += heard.packets.filter((p) => p.e2ee === 'decrypted').length;
+        e2ee.unencrypted += heard.unencryptedFrames;
+        e2ee.undecryptable += heard.undecryptableFrames;
+        const packets = heard.packets.filter((p) => !p.silence);
         playbackPackets += packets.length;
         for (let j = 1; j < packets.length; j++) {
           const a = packets[j - 1];
@@ -240,6 +274,7 @@ export async function startLoadWorld(n: number, salt = 0) {
         bargeInSilentMs: pcts(bargeSilent),
         bargeInFrames: pcts(bargeFrames),
         simLoopDelayMs: { p99: r1(loop.percentile(99) / 1e6), max: r1(loop.max / 1e6) },
+        e2ee,
       };
     },
     async close(): Promise<void> {

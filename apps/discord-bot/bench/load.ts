@@ -167,6 +167,15 @@ function failedStep(n: number, err: unknown): LoadStep {
     bargeInSilentMs: NONE,
     bargeInFrames: NONE,
     simLoopDelayMs: { p99: Number.NaN, max: Number.NaN },
+    e2ee: {
+      channels: 0,
+      decrypted: 0,
+      unencrypted: 0,
+      undecryptable: 0,
+      readies: 0,
+      commits: 0,
+      invalidCommitWelcomes: 0,
+    },
     cpuPct: Number.NaN,
     cpuUsPerChannelFrame: Number.NaN,
     rssMbPerChannel: Number.NaN,
@@ -216,7 +225,12 @@ export async function runLoad(options: {
       failedStep(n, err),
     );
     results.push(s);
-    printJson('load', { ...s, seconds: options.seconds, sims: 'child-process' });
+    printJson('load', {
+      ...s,
+      seconds: options.seconds,
+      sims: 'child-process',
+      dave: process.env.BENCH_LOAD_DAVE !== '0',
+    });
     if (s.breach && !options.continueAfterBreach) break;
   }
   printTable(
@@ -234,6 +248,7 @@ export async function runLoad(options: {
       'out p50/p95/p99 ms',
       'barge-in frames p50/p99 (n)',
       'loop delay p99/max ms bot | sims',
+      'E2EE ch · decrypted/clear/lost',
       'join p50/p99 s',
       'load avg',
       'breach',
@@ -251,6 +266,7 @@ export async function runLoad(options: {
       `${s.firstPacketMs.p50}/${s.firstPacketMs.p95}/${s.firstPacketMs.p99}`,
       `${s.bargeInFrames.p50}/${s.bargeInFrames.p99} (${s.bargeInFrames.n})`,
       `${s.botLoopDelayMs.p99}/${s.botLoopDelayMs.max} | ${s.simLoopDelayMs.p99}/${s.simLoopDelayMs.max}`,
+      `${s.e2ee.channels} · ${s.e2ee.decrypted}/${s.e2ee.unencrypted}/${s.e2ee.undecryptable}`,
       `${r1(s.joinMs.p50 / 1000)}/${r1(s.joinMs.p99 / 1000)}`,
       `${s.loadAvg.start[0]}→${s.loadAvg.end[0]}`,
       s.breach ?? '-',

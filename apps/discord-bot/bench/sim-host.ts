@@ -14,7 +14,8 @@ async function handle(msg: {
 }): Promise<unknown> {
   switch (msg.cmd) {
     case 'start':
-      world = await startLoadWorld(msg.n ?? 1, msg.salt ?? 0);
+      // BENCH_LOAD_DAVE=0: the same world without end-to-end encryption, to price it.
+      world = await startLoadWorld(msg.n ?? 1, msg.salt ?? 0, process.env.BENCH_LOAD_DAVE !== '0');
       return world.info;
     case 'join':
       if (!world) throw new Error('start first');

@@ -17,13 +17,19 @@ describe('bench machinery', () => {
     for (const v of [step.inboundMs.p50, step.firstPacketMs.p95, step.cpuPct, step.rssMb])
       expect(Number.isFinite(v)).toBe(true);
     expect(step.botUnderruns).toBeTypeOf('number');
+    // Under DAVE, as every call is by default: both calls E2EE, everything heard decrypted.
+    expect(step.e2ee.channels).toBe(2);
+    expect(step.e2ee.unencrypted).toBe(0);
+    expect(step.e2ee.decrypted).toBeGreaterThan(50);
   });
 
   it('per-frame costs time every candidate, the bot path and the peer path', () => {
     const r = runFrameCosts({ rounds: 7, runs: 20, quiet: true });
     expect([...r.inbound.keys()].some((k) => k.startsWith('troupe'))).toBe(true);
     expect([...r.outbound.keys()].some((k) => k.startsWith('peer'))).toBe(true);
-    for (const us of [...r.inbound.values(), ...r.outbound.values()]) expect(us).toBeGreaterThan(0);
+    for (const us of [...r.inbound.values(), ...r.outbound.values(), ...r.dave.values()])
+      expect(us).toBeGreaterThan(0);
+    expect(r.dave.size).toBe(2);
   });
 });
 
@@ -50,6 +56,10 @@ describe('load verdicts', () => {
       breachOf(150, { ...clean, firstPacketMs: pcts(GOALS.firstPacketP95Ms + 1, 50) }, joined(150), 0, 60),
     ).toMatch(/^first-packet p95/);
     expect(breachOf(150, { ...clean, bargeInFrames: pcts(2, 5) }, joined(150), 0, 60)).toMatch(/^barge-in/);
+    // Audio in the clear in an E2EE call is a breach before any latency.
+    expect(
+      breachOf(150, { ...clean, e2ee: { unencrypted: 2 }, inboundMs: pcts(500, 50) }, joined(150), 0, 60),
+    ).toBe('2 frames sent without E2EE');
     // Too few samples to judge latency: no verdict from them.
     expect(breachOf(150, { ...clean, inboundMs: pcts(500, 3) }, joined(150), 0, 60)).toBeUndefined();
   });

@@ -9,6 +9,7 @@ export {
 } from './audio/signal.ts';
 export { encodeWav, type Pcm16Audio, parseWav, readWav, WavFormatError, writeWav } from './audio/wav.ts';
 export { ENCRYPTION_MODES, type EncryptionMode, openRtp, sealRtp } from './crypto/transport-crypto.ts';
+export { formDaveGroup } from './dave/form-group.ts';
 export { type FixtureName, fixturePath } from './fixtures.ts';
 export type { GatewayStats } from './gateway/gateway-server.ts';
 export type {
@@ -36,10 +37,13 @@ export type { RateLimitFault, RestRecord } from './rest/rest-server.ts';
 export { opusFrameMs, opusPacketProblem } from './rtp/opus-packet.ts';
 export { buildRtpPacket, parseRtpPacket } from './rtp/rtp.ts';
 export { DiscordSim, type SpeakInput } from './sim.ts';
+export type { DaveFaults, DaveGroupSnapshot } from './sim-dave.ts';
 export type { DiscordSimFaults, DiscordSimOptions, DiscordSimStats } from './sim-types.ts';
 export { startDiscordSim } from './start-sim.ts';
-export { type Heard, type HeardPacket, Listener } from './users/listener.ts';
+export { type E2eeOutcome, looksLikeDaveFrame, SimDaveParticipant } from './users/dave-participant.ts';
+export { type E2eeFate, type Heard, type HeardPacket, Listener } from './users/listener.ts';
 export { encodeSpeech, type PreEncodedSpeech, type SpeakOptions, type SpeakResult } from './users/speaker.ts';
+export type { DaveStats } from './voice/dave-hub.ts';
 export { type PreparedVoiceFuzz, summarizeFuzz, type VoiceFuzzReport } from './voice/fuzz-driver.ts';
 export {
   FUZZ_FATES,

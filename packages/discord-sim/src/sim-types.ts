@@ -2,6 +2,7 @@ import type { EncryptionMode } from './crypto/transport-crypto.ts';
 import type { GatewayStats } from './gateway/gateway-server.ts';
 import type { SimGuildSpec, SimUserSpec } from './model/types.ts';
 import type { RateLimitFault } from './rest/rest-server.ts';
+import type { DaveFaults } from './sim-dave.ts';
 import type { VoiceServerStats } from './voice/voice-session.ts';
 
 /** Options for {@link startDiscordSim}. */
@@ -18,6 +19,22 @@ export interface DiscordSimOptions {
   encryptionModes?: readonly EncryptionMode[] | undefined;
   gatewayHeartbeatMs?: number | undefined;
   voiceHeartbeatMs?: number | undefined;
+  /**
+   * Whether voice channels are end-to-end encrypted with DAVE (default true, as on Discord since
+   * March 2026): the voice gateway negotiates `dave_protocol_version` 1 and closes clients that
+   * offer none with 4017. `false` keeps every channel on transport encryption only (the
+   * pre-2026 path). Stage channels never use DAVE; a channel's own `dave` overrides this.
+   */
+  dave?: boolean | undefined;
+  /** How long the gateway waits for every op 23 before executing a transition (default 2000 ms). */
+  daveTransitionTimeoutMs?: number | undefined;
+  /**
+   * Whether simulated users answer proposals with commits (default true: all members commit in
+   * DAVE v1). `false` leaves committing to the bots, to exercise their commit path.
+   */
+  daveSimUsersCommit?: boolean | undefined;
+  /** Further bot accounts (their own users and tokens), e.g. an independent second client. */
+  bots?: { username: string; id?: string | undefined; token?: string | undefined }[] | undefined;
 }
 
 /** Fault injection. */
@@ -32,6 +49,12 @@ export interface DiscordSimFaults {
    * bytes as a binary frame (DAVE opcodes are binary). Returns the sockets it went to.
    */
   voiceFrame(data: string | Uint8Array, opts?: { guild?: string | undefined }): number;
+  /**
+   * The voice server seals and opens with a key other than the one it gave the bot: every packet
+   * fails transport authentication ("unable to authenticate data") until the bot joins afresh.
+   * Returns how many sessions it hit.
+   */
+  staleTransportKey(opts?: { guild?: string | undefined }): number;
   /** Ends a `closeVoice(..., { repeat })` storm: the next Identify is answered normally again. */
   stopVoiceCloses(): void;
   /** Drops UDP datagrams for `durationMs` (default both directions). */
@@ -50,6 +73,8 @@ export interface DiscordSimFaults {
   moveBot(channel: string, how?: 'state' | 'server' | '4014'): void;
   /** op 4 Voice State Updates the bot has sent so far. */
   readonly voiceStateUpdates: number;
+  /** DAVE faults: lost transition messages, transition id 0, broken member keys, re-keying. */
+  readonly dave: DaveFaults;
 }
 
 /** Counters from both servers. */

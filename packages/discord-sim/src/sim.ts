@@ -5,8 +5,6 @@ import {
   InteractionResponseType,
   InteractionType,
 } from 'discord-api-types/v10';
-import { VoiceOpcodes } from 'discord-api-types/voice/v8';
-import { sineTone } from './audio/signal.ts';
 import { writeCapture } from './capture.ts';
 import type { GatewayServer } from './gateway/gateway-server.ts';
 import type { SimAttachment, SlashContext, SlashInvocation } from './interactions/build-interaction.ts';
@@ -17,21 +15,17 @@ import type { SimUserSpec, UserState } from './model/types.ts';
 import type { World } from './model/world.ts';
 import type { RestContext } from './rest/context.ts';
 import type { RestServer } from './rest/rest-server.ts';
-import { buildRtpPacket } from './rtp/rtp.ts';
+import type { SimDave } from './sim-dave.ts';
 import type { DiscordSimFaults, DiscordSimStats } from './sim-types.ts';
-import { Listener } from './users/listener.ts';
-import { type SpeakInput, toSpeakSource } from './users/speak-input.ts';
-import {
-  encodeSpeech,
-  type RtpSenderState,
-  type SpeakOptions,
-  type SpeakResult,
-  speakPcm,
-} from './users/speaker.ts';
-import { type PreparedVoiceFuzz, runVoiceFuzz } from './voice/fuzz-driver.ts';
-import { planVoiceFuzz, type VoiceFuzzOptions } from './voice/voice-fuzz.ts';
+import type { Listener } from './users/listener.ts';
+import type { SpeakInput } from './users/speak-input.ts';
+import type { SpeakOptions, SpeakResult } from './users/speaker.ts';
+import type { DaveHub } from './voice/dave-hub.ts';
+import type { PreparedVoiceFuzz } from './voice/fuzz-driver.ts';
+import type { VoiceFuzzOptions } from './voice/voice-fuzz.ts';
 import type { VoiceServer } from './voice/voice-server.ts';
 import type { VoiceSession } from './voice/voice-session.ts';
+import type { VoiceMedia } from './voice-media.ts';
 import type { VoicePresence } from './voice-presence.ts';
 
 export type { SpeakInput } from './users/speak-input.ts';
@@ -50,16 +44,17 @@ export class DiscordSim {
   readonly messages: RestContext['messages'];
   readonly webhooks: RestContext['webhooks'];
   readonly world: World;
+  /** DAVE (E2EE): group snapshots, simulated members' DAVE clients, fault switches. */
+  readonly dave: SimDave;
   private readonly rest: RestServer;
   private readonly gateway: GatewayServer;
   private readonly voice: VoiceServer;
   private readonly presence: VoicePresence;
   private readonly ctx: RestContext;
-  private readonly listeners = new Map<string, Listener>();
-  private readonly senders = new Map<string, RtpSenderState>();
-  private readonly nonces = new Map<string, number>();
+  private readonly media: VoiceMedia;
+  private readonly hub: DaveHub;
+  private readonly botTokens: ReadonlyMap<string, string>;
   private readonly cert: string;
-  private fuzzFrames: readonly Uint8Array[] | undefined;
   private readonly changes: EventEmitter;
   private readonly clock: { offsetMs: number };
 
@@ -69,10 +64,15 @@ export class DiscordSim {
     gateway: GatewayServer;
     voice: VoiceServer;
     presence: VoicePresence;
+    media: VoiceMedia;
+    hub: DaveHub;
+    dave: SimDave;
     ctx: RestContext;
     restApi: string;
     cert: string;
     changes: EventEmitter;
+    /** Tokens of further bot accounts, by username. */
+    botTokens: ReadonlyMap<string, string>;
     clock: { offsetMs: number };
   }) {
     this.changes = parts.changes;
@@ -81,6 +81,10 @@ export class DiscordSim {
     this.gateway = parts.gateway;
     this.voice = parts.voice;
     this.presence = parts.presence;
+    this.media = parts.media;
+    this.hub = parts.hub;
+    this.dave = parts.dave;
+    this.botTokens = parts.botTokens;
     this.ctx = parts.ctx;
     this.world = parts.ctx.world;
     this.restApi = parts.restApi;
@@ -99,6 +103,8 @@ export class DiscordSim {
           repeat: opts?.repeat,
         }),
       stopVoiceCloses: () => voice.stopCloses(),
+      staleTransportKey: (opts) =>
+        voice.staleTransportKey(opts?.guild ? this.world.guild(opts.guild).id : undefined),
       voiceFrame: (data, opts) =>
         voice.sendRawFrame(data, opts?.guild ? this.world.guild(opts.guild).id : undefined),
       dropUdp: (ms, direction) => voice.dropUdp(ms, direction),
@@ -117,6 +123,7 @@ export class DiscordSim {
       get voiceStateUpdates() {
         return gateway.stats.voiceStateUpdates;
       },
+      dave: parts.dave.faults,
     };
   }
 
@@ -129,6 +136,14 @@ export class DiscordSim {
   /** The bot's user id (equal to the application id). */
   get botUserId(): string {
     return this.world.bot.id;
+  }
+
+  /** The gateway token of a further bot account declared in `startDiscordSim({ bots })`. */
+  botToken(username: string): string {
+    const token = this.botTokens.get(username);
+    if (!token)
+      throw new Error(`botToken: no bot account "${username}"; declare it in startDiscordSim({ bots })`);
+    return token;
   }
 
   user(ref: string): UserState {
@@ -192,39 +207,24 @@ export class DiscordSim {
     this.presence.leave(user);
   }
 
-  /** The bot's voice session in a guild, once it has asked to join. */
-  botVoice(guild?: string): VoiceSession | undefined {
-    return this.voice.sessions.get(this.guildId(guild));
+  /** A bot's voice session in a guild (default: the application's bot), once it has asked to join. */
+  botVoice(guild?: string, bot?: string): VoiceSession | undefined {
+    return this.voice.session(this.guildId(guild), bot ? this.world.user(bot).id : this.world.bot.id);
   }
 
-  /** What `user` hears from the bot. */
-  listener(user: string): Listener {
-    const id = this.world.user(user).id;
-    let l = this.listeners.get(id);
-    if (!l) {
-      l = new Listener(id);
-      this.listeners.set(id, l);
-    }
-    return l;
+  /** What `user` hears from a bot (default: the application's bot). */
+  listener(user: string, opts: { from?: string } = {}): Listener {
+    const from = opts.from ? this.world.user(opts.from).id : this.world.bot.id;
+    return this.media.listener(this.world.user(user).id, from);
   }
 
   /**
    * `user` speaks into its voice channel as real Opus RTP, paced at 20 ms; resolves when done.
-   * The op 5 Speaking that maps its SSRC goes out first, as Discord does.
+   * Every bot in the channel receives it; in an E2EE call the user's DAVE client encrypts each
+   * frame. The op 5 Speaking that maps its SSRC goes out first, as Discord does.
    */
   async speak(user: string, input: SpeakInput, opts: SpeakOptions = {}): Promise<SpeakResult> {
-    const u = this.world.user(user);
-    const source = toSpeakSource(input);
-    const sender = this.senderFor(u.id);
-    const transmit = (spec: Parameters<typeof buildRtpPacket>[2]) => {
-      const s = this.sessionFor(u.id);
-      if (!s?.key || !s.mode) return false;
-      this.mapSpeaker(s, u.id, sender.ssrc);
-      return this.voice.sendRtp(s, buildRtpPacket(s.mode, s.key, spec, this.nextNonce(u.id)));
-    };
-    const first = this.sessionFor(u.id);
-    if (first?.key) this.mapSpeaker(first, u.id, sender.ssrc);
-    return speakPcm(source, sender, transmit, opts);
+    return this.media.speak(this.world.user(user).id, input, opts);
   }
 
   /**
@@ -243,33 +243,21 @@ export class DiscordSim {
   /**
    * Prepares a flood of seeded hostile RTP from `user` (in the bot's voice channel): corrupt,
    * truncated, padded, extension-bearing and mis-keyed packets, plus garbage and unknown SSRCs
-   * (see {@link planVoiceFuzz}). Announces the user's SSRC as Discord does. Every datagram is
-   * built here, so `run()` only sends: bursts of `batch` per event-loop turn, `gapMs` between rounds.
+   * (see {@link planVoiceFuzz}). In an E2EE call the user's DAVE client encrypts the payloads it
+   * delivers. Announces the user's SSRC as Discord does. Every datagram is built here, so `run()`
+   * only sends: bursts of `batch` per event-loop turn, `gapMs` between rounds.
    */
   async prepareVoiceFuzz(
     user: string,
     opts: VoiceFuzzOptions & { gapMs?: number; batch?: number },
   ): Promise<PreparedVoiceFuzz> {
     const u = this.world.user(user);
-    const s = this.sessionFor(u.id);
-    if (!s?.key || !s.mode || !s.udp)
+    const target = this.media.botSessionsFor(u.id).find((s) => s.userId === this.world.bot.id);
+    if (!target)
       throw new Error(
         `prepareVoiceFuzz: ${user} is not in a voice channel with a connected bot; join both first`,
       );
-    const sender = this.senderFor(u.id);
-    this.mapSpeaker(s, u.id, sender.ssrc);
-    this.fuzzFrames ??= encodeSpeech(sineTone(330, 500)).opusFrames;
-    const known = new Set([s.ssrc, ...[...this.senders.values()].map((x) => x.ssrc)]);
-    const ctx = { mode: s.mode, key: s.key, sender, knownSsrcs: known, frames: this.fuzzFrames };
-    const plan = planVoiceFuzz({ ...ctx, nextCounter: () => this.nextNonce(u.id) }, opts);
-    return {
-      plan,
-      run: () =>
-        runVoiceFuzz(plan, (d) => this.voice.sendRawToBot(s, d, opts.batch), {
-          seed: opts.seed,
-          gapMs: opts.gapMs ?? 150,
-        }),
-    };
+    return this.media.prepareVoiceFuzz(u.id, target, opts);
   }
 
   /** Moves the clock of Discord's interaction deadlines (3 s to answer, 15 min token) forward. */
@@ -353,46 +341,6 @@ export class DiscordSim {
     await this.gateway.close();
     await this.voice.close();
     await this.rest.close();
-  }
-
-  private senderFor(userId: string): RtpSenderState {
-    let state = this.senders.get(userId);
-    if (!state) {
-      state = { ssrc: this.voice.allocateSsrc(), sequence: (userId.length * 7919) & 0xffff, timestamp: 0 };
-      this.senders.set(userId, state);
-    }
-    return state;
-  }
-
-  private nextNonce(userId: string): number {
-    const counter = ((this.nonces.get(userId) ?? 0) + 1) >>> 0;
-    this.nonces.set(userId, counter);
-    return counter;
-  }
-
-  private sessionFor(userId: string): VoiceSession | undefined {
-    for (const g of this.world.guilds.values()) {
-      const v = g.voiceStates.get(userId);
-      if (!v) continue;
-      const s = this.voice.sessions.get(g.id);
-      if (s?.channelId === v.channelId && s.ws) return s;
-    }
-    return undefined;
-  }
-
-  private mapSpeaker(s: VoiceSession, userId: string, ssrc: number): void {
-    if (s.mapped.has(userId)) return;
-    s.mapped.add(userId);
-    this.voice.send(s, VoiceOpcodes.Speaking, { user_id: userId, ssrc, speaking: 1, delay: 0 });
-  }
-
-  /** @internal fan a bot packet out to every listener in the channel. */
-  onBotPacket(s: VoiceSession, opus: Uint8Array, sequence: number, timestamp: number, atMs: number): void {
-    const guild = this.world.guilds.get(s.guildId);
-    if (!guild) return;
-    for (const v of guild.voiceStates.values()) {
-      if (v.userId === s.userId || v.channelId !== s.channelId || v.selfDeaf) continue;
-      this.listener(v.userId).push(opus, sequence, timestamp, atMs);
-    }
+    this.hub.close();
   }
 }

@@ -12,9 +12,12 @@ import { registerMessageDeleteRoute } from './rest/message-delete-route.ts';
 import { RestServer } from './rest/rest-server.ts';
 import { registerUserRoutes } from './rest/user-routes.ts';
 import { DiscordSim } from './sim.ts';
+import { SimDave } from './sim-dave.ts';
 import type { DiscordSimOptions } from './sim-types.ts';
 import { generateCertificate } from './voice/certificate.ts';
+import { DaveHub } from './voice/dave-hub.ts';
 import { VoiceServer } from './voice/voice-server.ts';
+import { VoiceMedia } from './voice-media.ts';
 import { VoicePresence } from './voice-presence.ts';
 
 /** Starts REST + gateway + voice servers on 127.0.0.1 ephemeral ports. */
@@ -27,20 +30,38 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     globalName: null,
     bot: true,
   };
-  const world = new World({ bot, users: options.users ?? [], guilds: options.guilds, nextId });
+  const otherBots = (options.bots ?? []).map((b) => ({ ...b, bot: true as const }));
+  const world = new World({
+    bot,
+    users: [...(options.users ?? []), ...otherBots],
+    guilds: options.guilds,
+    nextId,
+  });
+  // Further bot accounts are members of every guild, like the application's bot.
+  for (const b of otherBots) world.addMemberEverywhere(world.user(b.username).id);
   const token = options.token ?? `sim.${randomBytes(12).toString('hex')}`;
+  const botTokens = new Map(
+    otherBots.map((b) => [b.username, b.token ?? `sim.${randomBytes(12).toString('hex')}`]),
+  );
   const rest = new RestServer();
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   rest.onRequest = () => changes.emit('change');
   const commands = new CommandStore(applicationId, nextId);
-  let sim: DiscordSim | undefined;
   let gateway: GatewayServer | undefined;
   let voice: VoiceServer | undefined;
-  const presence = new VoicePresence(
+  const dave: DaveHub = new DaveHub({
+    transitionTimeoutMs: options.daveTransitionTimeoutMs ?? 2000,
+    simUsersCommit: options.daveSimUsersCommit ?? true,
+    simUsersIn: (c): string[] => presence.simUsersInChannel(c),
+    onTransitionExecuted: (c) => media?.transitionExecuted(c),
+    onChange: () => changes.emit('change'),
+  });
+  const presence: VoicePresence = new VoicePresence(
     world,
     () => gateway as GatewayServer,
     () => voice as VoiceServer,
+    () => dave,
   );
   const clock = { offsetMs: 0 };
   const ctx: RestContext = {
@@ -67,8 +88,9 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     world,
     token,
     applicationId,
+    otherBots: new Map(otherBots.map((b) => [botTokens.get(b.username) as string, world.user(b.username)])),
     heartbeatIntervalMs: options.gatewayHeartbeatMs ?? 41_250,
-    onVoiceStateUpdate: (d) => presence.onBotVoiceStateUpdate(d),
+    onVoiceStateUpdate: (d, userId) => presence.onBotVoiceStateUpdate(d, userId),
     onChange: () => changes.emit('change'),
   });
   const certificate = await generateCertificate();
@@ -77,14 +99,26 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     modes: options.encryptionModes,
     heartbeatIntervalMs: options.voiceHeartbeatMs,
     usersInChannel: (c) => presence.usersInChannel(c),
-    onBotPacket: (s, p, at) => sim?.onBotPacket(s, p.opus, p.sequence, p.timestamp, at),
+    daveRequired: (c) => {
+      const channel = world.channel(c);
+      if (channel.type === 'stage') return false;
+      return channel.dave ?? options.dave ?? true;
+    },
+    dave,
+    onBotPacket: (s, p, at) => media?.onBotPacket(s, p, at),
     onDisconnected: (s) => presence.onBotDisconnected(s),
     onChange: () => changes.emit('change'),
   });
+  let media: VoiceMedia | undefined;
   const port = await rest.listen();
   gateway.url = `ws://127.0.0.1:${port}/gateway`;
   await voice.listen();
-  sim = new DiscordSim({
+  media = new VoiceMedia(world, voice, dave);
+  const sim = new DiscordSim({
+    media,
+    hub: dave,
+    dave: new SimDave(dave, world, (c) => presence.simUsersInChannel(c)),
+    botTokens,
     rest,
     gateway,
     voice,

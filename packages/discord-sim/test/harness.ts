@@ -4,7 +4,7 @@ import {
   createAudioPlayer,
   createAudioResource,
   entersState,
-  getVoiceConnections,
+  getGroups,
   joinVoiceChannel,
   StreamType,
   type VoiceConnection,
@@ -71,20 +71,37 @@ export async function startHarness(extra: Partial<DiscordSimOptions> = {}): Prom
     sim,
     client,
     async close() {
-      for (const c of getVoiceConnections().values()) c.destroy();
+      // Every group: joinBot registers each bot account's connections under its own group.
+      for (const group of getGroups().values()) for (const c of group.values()) c.destroy();
       await client.destroy();
       await sim.close();
     },
   };
 }
 
-/** Joins the bot to a voice channel with the real @discordjs/voice and waits for Ready. */
+/** Resolves at the connection's next `transitioned` event: its E2EE group is live (DAVE). */
+export function nextTransition(connection: VoiceConnection, timeoutMs = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no DAVE transition within ${timeoutMs} ms`)), timeoutMs);
+    connection.once('transitioned', (id: number) => {
+      clearTimeout(timer);
+      resolve(id);
+    });
+  });
+}
+
+/**
+ * Joins a bot (the application's, or `client`) to a voice channel with the real @discordjs/voice
+ * and waits for Ready; when the channel is E2EE (`e2ee`, the default), also for the first DAVE
+ * transition, after which its frames are end-to-end encrypted.
+ */
 export async function joinBot(
   h: Harness,
   channel = 'Hearth',
-  extra: { rejoinLimit?: number } = {},
+  opts: { client?: Client; daveEncryption?: boolean; e2ee?: boolean } = {},
 ): Promise<VoiceConnection> {
-  const guild = h.client.guilds.cache.get(h.sim.guildId());
+  const client = opts.client ?? h.client;
+  const guild = client.guilds.cache.get(h.sim.guildId());
   if (!guild) throw new Error('guild not cached');
   const connection = joinVoiceChannel({
     channelId: h.sim.channelId(channel),
@@ -92,11 +109,28 @@ export async function joinBot(
     adapterCreator: guild.voiceAdapterCreator,
     selfDeaf: false,
     debug: false,
+    // Connections are registered per group and guild: one group per bot account in this process.
+    group: client.user?.id ?? 'default',
+    ...(opts.daveEncryption === undefined ? {} : { daveEncryption: opts.daveEncryption }),
   });
   connection.on('error', () => {});
-  void extra;
+  const transitioned = opts.e2ee === false ? undefined : nextTransition(connection);
+  transitioned?.catch(() => {});
   await entersState(connection, VoiceConnectionStatus.Ready, 10_000);
+  await transitioned;
   return connection;
+}
+
+/** Logs another discord.js client (a further bot account declared in `bots`) into the sim. */
+export async function loginOtherBot(h: Harness, username: string): Promise<Client> {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
+    rest: { api: h.sim.restApi },
+  });
+  const ready = once(client, 'clientReady');
+  await client.login(h.sim.botToken(username));
+  await ready;
+  return client;
 }
 
 /** 20 ms stereo Opus frames of a sine tone, encoded with @troupe/opus. */

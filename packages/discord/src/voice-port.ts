@@ -22,6 +22,19 @@ export interface VoiceStatus {
   }[];
   usage: { inputAudioMs: number; outputAudioMs: number };
   turns: TurnLatency[];
+  /** End-to-end encryption (DAVE) of the call, when the voice layer knows it. */
+  e2ee?: {
+    /** DAVE was negotiated for the call. */
+    negotiated: boolean;
+    /** The bot is in the call's MLS group: its audio both ways is end-to-end encrypted. */
+    ready: boolean;
+    protocolVersion: number;
+    /** The voice privacy code Discord clients show for the current epoch. */
+    privacyCode: string | undefined;
+    epoch: bigint | undefined;
+    /** Audio frames not sent because they would have gone out unencrypted. */
+    withheldFrames: number;
+  };
 }
 
 /** One persona bound to one voice channel. */

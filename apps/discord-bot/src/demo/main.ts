@@ -34,6 +34,12 @@ try {
   console.log(
     `Model heard speakers: ${result.speakerLabels.join(', ')}; interrupted replies: ${result.interruptedResponses}`,
   );
+  const e = result.e2ee;
+  console.log(
+    e.encrypted
+      ? `End-to-end encrypted (DAVE v${e.protocolVersion}, epoch ${e.epoch}): privacy code ${e.privacyCode} (listener ${e.listenerAgrees ? 'agrees' : 'DISAGREES'}); ${e.framesDecrypted} frames decrypted by the listener, ${e.framesUnencrypted} sent in the clear`
+      : 'NOT end-to-end encrypted: the voice call used transport encryption only',
+  );
   console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   process.exit(0);
 } catch (err) {

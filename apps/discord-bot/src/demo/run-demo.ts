@@ -36,6 +36,21 @@ export interface DemoResult {
   speakerLabels: string[];
   /** Responses the model cut short because someone barged in. */
   interruptedResponses: number;
+  /** End-to-end encryption of the call, as the bot and a listener saw it. */
+  e2ee: DemoE2ee;
+}
+
+/** The call's DAVE state after the greeting, and what 小明's client made of every frame. */
+export interface DemoE2ee {
+  encrypted: boolean;
+  protocolVersion: number;
+  epoch: string | undefined;
+  privacyCode: string | undefined;
+  /** The listener derived the same privacy code: both ends are in the same MLS group. */
+  listenerAgrees: boolean;
+  framesDecrypted: number;
+  /** Non-silence frames that reached the listener without end-to-end encryption (must be 0). */
+  framesUnencrypted: number;
 }
 
 /** Options for {@link runDemo}. */
@@ -137,6 +152,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const greeted = personaSaid(captain.name, 'the captain’s greeting');
     await slash('Alice', 'join', undefined, { persona: captain.id }, '/join persona:captain-mara');
     await greeted;
+    const callE2ee = h.bot.voice.get(GUILD_ID)?.status().e2ee;
+    const listenerCode = h.discord.dave.participant(XIAOMING_ID)?.privacyCode;
+    push(
+      'event',
+      'Discord voice',
+      callE2ee?.ready
+        ? `call is end-to-end encrypted (DAVE v${callE2ee.protocolVersion}, epoch ${callE2ee.epoch}); privacy code ${spaced(callE2ee.privacyCode)}`
+        : 'call is NOT end-to-end encrypted',
+    );
 
     // Transcripts arrive faster than speech plays: let each reply be heard before the next step.
     const aliceEars = h.discord.listener(ALICE_ID);
@@ -171,8 +195,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
     await slash('Alice', 'leave', undefined, undefined, '/leave');
 
-    // What 小明 heard: 48 kHz interleaved stereo, decoded from the bot's Opus packets.
-    const pcm = h.discord.listener(XIAOMING_ID).heard().pcm;
+    // What 小明 heard: 48 kHz interleaved stereo, decrypted and decoded from the bot's packets.
+    const heard = h.discord.listener(XIAOMING_ID).heard();
+    const pcm = heard.pcm;
     const endMs = performance.now();
     h.discord.listener(XIAOMING_ID).onPacket = undefined;
     wav.file.writeSilence(wav.timeline.finish(endMs));
@@ -183,6 +208,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       'demo',
       `listener WAV closed: ${(wavMs / 1000).toFixed(1)} s for a ${(sceneMs / 1000).toFixed(1)} s scene`,
     );
+    const e2ee: DemoE2ee = {
+      encrypted: callE2ee?.ready === true,
+      protocolVersion: callE2ee?.protocolVersion ?? 0,
+      epoch: callE2ee?.epoch?.toString(),
+      privacyCode: callE2ee?.privacyCode,
+      listenerAgrees: callE2ee?.privacyCode !== undefined && listenerCode === callE2ee.privacyCode,
+      framesDecrypted: heard.packets.filter((p) => p.e2ee === 'decrypted').length,
+      framesUnencrypted: heard.unencryptedFrames,
+    };
     const personasHeard = [...new Set(lines.filter((l) => l.kind === 'persona').map((l) => l.who))];
     return {
       lines,
@@ -196,11 +230,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       speakerLabels: [...new Set(h.realtime.responses.flatMap((r) => r.labels))],
       interruptedResponses: h.realtime.responses.filter((r) => r.cancelled || r.truncatedAtMs !== undefined)
         .length,
+      e2ee,
     };
   } finally {
     if (wav) h.discord.listener(XIAOMING_ID).onPacket = undefined;
     await h.close();
   }
+}
+
+/** A 30-digit privacy code in groups of five, as Discord clients show it. */
+function spaced(code: string | undefined): string {
+  return code?.replace(/(\d{5})(?=\d)/g, '$1 ') ?? '(none)';
 }
 
 /** Starts writing what 小明 hears, packet by packet, at the time each arrives. */

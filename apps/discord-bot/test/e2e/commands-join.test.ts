@@ -35,6 +35,11 @@ describe('/join and /leave with the real voice layer', () => {
       15_000,
     );
     expect(h.realtime.responses.flatMap((r) => r.labels)).not.toContain('小明');
+    // /voice status says the call is end-to-end encrypted, with the code the members' clients show.
+    const status = (await runCommand(h, 'Alice', 'voice', 'status')).content;
+    const code = h.discord.dave.participant('Alice')?.privacyCode.replace(/(\d{5})(?=\d)/g, '$1 ');
+    expect(status).toMatch(/Encryption\nend-to-end \(DAVE v1\) · epoch \d+ · privacy code (\d{5} ){5}\d{5}/);
+    expect(status).toContain(`privacy code ${code}`);
     const switched = await runCommand(h, 'Alice', 'persona', 'set', { persona: 'shuoshu-ren' });
     expect(switched.content).toContain('Switched');
     expect(h.bot.voice.get(GUILD_ID)?.persona.id).toBe('shuoshu-ren');

@@ -49,5 +49,18 @@ describe('pnpm demo', () => {
     expect(r.heardMs / r.wavMs).toBeLessThan(0.9);
     expect(r.heardMs).toBeGreaterThan(1000);
     expect(r.heardDbfs).toBeGreaterThan(-40);
+    // Under DAVE: the bot and the listener share the group, and nothing went out in the clear.
+    expect(r.e2ee).toMatchObject({
+      encrypted: true,
+      protocolVersion: 1,
+      listenerAgrees: true,
+      framesUnencrypted: 0,
+    });
+    expect(r.e2ee.framesDecrypted).toBeGreaterThan(50);
+    expect(
+      r.lines.some((l) =>
+        /call is end-to-end encrypted \(DAVE v1, epoch \d+\); privacy code (\d{5} ){5}\d{5}/.test(l.text),
+      ),
+    ).toBe(true);
   });
 });

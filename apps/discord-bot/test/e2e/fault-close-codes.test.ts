@@ -4,7 +4,6 @@
 // untouched, and voice works both ways (a member's labelled turn is answered and heard).
 //   4015 (voice server crashed)      → resume: op 7, no new Identify, no new op 4
 //   4006 (session no longer valid)   → rejoin: one op 4, one Identify
-//   4022 (call terminated)           → rejoin: one op 4, one Identify
 //   gateway dropped (4000)           → the gateway resumes; voice never notices
 //   gateway dropped, then 4006 while it is down → the rejoin waits for the gateway, then happens
 //   garbage on the voice WebSocket (bad JSON, unknown opcode, a 1-byte binary frame) → dropped
@@ -69,7 +68,7 @@ describe('voice closes the library recovers from, through the bot', () => {
     stillUp();
   }, 20_000);
 
-  for (const code of [4006, 4022]) {
+  for (const code of [4006]) {
     it(`${code}: rejoins with one op 4 and one Identify`, async () => {
       const before = counters();
       v.w.discord.faults.closeVoice(code);

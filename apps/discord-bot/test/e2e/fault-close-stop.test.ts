@@ -3,6 +3,7 @@
 // stops without hammering Discord and says why in the channel's chat; /join works again after.
 //   4014 (kicked, moved, channel deleted) → no rejoin; "disconnected … moved, kicked …"
 //   4017 (E2EE/DAVE required)            → no rejoin (a rejoin cannot help); "requires end-to-end encrypted voice … DAVE"
+//   4021 (rate limited), 4022 (call terminated) → "should not reconnect" (close code table): no rejoin
 //   a rejoin storm (every Identify refused) → at most 5 rejoin attempts reach the voice server
 import { fixturePath, readWav } from '@troupe/discord-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,22 @@ describe('voice closes that end the session, through the bot', () => {
     expect(v.w.discord.stats.voice.identifies).toBe(before.identifies);
     expect(logsMatching(v.w, /voice server requires DAVE/)).toHaveLength(1);
   }, 20_000);
+
+  for (const [code, said] of [
+    [4021, /rate-limited my voice connection, so I stopped instead of retrying/],
+    [4022, /Discord ended my voice call/],
+  ] as const) {
+    it(`${code}: stops without reconnecting and says why`, async ({ annotate }) => {
+      const before = await join();
+      v.w.discord.faults.closeVoice(code);
+      const notice = await endedNotice(before.notices);
+      await annotate(`posted: ${notice}`);
+      expect(notice).toMatch(said);
+      // The library's own rejoin may send one Identify before the session ends; no more follow.
+      expect(v.w.discord.stats.voice.identifies - before.identifies).toBeLessThanOrEqual(1);
+      expect(logsMatching(v.w, /must not be reconnected/).length).toBeGreaterThan(0);
+    }, 20_000);
+  }
 
   it(`a rejoin storm: at most ${MAX_REJOINS} attempts reach the voice server, then it stops and says so`, async ({
     annotate,

@@ -3,7 +3,9 @@
 // voice server, or a 4014 close first). Each way, the session follows the bot: it hears and
 // answers people in the new channel, counts them (it does not leave as "empty" because the old
 // channel emptied), the store records the new channel for a restart, and /join answers as it
-// should from either channel.
+// should from either channel. The calls are end-to-end encrypted (DAVE) and the MLS group is the
+// channel's: every way, the bot leaves the old channel's group and joins the new one's, over a new
+// voice server or, when Discord kept the old socket, by joining the new channel afresh.
 import { fixturePath, readWav } from '@troupe/discord-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -36,12 +38,23 @@ describe('a moderator moves the bot to another voice channel', () => {
       await joinByCommand(v, 'Pleb');
       w.discord.joinVoice('Admin', g.voice2Id);
       const identifies = w.discord.stats.voice.identifies;
+      const botId = w.discord.botUserId;
+      expect(w.discord.dave.group(g.voiceId)?.leaves).toContain(botId);
       w.discord.faults.moveBot(g.voice2Id, how);
       await w.discord
         .until(() => w.bot.voice.get(g.id)?.channelId === g.voice2Id, 10_000)
         .catch(() => undefined);
       expect(w.bot.voice.get(g.id)?.channelId).toBe(g.voice2Id);
-      if (how !== 'state') await w.discord.until(() => w.discord.stats.voice.identifies > identifies, 10_000);
+      // A new voice handshake every way (for the kept socket: the bot's fresh join), ending in the
+      // new channel's E2EE group with Admin; the old channel's group no longer has the bot.
+      await w.discord.until(() => w.discord.stats.voice.identifies > identifies, 10_000);
+      await w.discord.until(
+        () =>
+          w.discord.dave.settled(g.voice2Id) && !!w.discord.dave.group(g.voice2Id)?.leaves.includes(botId),
+        10_000,
+      );
+      expect(w.discord.dave.group(g.voiceId)?.participants).not.toContain(botId);
+      expect(w.discord.dave.group(g.voiceId)?.leaves).not.toContain(botId);
       w.discord.leaveVoice('Pleb');
       // Heard and answered in the new channel, for longer than the empty-channel timeout.
       await voiceWorks(v, 'Admin', CLIP);
@@ -60,6 +73,9 @@ describe('a moderator moves the bot to another voice channel', () => {
       expect(w.discord.messages.filter((m) => /session ended/.test(m.content ?? ''))).toEqual([]);
       expect(w.realtime!.sessions.filter((s) => !s.closed)).toHaveLength(1);
       expect(w.discord.openVoiceSockets()).toBe(1);
+      // Nothing the listeners got from the bot went out in the clear.
+      expect(w.discord.listener('Admin').heard().unencryptedFrames).toBe(0);
+      expect(w.discord.listener('Pleb').heard().unencryptedFrames).toBe(0);
     }, 60_000);
   }
 });

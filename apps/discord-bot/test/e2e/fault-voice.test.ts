@@ -1,4 +1,6 @@
-// Issue 7, voice side: a member floods the bot's voice UDP port with 10,000 seeded hostile
+// Issue 7, voice side, in an end-to-end encrypted (DAVE) call: the fuzzing member's DAVE client
+// encrypts the payloads it delivers, so transport faults still hit the transport layer and Opus
+// faults still reach the decoder. A member floods the bot's voice UDP port with 10,000 seeded hostile
 // datagrams (corrupt, truncated, padded, extension-bearing and mis-keyed RTP/Opus, garbage, runts,
 // unknown SSRCs; discord-sim's prepareVoiceFuzz) while another member talks in the same channel.
 // The real bot (createBot, @discordjs/voice 0.19.2) against discord-sim and realtime-sim.
@@ -149,11 +151,11 @@ describe('voice fuzz: 10,000 hostile datagrams while another member talks', () =
     expect(shield.unknownSsrc - shieldBefore.unknownSsrc - strangers).toBeLessThanOrEqual(
       plebSent - plebHeard,
     );
-    // Opened without the library's misread (Pleb's own packets may add one by chance: 1 in 65,536).
-    expect(report.byKind['ext-lookalike']).toBeGreaterThan(0);
-    expect(shield.extensionLookalikes - shieldBefore.extensionLookalikes).toBeGreaterThanOrEqual(
-      report.byKind['ext-lookalike'],
-    );
+    // The call is end-to-end encrypted, so the transport plaintext is a DAVE frame whose ciphertext
+    // the sim cannot steer to read 0xBEDE: it sends real extensions instead (the misread is covered
+    // by connection-guard.test.ts). A chance look-alike is still opened correctly.
+    expect(report.byKind['ext-lookalike']).toBe(0);
+    expect(shield.extensionLookalikes - shieldBefore.extensionLookalikes).toBeGreaterThanOrEqual(0);
     // Everything sealed with the right key reached Teller's decoder; exactly the RFC 6716-illegal ones were refused.
     expect(teller?.packets).toBe(report.expected.decoded);
     expect(teller?.corruptPackets).toBe(report.expected.corrupt);

@@ -171,8 +171,19 @@ export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld>
       await store.close();
       await discord.close();
       await realtime?.close();
+      assertNoUnencryptedAudio(discord);
     },
   };
+}
+
+/**
+ * Every e2e world ends with this: in a DAVE call the bot never sent a non-silence frame without
+ * end-to-end encryption (discord-sim counts what arrives at its SFU).
+ */
+export function assertNoUnencryptedAudio(discord: DiscordSim): void {
+  const leaked = discord.stats.voice.unencryptedFromBot;
+  if (leaked > 0)
+    throw new Error(`the bot sent ${leaked} audio frame(s) without end-to-end encryption in an E2EE call`);
 }
 
 /** p-th percentile (0..100) of `values`, nearest-rank. */

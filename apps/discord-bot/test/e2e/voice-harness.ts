@@ -1,14 +1,15 @@
 // The real discord.js client + @discordjs/voice against discord-sim, the real RealtimeSession
 // against realtime-sim, and the bot's ChannelManager in between. Loopback only.
 import { once } from 'node:events';
-import { getVoiceConnections } from '@discordjs/voice';
+import { getGroups } from '@discordjs/voice';
 import type { VoiceTuning } from '@troupe/discord';
 import { ChannelManager } from '@troupe/discord';
-import { type DiscordSim, startDiscordSim } from '@troupe/discord-sim';
+import { type DiscordSim, type DiscordSimOptions, startDiscordSim } from '@troupe/discord-sim';
 import { type Persona, parsePersona } from '@troupe/realtime-core';
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
 import { Client, GatewayIntentBits, PermissionFlagsBits, type VoiceBasedChannel } from 'discord.js';
 import pino from 'pino';
+import { assertNoUnencryptedAudio } from './fault-world.ts';
 
 export interface VoiceHarness {
   discord: DiscordSim;
@@ -35,8 +36,12 @@ export function persona(id: string, voice: string, greeting?: string): Persona {
   );
 }
 
-export async function startVoiceHarness(tuning: Partial<VoiceTuning> = {}): Promise<VoiceHarness> {
+export async function startVoiceHarness(
+  tuning: Partial<VoiceTuning> = {},
+  extra: { sim?: Partial<DiscordSimOptions>; replyMs?: number } = {},
+): Promise<VoiceHarness> {
   const discord = await startDiscordSim({
+    ...extra.sim,
     users: [{ username: 'alice' }, { username: 'bob' }, { username: 'carol' }],
     guilds: [
       {
@@ -44,11 +49,13 @@ export async function startVoiceHarness(tuning: Partial<VoiceTuning> = {}): Prom
         channels: [
           { name: 'general', type: 'text' },
           { name: 'Hearth', type: 'voice' },
+          { name: 'Attic', type: 'voice' },
           {
             name: 'Library',
             type: 'voice',
             overwrites: [{ target: 'bot', deny: PermissionFlagsBits.Speak }],
           },
+          { name: 'Stage', type: 'stage' },
         ],
         members: [
           { user: 'alice', voiceChannel: 'Hearth' },
@@ -59,7 +66,11 @@ export async function startVoiceHarness(tuning: Partial<VoiceTuning> = {}): Prom
     ],
   });
   discord.trustCertificate();
-  const model = await startRealtimeSim({ apiKey: 'sim-key', speed: 4 });
+  const model = await startRealtimeSim({
+    apiKey: 'sim-key',
+    speed: 4,
+    ...(extra.replyMs ? { replyMs: extra.replyMs } : {}),
+  });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
     rest: { api: discord.restApi },
@@ -87,10 +98,11 @@ export async function startVoiceHarness(tuning: Partial<VoiceTuning> = {}): Prom
     },
     async close() {
       await voice.destroyAll();
-      for (const c of getVoiceConnections().values()) c.destroy();
+      for (const group of getGroups().values()) for (const c of group.values()) c.destroy();
       await client.destroy();
       await model.close();
       await discord.close();
+      assertNoUnencryptedAudio(discord);
     },
   };
 }

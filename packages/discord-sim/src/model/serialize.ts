@@ -75,10 +75,10 @@ export function apiChannel(c: ChannelState): APIChannel {
       deny: o.deny.toString(),
     })),
   };
-  if (c.type === 'voice') {
+  if (c.type === 'voice' || c.type === 'stage') {
     return {
       ...base,
-      type: ChannelType.GuildVoice,
+      type: c.type === 'stage' ? ChannelType.GuildStageVoice : ChannelType.GuildVoice,
       bitrate: 64000,
       user_limit: c.userLimit,
       rtc_region: null,
@@ -94,7 +94,7 @@ export function apiVoiceState(
   v: VoiceStateRecord | { userId: string; channelId: null; sessionId: string },
   member?: APIGuildMember,
 ): APIVoiceState {
-  const full = 'selfMute' in v ? v : { ...v, selfMute: false, selfDeaf: false };
+  const full = 'selfMute' in v ? v : { ...v, selfMute: false, selfDeaf: false, suppress: false };
   return {
     guild_id: guildId,
     channel_id: full.channelId,
@@ -105,7 +105,7 @@ export function apiVoiceState(
     self_deaf: full.selfDeaf,
     self_mute: full.selfMute,
     self_video: false,
-    suppress: false,
+    suppress: full.suppress ?? false,
     request_to_speak_timestamp: null,
     ...(member ? { member } : {}),
   };

@@ -16,11 +16,17 @@ export interface SimOverwriteSpec {
 
 export interface SimChannelSpec {
   name: string;
-  type: 'text' | 'voice';
+  /** `stage`: a stage channel (type 13), which Discord never end-to-end encrypts. */
+  type: 'text' | 'voice' | 'stage';
   id?: string | undefined;
   /** Voice: at most this many members (0 or omitted: no limit); Move Members bypasses it. */
   userLimit?: number | undefined;
   overwrites?: SimOverwriteSpec[] | undefined;
+  /**
+   * Whether the voice gateway negotiates DAVE (E2EE) here: defaults to the sim's `dave` option for
+   * voice channels, and is always off for stage channels.
+   */
+  dave?: boolean | undefined;
 }
 
 export interface SimRoleSpec {
@@ -67,13 +73,17 @@ export interface VoiceStateRecord {
   sessionId: string;
   selfMute: boolean;
   selfDeaf: boolean;
+  /** Stage audience members are suppressed until they become speakers. */
+  suppress?: boolean | undefined;
 }
 
 export interface ChannelState {
   id: string;
   guildId: string;
   name: string;
-  type: 'text' | 'voice';
+  type: 'text' | 'voice' | 'stage';
+  /** Per-channel DAVE override (see {@link SimChannelSpec.dave}). */
+  dave: boolean | undefined;
   overwrites: { id: string; type: 0 | 1; allow: bigint; deny: bigint }[];
   position: number;
   userLimit: number;

@@ -49,6 +49,13 @@ export class World {
     return user;
   }
 
+  /** Makes a user (another bot account) a member of every guild, without roles. */
+  addMemberEverywhere(userId: string): void {
+    for (const g of this.guilds.values())
+      if (!g.members.has(userId))
+        g.members.set(userId, { userId, roles: [], nick: null, joinedAt: new Date(0).toISOString() });
+  }
+
   /** Looks a user up by id or username ('bot' is the bot). */
   findUser(ref: string): UserState | undefined {
     if (ref === 'bot') return this.bot;
@@ -132,6 +139,7 @@ export class World {
         guildId: id,
         name: c.name,
         type: c.type,
+        dave: c.dave,
         position: i,
         userLimit: c.userLimit ?? 0,
         overwrites: (c.overwrites ?? []).map((o) => {
@@ -154,7 +162,7 @@ export class World {
     this.guilds.set(id, guild);
     for (const m of spec.members ?? []) {
       if (!m.voiceChannel) continue;
-      const ch = guild.channels.find((c) => c.name === m.voiceChannel && c.type === 'voice');
+      const ch = guild.channels.find((c) => c.name === m.voiceChannel && c.type !== 'text');
       if (!ch) throw new SimConfigError(`member "${m.user}": unknown voice channel "${m.voiceChannel}"`);
       const userId = this.user(m.user).id;
       guild.voiceStates.set(userId, {
@@ -163,6 +171,7 @@ export class World {
         sessionId: `s-${userId}`,
         selfMute: false,
         selfDeaf: false,
+        suppress: ch.type === 'stage',
       });
     }
   }

@@ -1,5 +1,12 @@
 import { createOpusDecoder, type OpusDecoder, SILENCE_FRAME } from '@troupe/opus';
 
+/**
+ * How a frame fared at the listener's end-to-end layer: `transport-only` in calls without DAVE;
+ * in DAVE calls `decrypted`, `silence` (the one frame DAVE lets through in clear), `unencrypted`
+ * (a non-silence frame sent without E2EE: a leak) or `undecryptable` (lost, e.g. mid re-key).
+ */
+export type E2eeFate = 'transport-only' | 'decrypted' | 'silence' | 'unencrypted' | 'undecryptable';
+
 /** One RTP packet the bot sent, as a listener received it. */
 export interface HeardPacket {
   /** performance.now() at arrival. */
@@ -8,7 +15,14 @@ export interface HeardPacket {
   timestamp: number;
   /** The 3-byte Opus silence frame (F8 FF FE). */
   silence: boolean;
+  /** Bytes of the Opus frame (of the encrypted frame when undecryptable). */
   bytes: number;
+  e2ee: E2eeFate;
+  /**
+   * Part of a re-key: it arrived between a commit and its executed transition, or it was sealed
+   * for the old epoch before the transition (the one packet a sender prepares ahead).
+   */
+  rekeying: boolean;
 }
 
 /** What a simulated user heard from the bot. */
@@ -19,6 +33,10 @@ export interface Heard {
   silenceFrames: number;
   /** Packets that failed to decode. */
   corruptPackets: number;
+  /** Non-silence frames that arrived without end-to-end encryption in an E2EE call. */
+  unencryptedFrames: number;
+  /** Encrypted frames this user could not decrypt. */
+  undecryptableFrames: number;
 }
 
 function isSilence(opus: Uint8Array): boolean {
@@ -30,7 +48,7 @@ function isSilence(opus: Uint8Array): boolean {
   );
 }
 
-/** Records the bot's audio for one user; decodes lazily so hundreds of listeners stay cheap. */
+/** Records one bot's audio for one user; decodes lazily so hundreds of listeners stay cheap. */
 export class Listener {
   readonly userId: string;
   private readonly packets: HeardPacket[] = [];
@@ -39,6 +57,9 @@ export class Listener {
   private decoder: OpusDecoder | undefined;
   private waiters: { count: number; resolve: () => void }[] = [];
   private silent = 0;
+  private audible = 0;
+  private unencrypted = 0;
+  private undecryptable = 0;
   /** performance.now() of the latest non-silence packet, if any. */
   lastAudioAt: number | undefined;
   /** Called with every packet as it arrives (e.g. to write what a listener hears as it happens). */
@@ -48,28 +69,40 @@ export class Listener {
     this.userId = userId;
   }
 
-  /** @internal */
-  push(opus: Uint8Array, sequence: number, timestamp: number, arrivalMs: number): void {
-    const silence = isSilence(opus);
-    const packet = { arrivalMs, sequence, timestamp, silence, bytes: opus.length };
+  /** @internal `opus` is undefined for frames the listener could not decrypt. */
+  push(
+    opus: Uint8Array | undefined,
+    frame: { bytes: number; sequence: number; timestamp: number; e2ee: E2eeFate; rekeying: boolean },
+    arrivalMs: number,
+  ): void {
+    const silence = opus !== undefined && isSilence(opus);
+    const { sequence, timestamp, e2ee, rekeying } = frame;
+    const bytes = opus?.length ?? frame.bytes;
+    const packet = { arrivalMs, sequence, timestamp, silence, bytes, e2ee, rekeying };
     this.packets.push(packet);
-    this.onPacket?.(opus, packet);
-    if (silence) this.silent++;
-    else {
-      this.pending.push(opus.slice());
-      this.lastAudioAt = arrivalMs;
+    if (opus) this.onPacket?.(opus, packet);
+    if (e2ee === 'unencrypted') this.unencrypted++;
+    if (!opus) {
+      this.undecryptable++;
+      return;
     }
-    const audible = this.packets.length - this.silent;
+    if (silence) {
+      this.silent++;
+      return;
+    }
+    this.audible++;
+    this.pending.push(opus.slice());
+    this.lastAudioAt = arrivalMs;
     this.waiters = this.waiters.filter((w) => {
-      if (audible < w.count) return true;
+      if (this.audible < w.count) return true;
       w.resolve();
       return false;
     });
   }
 
-  /** Resolves once at least `count` non-silence packets have arrived. */
+  /** Resolves once at least `count` audible (decodable, non-silence) packets have arrived. */
   waitForPackets(count: number, timeoutMs = 15_000): Promise<void> {
-    if (this.packets.length - this.silent >= count) return Promise.resolve();
+    if (this.audible >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -106,6 +139,8 @@ export class Listener {
       pcm,
       silenceFrames: this.silent,
       corruptPackets: this.decoder.corruptPackets,
+      unencryptedFrames: this.unencrypted,
+      undecryptableFrames: this.undecryptable,
     };
   }
 
@@ -115,6 +150,9 @@ export class Listener {
     this.pending.length = 0;
     this.chunks.length = 0;
     this.silent = 0;
+    this.audible = 0;
+    this.unencrypted = 0;
+    this.undecryptable = 0;
     this.lastAudioAt = undefined;
     this.decoder?.reset();
   }

@@ -3,103 +3,19 @@
 // key material; sending it is the sim's job (see fuzzer.ts).
 import { randomBytes } from 'node:crypto';
 import { createRng } from '../audio/rng.ts';
-import { type EncryptionMode, sealRtp } from '../crypto/transport-crypto.ts';
+import { sealRtp } from '../crypto/transport-crypto.ts';
 import { opusPacketProblem } from '../rtp/opus-packet.ts';
 import { buildRtpPacket, OPUS_PAYLOAD_TYPE } from '../rtp/rtp.ts';
-import type { RtpSenderState } from '../users/speaker.ts';
+import {
+  FUZZ_FATES,
+  type FuzzContext,
+  type FuzzDatagram,
+  type FuzzKind,
+  type FuzzRound,
+  type VoiceFuzzOptions,
+} from './voice-fuzz-kinds.ts';
 
-/** What one fuzz datagram is. */
-export const FUZZ_KINDS = [
-  // Sealed with the session key, from the user's SSRC: the receiver hands the Opus payload on.
-  'speech', // a real Opus frame
-  'corrupt-opus', // a payload RFC 6716 §3.4 forbids (code 3 with no frames, odd code 1, ...)
-  'random-opus', // random bytes as the payload (RFC 6716 decides whether it is legal)
-  'truncated-opus', // a real frame cut short, down to 0 bytes
-  'padded', // a real frame with 1–255 bytes of RTP padding (P bit)
-  'extension', // a real frame behind a 1–8 word 0xBEDE header extension (X bit)
-  'ext-lookalike', // no extension (X clear), but the ciphertext happens to start 0xBE 0xDE
-  // From the user's SSRC but failing authentication: the receiver cannot open them.
-  'wrong-key',
-  'wrong-nonce', // the 4-byte nonce suffix rewritten after sealing
-  'tampered', // one ciphertext or tag byte flipped
-  'truncated-rtp', // a sealed packet cut short (12 bytes or more)
-  // From the user's SSRC, not Opus RTP: RTP version ≠ 2 or payload type ≠ 0x78 (e.g. RTCP).
-  'bad-header',
-  // Not the user at all.
-  'unknown-ssrc', // a well-sealed packet from an SSRC no op 5 announced
-  'garbage', // random bytes, 12–1400 long, whose SSRC field is nobody's
-  'runt', // 0–11 bytes: too short to carry an RTP header
-] as const;
-export type FuzzKind = (typeof FUZZ_KINDS)[number];
-
-/** What an RTP/Opus receiver that follows the RFCs does with a datagram. */
-export type FuzzFate =
-  /** Opened; its Opus payload goes to the speaker's decoder. */
-  | 'delivered'
-  /** Fails authentication (AEAD): never decoded. */
-  | 'rejected'
-  /** The user's SSRC, but not Opus RTP: dropped before decryption. */
-  | 'filtered'
-  /** Nobody's: dropped without touching any speaker. */
-  | 'ignored';
-
-export const FUZZ_FATES: Record<FuzzKind, FuzzFate> = {
-  speech: 'delivered',
-  'corrupt-opus': 'delivered',
-  'random-opus': 'delivered',
-  'truncated-opus': 'delivered',
-  padded: 'delivered',
-  extension: 'delivered',
-  'ext-lookalike': 'delivered',
-  'wrong-key': 'rejected',
-  'wrong-nonce': 'rejected',
-  tampered: 'rejected',
-  'truncated-rtp': 'rejected',
-  'bad-header': 'filtered',
-  'unknown-ssrc': 'ignored',
-  garbage: 'ignored',
-  runt: 'ignored',
-};
-
-export interface FuzzDatagram {
-  kind: FuzzKind;
-  fate: FuzzFate;
-  bytes: Uint8Array;
-  /** Delivered datagrams: the Opus payload inside (padding and extension removed). */
-  opus?: Uint8Array | undefined;
-  /** Delivered datagrams: the RFC 6716 rule the Opus payload breaks, if any (a decoder must refuse it). */
-  opusProblem?: string | undefined;
-}
-
-/** One burst: first everything a live receive stream should survive, then the packets that fail authentication. */
-export interface FuzzRound {
-  /** Delivered, filtered and ignored datagrams, shuffled. */
-  survivable: FuzzDatagram[];
-  /** Rejected (at least one) and ignored datagrams, shuffled. */
-  hostile: FuzzDatagram[];
-}
-
-export interface VoiceFuzzOptions {
-  /** Datagrams in all, exactly. */
-  packets: number;
-  seed: number;
-  /** Bursts; the sim pauses between them so a receiver can pick the speaker up again (default 10). */
-  rounds?: number | undefined;
-  /** Share of each round in its hostile tail (default 0.06). */
-  hostileShare?: number | undefined;
-}
-
-/** Key material and counters of the user whose traffic is fuzzed. */
-export interface FuzzContext {
-  mode: EncryptionMode;
-  key: Uint8Array;
-  sender: RtpSenderState;
-  /** SSRCs anyone in the session uses (the bot's, every simulated user's): garbage avoids them. */
-  knownSsrcs: ReadonlySet<number>;
-  /** Real Opus frames to build on (20 ms each). */
-  frames: readonly Uint8Array[];
-  nextCounter(): number;
-}
+export * from './voice-fuzz-kinds.ts';
 
 // Relative weights within a round's survivable part and hostile tail.
 const SURVIVABLE: [FuzzKind, number][] = [
@@ -142,10 +58,14 @@ export function planVoiceFuzz(ctx: FuzzContext, opts: VoiceFuzzOptions): FuzzRou
     const tail = Array.from({ length: hostile }, (_, i) =>
       gen.make(i === 0 ? gen.pick(HOSTILE.filter(([k]) => FUZZ_FATES[k] === 'rejected')) : gen.pick(HOSTILE)),
     );
-    plan.push({
+    const round = {
       survivable: gen.shuffle(Array.from({ length: size - hostile }, () => gen.make(gen.pick(SURVIVABLE)))),
       hostile: gen.shuffle(tail),
-    });
+    };
+    // E2EE frames carry increasing nonces and a receiver drops those older than the first it
+    // processed, so they are encrypted in send order, after the shuffle.
+    for (const d of [...round.survivable, ...round.hostile]) gen.finish(d);
+    plan.push(round);
   }
   return plan;
 }
@@ -153,6 +73,8 @@ export function planVoiceFuzz(ctx: FuzzContext, opts: VoiceFuzzOptions): FuzzRou
 class Generator {
   readonly #ctx: FuzzContext;
   readonly #rng: () => number;
+  /** Delivered datagrams still to be end-to-end encrypted and sealed (see `finish`). */
+  readonly #pending = new Map<FuzzDatagram, () => Uint8Array>();
 
   constructor(ctx: FuzzContext, rng: () => number) {
     this.#ctx = ctx;
@@ -191,7 +113,10 @@ class Generator {
     return this.#ctx.frames[this.int(0, this.#ctx.frames.length - 1)] as Uint8Array;
   }
 
-  make(kind: FuzzKind): FuzzDatagram {
+  make(wanted: FuzzKind): FuzzDatagram {
+    // Under DAVE the transport plaintext is an encrypted frame, which cannot be steered to read
+    // 0xBE 0xDE after transport encryption; such rounds carry a real extension instead.
+    const kind = wanted === 'ext-lookalike' && this.#ctx.seal ? 'extension' : wanted;
     const fate = FUZZ_FATES[kind];
     if (kind === 'ext-lookalike') {
       const { opus, bytes } = this.extensionLookalike();
@@ -199,10 +124,41 @@ class Generator {
     }
     if (fate === 'delivered') {
       const { opus, ext, pad } = this.payload(kind);
-      const bytes = this.seal(opus, { extensionWords: ext, padding: pad });
-      return { kind, fate, bytes, opus, opusProblem: opusPacketProblem(opus) };
+      const e2ee = this.#ctx.seal;
+      if (!e2ee) {
+        const bytes = this.seal(opus, { extensionWords: ext, padding: pad });
+        return { kind, fate, bytes, opus, opusProblem: opusPacketProblem(opus) };
+      }
+      const header = this.header();
+      const d: FuzzDatagram = {
+        kind,
+        fate,
+        bytes: new Uint8Array(0),
+        opus,
+        opusProblem: opusPacketProblem(opus),
+      };
+      const view = new DataView(header.buffer);
+      const spec = { sequence: view.getUint16(2), timestamp: view.getUint32(4), ssrc: view.getUint32(8) };
+      const extra = { extensionWords: ext, padding: pad };
+      this.#pending.set(d, () =>
+        buildRtpPacket(
+          this.#ctx.mode,
+          this.#ctx.key,
+          { ...spec, opus: e2ee(opus), ...extra },
+          this.#ctx.nextCounter(),
+        ),
+      );
+      return d;
     }
     return { kind, fate, bytes: this.undeliverable(kind) };
+  }
+
+  /** Builds a delivered datagram's bytes now that its send position is known. */
+  finish(d: FuzzDatagram): void {
+    const build = this.#pending.get(d);
+    if (!build) return;
+    this.#pending.delete(d);
+    d.bytes = build();
   }
 
   payload(kind: FuzzKind): { opus: Uint8Array; ext?: number | undefined; pad?: number | undefined } {

@@ -1,21 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:https';
 import { VoiceOpcodes } from 'discord-api-types/voice/v8';
-import { type WebSocket, WebSocketServer } from 'ws';
-import { ENCRYPTION_MODES, type EncryptionMode } from '../crypto/transport-crypto.ts';
-import { type ParsedRtp, parseRtpPacket } from '../rtp/rtp.ts';
+import { WebSocketServer } from 'ws';
+import type { EncryptionMode } from '../crypto/transport-crypto.ts';
+import {
+  BINARY_DAVE_OPS,
+  DaveOp,
+  type DaveServerMessage,
+  encodeServerBinary,
+} from '../dave/dave-messages.ts';
+import { DAVE_PROTOCOL_VERSION } from '../dave/session-types.ts';
+import type { ParsedRtp } from '../rtp/rtp.ts';
 import type { SimCertificate } from './certificate.ts';
+import type { DaveHub } from './dave-hub.ts';
+import { handleVoiceConnection } from './voice-connection.ts';
 import type { VoiceServerStats, VoiceSession } from './voice-session.ts';
+import { handleVoiceDatagram } from './voice-udp.ts';
 
 export interface VoiceServerOptions {
   certificate: SimCertificate;
   /** Modes offered in op 2 Ready, in order. */
   modes?: readonly EncryptionMode[] | undefined;
   heartbeatIntervalMs?: number | undefined;
-  /** Users (other than the bot) currently in a channel, for op 11 Clients Connect. */
+  /** Users (bots included) currently in a channel, for op 11 Clients Connect. */
   usersInChannel(channelId: string): string[];
-  /** A decrypted RTP packet from the bot arrived. */
+  /** Whether a channel's media session is end-to-end encrypted (DAVE protocol version 1). */
+  daveRequired(channelId: string): boolean;
+  dave: DaveHub;
+  /** A decrypted RTP packet from a bot arrived. */
   onBotPacket(session: VoiceSession, packet: ParsedRtp, atMs: number): void;
   /** Fault hooks: the bot was closed with 4014 (Discord also removes its voice state). */
   onDisconnected(session: VoiceSession): void;
@@ -23,44 +36,51 @@ export interface VoiceServerOptions {
   onChange(): void;
 }
 
-type Json = { op: number; d?: unknown; seq_ack?: number };
+/** How many unacknowledged frames a session keeps for resume. */
+const REPLAY_LIMIT = 2000;
 
-/** The voice gateway (WSS, v8) plus the UDP media endpoint. */
+/** The voice gateway (WSS, v8) plus the UDP media endpoint. Sessions are per bot and guild. */
 export class VoiceServer {
-  readonly stats: VoiceServerStats = {
-    identifies: 0,
-    resumes: 0,
-    readies: 0,
-    closes: [],
-    heartbeats: 0,
-    keepAlives: 0,
-    packetsFromBot: 0,
-    packetsToBot: 0,
-    droppedToBot: 0,
-    droppedFromBot: 0,
-    undecryptableFromBot: 0,
-    rawToBot: 0,
-  };
-  /** Sessions by guild id. */
+  readonly stats: VoiceServerStats;
+  /** Sessions by `guildId:userId`. */
   readonly sessions = new Map<string, VoiceSession>();
+  readonly opts: VoiceServerOptions;
+  readonly udp: Socket;
   private readonly https: Server;
   private readonly wss: WebSocketServer;
-  private readonly udp: Socket;
-  private readonly opts: VoiceServerOptions;
   private nextSsrc = 1000;
-  private pendingCloses: { code: number; remaining: number } | undefined;
-  private dropToBotUntil = 0;
-  private dropFromBotUntil = 0;
+  /** A `closeBot(..., { repeat })` storm in progress. */
+  pendingCloses: { code: number; remaining: number } | undefined;
+  dropToBotUntil = 0;
+  dropFromBotUntil = 0;
   endpoint = '';
   udpPort = 0;
 
   constructor(opts: VoiceServerOptions) {
     this.opts = opts;
+    this.stats = {
+      identifies: 0,
+      resumes: 0,
+      readies: 0,
+      closes: [],
+      heartbeats: 0,
+      keepAlives: 0,
+      packetsFromBot: 0,
+      packetsToBot: 0,
+      droppedToBot: 0,
+      droppedFromBot: 0,
+      undecryptableFromBot: 0,
+      rawToBot: 0,
+      relayed: 0,
+      unencryptedFromBot: 0,
+      undecodableFrames: 0,
+      dave: opts.dave.stats,
+    };
     this.https = createServer({ cert: opts.certificate.cert, key: opts.certificate.key });
     this.wss = new WebSocketServer({ server: this.https, perMessageDeflate: false });
-    this.wss.on('connection', (ws) => this.onConnection(ws));
+    this.wss.on('connection', (ws) => handleVoiceConnection(this, ws));
     this.udp = createSocket('udp4');
-    this.udp.on('message', (msg, rinfo) => this.onUdp(msg, rinfo));
+    this.udp.on('message', (msg, rinfo) => handleVoiceDatagram(this, msg, rinfo));
   }
 
   async listen(): Promise<void> {
@@ -71,10 +91,22 @@ export class VoiceServer {
     this.udpPort = this.udp.address().port;
   }
 
-  /** Creates (or replaces) the bot's session for a guild; returns the token for VOICE_SERVER_UPDATE. */
+  /** A bot's session in a guild. */
+  session(guildId: string, userId: string): VoiceSession | undefined {
+    return this.sessions.get(`${guildId}:${userId}`);
+  }
+
+  /** Bot sessions connected (identified) to a channel. */
+  sessionsInChannel(channelId: string): VoiceSession[] {
+    return [...this.sessions.values()].filter((s) => s.channelId === channelId);
+  }
+
+  /** Creates (or replaces) a bot's session for a guild; returns the token for VOICE_SERVER_UPDATE. */
   prepare(guildId: string, channelId: string, userId: string, sessionId: string): string {
+    const old = this.session(guildId, userId);
+    if (old) this.leaveMedia(old);
     const token = randomBytes(8).toString('hex');
-    this.sessions.set(guildId, {
+    this.sessions.set(`${guildId}:${userId}`, {
       guildId,
       channelId,
       userId,
@@ -83,21 +115,80 @@ export class VoiceServer {
       ws: undefined,
       seq: 0,
       lastSeqAck: -1,
+      unacked: [],
       ssrc: this.nextSsrc++,
       udp: undefined,
       mode: undefined,
       key: undefined,
+      maxDaveVersion: 0,
+      daveVersion: 0,
       mapped: new Set(),
       botSpeaking: [],
+      nonce: 0,
     });
     return token;
   }
 
-  /** The bot left voice in a guild: forget the session and close its socket normally. */
-  end(guildId: string): void {
-    const s = this.sessions.get(guildId);
-    this.sessions.delete(guildId);
-    s?.ws?.close(1000, 'left');
+  /** A bot left voice in a guild: forget the session and close its socket normally. */
+  end(guildId: string, userId: string): void {
+    const s = this.session(guildId, userId);
+    if (!s) return;
+    this.sessions.delete(`${guildId}:${userId}`);
+    this.leaveMedia(s);
+    s.ws?.close(1000, 'left');
+  }
+
+  /** The bot is gone from its channel's media session: DAVE removes it, the others hear op 13. */
+  leaveMedia(s: VoiceSession): void {
+    if (s.daveVersion > 0) this.opts.dave.disconnectBot(s.channelId, s.userId);
+    for (const other of this.sessionsInChannel(s.channelId))
+      if (other !== s && other.key) {
+        other.mapped.delete(s.userId);
+        this.send(other, VoiceOpcodes.ClientDisconnect, { user_id: s.userId });
+      }
+    s.daveVersion = 0;
+  }
+
+  /**
+   * A bot's session enters its channel's media: op 11 both ways with everyone there, and the
+   * channel's DAVE group in an E2EE call. After Select Protocol, and after a move on the same socket.
+   */
+  joinMedia(s: VoiceSession): void {
+    const others = this.opts.usersInChannel(s.channelId).filter((u) => u !== s.userId);
+    if (others.length > 0) this.send(s, VoiceOpcodes.ClientsConnect, { user_ids: others });
+    for (const other of this.sessionsInChannel(s.channelId))
+      if (other !== s && other.key) this.send(other, VoiceOpcodes.ClientsConnect, { user_ids: [s.userId] });
+    if (s.daveVersion > 0) this.opts.dave.connectBot(s.channelId, s.userId, (msg) => this.sendDave(s, msg));
+  }
+
+  /**
+   * A moved bot keeps its voice socket: it leaves the old channel's media and enters the new one's.
+   * The MLS group belongs to the channel, so an E2EE client is told a new group is forming (op 24
+   * with epoch 1: "reset local MLS state and send a new key package",
+   * https://daveprotocol.com/#dave_protocol_prepare_epoch-24) before the new channel's external
+   * sender arrives; into a channel without E2EE it is downgraded at once (op 21, transition 0,
+   * version 0); a client that offered no DAVE is closed 4017 as at Identify.
+   */
+  moveSession(s: VoiceSession, channelId: string): void {
+    const before = s.daveVersion;
+    this.leaveMedia(s);
+    s.channelId = channelId;
+    s.mapped.clear();
+    // Not through Select Protocol yet: it enters the new channel's media there.
+    if (!s.key) return;
+    const required = this.opts.daveRequired(channelId);
+    if (required && s.maxDaveVersion < DAVE_PROTOCOL_VERSION) {
+      this.closeSession(s, 4017, 'E2EE/DAVE protocol required');
+      return;
+    }
+    s.daveVersion = required ? DAVE_PROTOCOL_VERSION : 0;
+    const v = s.daveVersion;
+    if (v > 0) {
+      this.sendDave(s, { op: DaveOp.PrepareEpoch, d: { epoch: 1, protocol_version: v, transition_id: 0 } });
+      this.sendDave(s, { op: DaveOp.PrepareTransition, d: { transition_id: 0, protocol_version: v } });
+    } else if (before > 0)
+      this.sendDave(s, { op: DaveOp.PrepareTransition, d: { transition_id: 0, protocol_version: 0 } });
+    this.joinMedia(s);
   }
 
   /** Allocates an SSRC for a simulated user. */
@@ -105,13 +196,29 @@ export class VoiceServer {
     return this.nextSsrc++;
   }
 
-  /** Sends a JSON voice opcode to the bot's session (sequenced, as v8 does). */
+  /** Sends a JSON voice opcode to a bot's session (sequenced, as v8 does). */
   send(session: VoiceSession, op: number, d: unknown): void {
-    session.seq++;
-    if (session.ws?.readyState === 1) session.ws.send(JSON.stringify({ op, d, seq: session.seq }));
+    session.seq = (session.seq + 1) & 0xffff;
+    this.transmit(session, JSON.stringify({ op, d, seq: session.seq }));
   }
 
-  /** Sends a sealed RTP datagram to the bot (subject to the UDP-drop fault). */
+  /** Sends a DAVE message: binary opcodes as `seq, op, payload` frames, the others as JSON. */
+  sendDave(session: VoiceSession, msg: DaveServerMessage): void {
+    if (!BINARY_DAVE_OPS.has(msg.op) || !('payload' in msg)) {
+      this.send(session, msg.op, 'd' in msg ? msg.d : null);
+      return;
+    }
+    session.seq = (session.seq + 1) & 0xffff;
+    this.transmit(session, encodeServerBinary(session.seq, msg.op, msg.payload));
+  }
+
+  private transmit(session: VoiceSession, data: string | Uint8Array): void {
+    session.unacked.push({ seq: session.seq, data });
+    if (session.unacked.length > REPLAY_LIMIT) session.unacked.shift();
+    if (session.ws?.readyState === 1) session.ws.send(data, { binary: typeof data !== 'string' });
+  }
+
+  /** Sends a sealed RTP datagram to a bot (subject to the UDP-drop fault). */
   sendRtp(session: VoiceSession, packet: Uint8Array): boolean {
     if (!session.udp) return false;
     if (performance.now() < this.dropToBotUntil) {
@@ -124,7 +231,7 @@ export class VoiceServer {
   }
 
   /**
-   * Sends raw datagrams to the bot's voice UDP address, `batch` per event-loop turn rather than one
+   * Sends raw datagrams to a bot's voice UDP address, `batch` per event-loop turn rather than one
    * per 20 ms. The bot shares this process in tests, so a bounded batch per turn means its socket
    * is read between batches and the kernel buffer never overflows.
    */
@@ -153,7 +260,7 @@ export class VoiceServer {
     return { sent, undelivered };
   }
 
-  /** Fault: close the bot's voice socket(s) with `code`, and the next `repeat` identifies too. */
+  /** Fault: close bot voice socket(s) with `code`, and the next `repeat` identifies too. */
   closeBot(code: number, opts: { guildId?: string | undefined; repeat?: number | undefined } = {}): void {
     if (opts.repeat) this.pendingCloses = { code, remaining: opts.repeat };
     for (const s of this.sessions.values()) {
@@ -162,7 +269,21 @@ export class VoiceServer {
     }
   }
 
-  /** Fault: sends a raw frame (text as-is, bytes as a binary frame) on the bot's voice socket(s). */
+  /**
+   * Fault: the voice server starts using a different transport key for a session than the one it
+   * gave the client: every packet either way fails authentication until the client joins afresh.
+   */
+  staleTransportKey(guildId?: string): number {
+    let n = 0;
+    for (const s of this.sessions.values()) {
+      if ((guildId && s.guildId !== guildId) || !s.key) continue;
+      s.key = new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(32)));
+      n++;
+    }
+    return n;
+  }
+
+  /** Fault: sends a raw frame (text as-is, bytes as a binary frame) on bot voice socket(s). */
   sendRawFrame(data: string | Uint8Array, guildId?: string): number {
     let sent = 0;
     for (const s of this.sessions.values()) {
@@ -200,147 +321,16 @@ export class VoiceServer {
     await new Promise<void>((resolve) => this.udp.close(() => resolve()));
   }
 
-  private closeSession(s: VoiceSession, code: number): void {
+  /** Closes a session's socket with `code`, recording it; 4014 also removes the bot from voice. */
+  closeSession(s: VoiceSession, code: number, reason = 'sim fault'): void {
     const ws = s.ws;
     s.ws = undefined;
     this.stats.closes.push({ code, atMs: performance.now() });
-    ws?.close(code, 'sim fault');
+    ws?.close(code, reason);
     if (code === 4014) {
-      this.sessions.delete(s.guildId);
+      this.sessions.delete(`${s.guildId}:${s.userId}`);
+      this.leaveMedia(s);
       this.opts.onDisconnected(s);
     }
-  }
-
-  private onConnection(ws: WebSocket): void {
-    let bound: VoiceSession | undefined;
-    const hello = {
-      op: VoiceOpcodes.Hello,
-      d: { v: 8, heartbeat_interval: this.opts.heartbeatIntervalMs ?? 13_750 },
-    };
-    ws.send(JSON.stringify(hello));
-    ws.on('message', (raw, isBinary) => {
-      queueMicrotask(() => this.opts.onChange());
-      if (isBinary) return; // DAVE binary opcodes: DAVE is off here.
-      let msg: Json;
-      try {
-        msg = JSON.parse(String(raw)) as Json;
-      } catch {
-        ws.close(4002, 'Failed to decode payload');
-        return;
-      }
-      const d = (msg.d ?? {}) as Record<string, unknown>;
-      switch (msg.op) {
-        case VoiceOpcodes.Identify: {
-          this.stats.identifies++;
-          const s = this.sessions.get(String(d.server_id));
-          if (!s || s.token !== d.token || s.sessionId !== d.session_id || s.userId !== d.user_id) {
-            ws.close(4006, 'Session no longer valid');
-            return;
-          }
-          if (this.pendingCloses && this.pendingCloses.remaining > 0) {
-            this.pendingCloses.remaining--;
-            s.ws = ws;
-            this.closeSession(s, this.pendingCloses.code);
-            return;
-          }
-          if (s.ws && s.ws !== ws) s.ws.terminate();
-          s.ws = ws;
-          bound = s;
-          s.mapped.clear();
-          const modes = this.opts.modes ?? ENCRYPTION_MODES;
-          this.send(s, VoiceOpcodes.Ready, {
-            ssrc: s.ssrc,
-            ip: '127.0.0.1',
-            port: this.udpPort,
-            modes: [...modes],
-          });
-          return;
-        }
-        case VoiceOpcodes.SelectProtocol: {
-          if (!bound) return ws.close(4003, 'Not authenticated');
-          const data = (d.data ?? {}) as { mode?: string };
-          const modes: readonly string[] = this.opts.modes ?? ENCRYPTION_MODES;
-          if (!data.mode || !modes.includes(data.mode)) return ws.close(4016, 'Unknown encryption mode');
-          bound.mode = data.mode as EncryptionMode;
-          bound.key = new Uint8Array(randomBytes(32));
-          this.stats.readies++;
-          this.send(bound, VoiceOpcodes.SessionDescription, {
-            mode: bound.mode,
-            secret_key: [...bound.key],
-            dave_protocol_version: 0,
-            audio_codec: 'opus',
-            media_session_id: bound.token,
-          });
-          const others = this.opts.usersInChannel(bound.channelId).filter((u) => u !== bound?.userId);
-          if (others.length > 0) this.send(bound, VoiceOpcodes.ClientsConnect, { user_ids: others });
-          return;
-        }
-        case VoiceOpcodes.Heartbeat:
-          this.stats.heartbeats++;
-          if (bound && typeof d.seq_ack === 'number') bound.lastSeqAck = d.seq_ack;
-          ws.send(JSON.stringify({ op: VoiceOpcodes.HeartbeatAck, d: { t: d.t } }));
-          return;
-        case VoiceOpcodes.Speaking:
-          bound?.botSpeaking.push({ speaking: Number(d.speaking ?? 0), atMs: performance.now() });
-          return;
-        case VoiceOpcodes.Resume: {
-          const s = this.sessions.get(String(d.server_id));
-          if (!s || s.token !== d.token || s.sessionId !== d.session_id || !s.key) {
-            ws.close(4006, 'Session no longer valid');
-            return;
-          }
-          this.stats.resumes++;
-          if (s.ws && s.ws !== ws) s.ws.terminate();
-          s.ws = ws;
-          bound = s;
-          this.send(s, VoiceOpcodes.Resumed, null);
-          return;
-        }
-        default:
-          return;
-      }
-    });
-    ws.on('close', () => {
-      if (bound && bound.ws === ws) bound.ws = undefined;
-      this.opts.onChange();
-    });
-  }
-
-  private onUdp(msg: Buffer, rinfo: RemoteInfo): void {
-    if (msg.length === 74 && msg.readUInt16BE(0) === 1) {
-      const ssrc = msg.readUInt32BE(4);
-      const s = [...this.sessions.values()].find((x) => x.ssrc === ssrc);
-      if (!s) return;
-      s.udp = rinfo;
-      const reply = Buffer.alloc(74);
-      reply.writeUInt16BE(2, 0);
-      reply.writeUInt16BE(70, 2);
-      reply.writeUInt32BE(ssrc, 4);
-      reply.write(rinfo.address, 8, 'utf8');
-      reply.writeUInt16BE(rinfo.port, 72);
-      this.udp.send(reply, rinfo.port, rinfo.address);
-      return;
-    }
-    if (msg.length === 8) {
-      this.stats.keepAlives++;
-      return;
-    }
-    if (msg.length < 12) return;
-    const now = performance.now();
-    if (now < this.dropFromBotUntil) {
-      this.stats.droppedFromBot++;
-      return;
-    }
-    const ssrc = msg.readUInt32BE(8);
-    const s = [...this.sessions.values()].find((x) => x.ssrc === ssrc);
-    if (!s?.mode || !s.key) return;
-    const parsed = parseRtpPacket(s.mode, s.key, msg);
-    if (!parsed) {
-      this.stats.undecryptableFromBot++;
-      return;
-    }
-    this.stats.packetsFromBot++;
-    this.opts.onBotPacket(s, parsed, now);
-    this.opts.onChange();
   }
 }

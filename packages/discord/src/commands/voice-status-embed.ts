@@ -25,6 +25,17 @@ function todayLine(t: Translator, today: StatusInput['today']): string {
     : t.t('voice.status.todayNoCap', { used });
 }
 
+/** Whether the call is end-to-end encrypted, as Discord clients show it (privacy code per epoch). */
+export function e2eeLine(t: Translator, e: VoiceStatus['e2ee']): string {
+  if (!e) return t.t('voice.status.e2eeUnknown');
+  if (!e.negotiated) return t.t('voice.status.e2eeTransport');
+  if (!e.ready) return t.t('voice.status.e2eeSettingUp', { version: e.protocolVersion });
+  // 30 digits in groups of five, as Discord clients print it.
+  const code = e.privacyCode?.replace(/(\d{5})(?=\d)/g, '$1 ') ?? '–';
+  const epoch = e.epoch === undefined ? '–' : e.epoch.toString();
+  return t.t('voice.status.e2eeReady', { version: e.protocolVersion, epoch, code });
+}
+
 function lastEndField(t: Translator, d: GuildDiagnostic): APIEmbedField {
   return {
     name: t.t('voice.status.lastEnd'),
@@ -88,6 +99,7 @@ export function statusEmbed(t: Translator, input: StatusInput): MessageBody {
       inline: true,
     },
     { name: t.t('voice.status.today'), value: todayLine(t, input.today), inline: true },
+    { name: t.t('voice.status.e2ee'), value: e2eeLine(t, s.e2ee) },
     { name: t.t('voice.status.heard'), value: cut(heard, 1000) },
     { name: t.t('voice.status.latency'), value: cut(turns, 1020) },
   );

@@ -137,6 +137,11 @@ export const EN = {
   'voice.status.noTurns': 'No turns yet.',
   'voice.status.lastEnd': 'Last session end (admins only)',
   'voice.status.lastEndValue': '{when}: {reason}',
+  'voice.status.e2ee': 'Encryption',
+  'voice.status.e2eeUnknown': 'unknown',
+  'voice.status.e2eeTransport': 'transport only (this call is not end-to-end encrypted)',
+  'voice.status.e2eeSettingUp': 'end-to-end (DAVE v{version}) being set up; I stay silent until it is',
+  'voice.status.e2eeReady': 'end-to-end (DAVE v{version}) · epoch {epoch} · privacy code {code}',
 
   // ---- /settings ----------------------------------------------------------------------------
   'settings.current': '⚙️ Current settings',
@@ -188,6 +193,14 @@ export const EN = {
   'ended.leaseLost':
     'this instance of the bot lost its claim on this server’s voice session (another instance took over, or its database could not be reached)',
   'ended.disconnected': 'the voice connection dropped and could not be restored',
+  'ended.rateLimited':
+    'Discord rate-limited my voice connection, so I stopped instead of retrying; wait a few minutes before `/join`',
+  'ended.callTerminated':
+    'Discord ended my voice call (the channel was deleted, I was removed, or its voice server changed)',
+  'ended.e2eeGaveUp':
+    'I could not decrypt what anyone here said, even after joining again with new encryption keys, so I left; if it keeps happening, tell whoever runs the bot',
+  'ended.e2eeRejoinFailed':
+    'I left and rejoined to renew the call’s encryption keys, but could not get back in',
   'ended.modelError': 'the connection to the voice model failed (server admins see why in `/voice status`)',
   'leave.someone': 'The character',
   'duration.hm': '{h} h {m} min',

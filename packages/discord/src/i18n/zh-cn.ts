@@ -133,6 +133,11 @@ export const ZH_CN: Record<MessageKey, string> = {
   'voice.status.noTurns': '还没有对话轮次。',
   'voice.status.lastEnd': '上次会话结束（仅管理员可见）',
   'voice.status.lastEndValue': '{when}：{reason}',
+  'voice.status.e2ee': '加密',
+  'voice.status.e2eeUnknown': '未知',
+  'voice.status.e2eeTransport': '仅传输加密（本次通话不是端到端加密）',
+  'voice.status.e2eeSettingUp': '端到端加密（DAVE v{version}）正在建立；建立之前我不会说话',
+  'voice.status.e2eeReady': '端到端加密（DAVE v{version}）· 纪元 {epoch} · 隐私码 {code}',
 
   // ---- /设置 ----------------------------------------------------------------------------------
   'settings.current': '⚙️ 当前设置',
@@ -173,6 +178,11 @@ export const ZH_CN: Record<MessageKey, string> = {
   'ended.gatewayLost': '我与 Discord 的连接断开了，一分钟内没能恢复',
   'ended.leaseLost': '机器人的这个实例失去了本服务器语音会话的归属（另一个实例接管了，或者连不上它的数据库）',
   'ended.disconnected': '语音连接断开了，无法恢复',
+  'ended.rateLimited': 'Discord 限制了我的语音连接频率，所以我停止了重试；请过几分钟再 `/加入`',
+  'ended.callTerminated': 'Discord 结束了我的语音通话（频道被删除、我被移出，或它的语音服务器变了）',
+  'ended.e2eeGaveUp':
+    '即使用新的加密密钥重新加入，我也无法解密这里任何人说的话，所以我离开了；如果反复发生，请告诉运行机器人的人',
+  'ended.e2eeRejoinFailed': '我离开并重新加入以更新通话的加密密钥，但没能回来',
   'leave.someone': '角色',
   'ended.modelError': '与语音模型的连接失败了（服务器管理员可以在 `/语音 状态` 里看到原因）',
   'duration.hm': '{h} 小时 {m} 分钟',

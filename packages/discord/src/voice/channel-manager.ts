@@ -2,12 +2,12 @@
 // checks first and torn down on leave, empty channel, cap or a connection that cannot recover.
 // Joins are serialised per guild (a second /join waits for the one in flight), and the session
 // follows the bot wherever Discord says it is (a moderator may drag it to another channel).
-import { entersState, joinVoiceChannel, type VoiceConnection, VoiceConnectionStatus } from '@discordjs/voice';
 import { type Persona, TypedEmitter } from '@troupe/realtime-core';
-import { type Client, PermissionFlagsBits, type VoiceBasedChannel, type VoiceState } from 'discord.js';
+import type { Client, VoiceBasedChannel, VoiceState } from 'discord.js';
 import type { JoinOptions, LeaveReason, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
 import { VoiceChannelSession } from './channel-session.ts';
-import { END_MESSAGES, protectConnection } from './connection-guard.ts';
+import { END_MESSAGES } from './connection-guard.ts';
+import { checkPermissions, refuseStage } from './join-checks.ts';
 import { classifyModelFailure, modelFailureForUsers } from './model-failure.ts';
 import {
   type ChannelManagerOptions,
@@ -16,21 +16,9 @@ import {
   VoiceJoinError,
   type VoiceTuning,
 } from './types.ts';
+import { VoiceConnector } from './voice-connector.ts';
 
 export { VoiceBusyError, VoiceJoinError } from './types.ts';
-
-const READY_TIMEOUT_MS = 20_000;
-/**
- * Discord allows a shard 120 gateway commands a minute (@discordjs/ws holds back anything past
- * 115 until the minute is over: https://discord.com/developers/docs/events/gateway#rate-limiting).
- * A burst of joins (many /join at once, a restart rejoining every channel) leaves an op 4 queued
- * in the bot for up to a minute before Discord even sees it, so the wait for Discord's answer
- * grows by a window for every this-many joins waiting on the same shard.
- */
-const JOINS_PER_WINDOW = 100;
-const SEND_WINDOW_MS = 62_000;
-/** Still waiting for Discord after this long: the caller is told it may take a minute. */
-const QUEUED_NOTICE_MS = 3000;
 
 export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceManagerPort {
   readonly #options: ChannelManagerOptions;
@@ -41,8 +29,7 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
   readonly #watched = new WeakSet<Client>();
   /** Set by destroyAll: no new session may start. */
   #closed = false;
-  /** Joins whose op 4 Discord has not answered yet, per shard. */
-  readonly #signalling = new Map<number, number>();
+  readonly #connector = new VoiceConnector();
 
   constructor(options: ChannelManagerOptions) {
     super();
@@ -86,26 +73,11 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       return existing;
     }
     if (existing) existing.end('left');
+    refuseStage(channel);
     checkPermissions(channel);
     this.#watch(channel.client);
     const logger = this.#options.logger.child({ guildId: channel.guild.id, channelId: channel.id });
-    const connection = joinVoiceChannel({
-      channelId: channel.id,
-      guildId: channel.guild.id,
-      adapterCreator: channel.guild.voiceAdapterCreator,
-      selfDeaf: false,
-      selfMute: false,
-    });
-    // Before any datagram arrives: a runt on the voice UDP port would otherwise crash the process.
-    protectConnection(connection);
-    try {
-      await this.#untilReady(connection, channel.guild.shardId, options.onQueued);
-    } catch {
-      connection.destroy();
-      throw new VoiceJoinError(
-        `I could not connect to ${channel.name} within ${READY_TIMEOUT_MS / 1000} s. Discord voice may be having trouble; try /join again.`,
-      );
-    }
+    const connection = await this.#connector.connect(channel, options.onQueued);
     let started = false;
     const session = new VoiceChannelSession({
       channel,
@@ -156,21 +128,6 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     return session;
   }
 
-  /** Discord answers the op 4 (it may sit in the shard's send queue first), then voice connects. */
-  async #untilReady(connection: VoiceConnection, shardId: number, onQueued?: () => void): Promise<void> {
-    const pending = (this.#signalling.get(shardId) ?? 0) + 1;
-    this.#signalling.set(shardId, pending);
-    const notice = setTimeout(() => onQueued?.(), QUEUED_NOTICE_MS);
-    try {
-      const answerMs = READY_TIMEOUT_MS + Math.ceil(pending / JOINS_PER_WINDOW) * SEND_WINDOW_MS;
-      await entersState(connection, VoiceConnectionStatus.Connecting, answerMs);
-    } finally {
-      clearTimeout(notice);
-      this.#signalling.set(shardId, (this.#signalling.get(shardId) ?? 1) - 1);
-    }
-    await entersState(connection, VoiceConnectionStatus.Ready, READY_TIMEOUT_MS);
-  }
-
   /** Resolves once no join is in flight in the guild. */
   async #settled(guildId: string): Promise<void> {
     for (let inFlight = this.#joining.get(guildId); inFlight; inFlight = this.#joining.get(guildId))
@@ -216,6 +173,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     const from = session.channelId;
     if (state.channelId === from) return;
     if (state.channelId === null || !state.channel) {
+      // A fresh join (new keys, or a move that kept the old transport) leaves before it joins.
+      if (session.rejoining) return;
       session.end('disconnected', END_MESSAGES.kicked);
       return;
     }
@@ -225,30 +184,5 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       'moved to another voice channel',
     );
     this.emit('sessionMoved', { guildId: session.guildId, fromChannelId: from, channelId: state.channelId });
-  }
-}
-
-/** Refuses a join the bot could not carry out, naming exactly what is missing. */
-function checkPermissions(channel: VoiceBasedChannel): void {
-  const me = channel.guild.members.me;
-  const perms = me ? channel.permissionsFor(me) : null;
-  const missing = [
-    ['View Channel', PermissionFlagsBits.ViewChannel],
-    ['Connect', PermissionFlagsBits.Connect],
-    ['Speak', PermissionFlagsBits.Speak],
-  ]
-    .filter(([, bit]) => !perms?.has(bit as bigint))
-    .map(([name]) => name);
-  if (missing.length > 0) {
-    throw new VoiceJoinError(
-      `I need the ${missing.join(', ')} permission${missing.length > 1 ? 's' : ''} in ${channel.name}. Ask a server admin to grant ${missing.length > 1 ? 'them' : 'it'} to my role (channel settings → Permissions).`,
-    );
-  }
-  // Discord keeps anyone without Move Members out of a channel at its user limit, without a word:
-  // the join would only time out.
-  if (channel.full && !perms?.has(PermissionFlagsBits.MoveMembers)) {
-    throw new VoiceJoinError(
-      `${channel.name} is full (${channel.userLimit} of ${channel.userLimit} places taken). Ask someone to leave it, raise its user limit, or give my role the Move Members permission, then try /join again.`,
-    );
   }
 }

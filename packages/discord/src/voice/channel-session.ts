@@ -1,25 +1,25 @@
 // One persona in one voice channel: Discord receive → the room (realtime-core) → Discord send.
 // The conversation itself (floor, labels, barge-in, pacing, usage) is the room's; this file owns
-// the Discord side's lifecycle: the model session, the connection guard, occupancy and the end.
+// the Discord side's lifecycle: the model session, the connection guard, occupancy and the end,
+// and gates both ways on end-to-end encryption (DAVE, e2ee.ts).
 import { type VoiceConnection, VoiceConnectionStatus } from '@discordjs/voice';
 import {
   type Clock,
   monotonicClock,
   type Persona,
   personaToSessionConfig,
-  profileForModel,
-  RealtimeSession,
-  Room,
+  type RealtimeSession,
+  type Room,
 } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
 import type { GuildVad, SessionEndReason, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
-import { guardConnection } from './connection-guard.ts';
-import { createOpusFrameSink, playbackOutput } from './opus-frame-sink.ts';
+import { createChannelRoom, createModelSession } from './channel-room.ts';
+import { type ConnectionWatch, guardConnection } from './connection-guard.ts';
+import { e2eeSink, e2eeStatus, onceE2eeSafe } from './e2ee.ts';
 import { type Emit, forwardVoiceEvents } from './room-events.ts';
 import { keepTransportKeyPrepared } from './transport-key.ts';
-import { guildTurnDetection } from './turn-detection.ts';
-import { type ChannelManagerOptions, roomTuning, type VoiceTuning } from './types.ts';
+import type { ChannelManagerOptions, VoiceTuning } from './types.ts';
 import { VoiceReceiver } from './voice-receiver.ts';
 
 export interface ChannelSessionDeps {
@@ -30,9 +30,9 @@ export interface ChannelSessionDeps {
   tuning: VoiceTuning;
   logger: Logger;
   emit: Emit;
-  onEnded(session: VoiceChannelSession): void;
   /** The guild's VAD settings, applied when the session starts. */
   vad?: GuildVad | undefined;
+  onEnded(session: VoiceChannelSession): void;
   clock?: Clock;
 }
 
@@ -45,8 +45,11 @@ export class VoiceChannelSession implements VoiceSessionPort {
   readonly #room: Room;
   readonly #receiver: VoiceReceiver;
   readonly #startedAt: number;
-  #guard: { receiveError(err: Error): void } | undefined;
+  #guard: ConnectionWatch | undefined;
+  /** To Discord: only audio that would be end-to-end encrypted (or a call without E2EE). */
+  readonly #out: ReturnType<typeof e2eeSink>;
   #idleTimer: unknown;
+  #cancelGreeting: () => void = () => {};
   #ended = false;
 
   constructor(deps: ChannelSessionDeps) {
@@ -56,39 +59,16 @@ export class VoiceChannelSession implements VoiceSessionPort {
     this.#clock = deps.clock ?? monotonicClock;
     this.#startedAt = this.#clock.now();
     const { options, tuning } = deps;
-    this.#model = new RealtimeSession({
-      url: options.realtime.url,
-      model: options.realtime.model,
-      apiKey: options.realtime.apiKey,
-      config: {
-        ...personaToSessionConfig(deps.persona),
-        inputTranscription: true,
-        turnDetection: guildTurnDetection(
-          deps.vad,
-          { silenceMs: tuning.vadSilenceMs },
-          profileForModel(options.realtime.model).vad,
-        ),
-      },
-      logger: deps.logger,
-      ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),
-    });
-    const session = this;
-    this.#room = new Room({
-      // A getter: transcripts and labels follow a persona switch.
-      cast: [
-        {
-          get name() {
-            return session.#persona.name;
-          },
-          model: this.#model,
-        },
-      ],
-      sink: createOpusFrameSink(deps.connection, tuning.playbackFormat, tuning.opusComplexity),
-      output: playbackOutput(tuning.playbackFormat),
+    this.#model = createModelSession(deps.persona, options, tuning, deps.logger, deps.vad);
+    this.#out = e2eeSink(deps.connection);
+    this.#room = createChannelRoom({
+      personaName: () => this.#persona.name,
+      model: this.#model,
+      target: this.#out,
+      tuning,
       clock: this.#clock,
       logger: deps.logger,
       isOptedOut: (userId) => options.isOptedOut(this.guildId, userId),
-      tuning: roomTuning(tuning),
     });
     this.#room.on('ended', (e) => this.end(e.reason, e.message, e.modelError));
     this.#receiver = new VoiceReceiver({
@@ -97,7 +77,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
       room: this.#room,
       clock: this.#clock,
       logger: deps.logger,
-      onStreamError: (err) => this.#guard?.receiveError(err),
+      guard: () => this.#guard,
     });
   }
 
@@ -113,7 +93,13 @@ export class VoiceChannelSession implements VoiceSessionPort {
   /** A moderator moved the bot to `channel` (same guild): the conversation carries on there. */
   moveTo(channel: VoiceBasedChannel): void {
     this.#d.channel = channel;
+    this.#guard?.moved(channel.id);
     this.checkOccupancy();
+  }
+
+  /** Leaving and joining again on purpose (new keys, or a move): the bot's voice state blinks. */
+  get rejoining(): boolean {
+    return this.#guard?.rejoining ?? false;
   }
 
   /** Barge-ins so far (e2e tests and metrics). */
@@ -145,8 +131,11 @@ export class VoiceChannelSession implements VoiceSessionPort {
       (reason, message) => this.end(reason, message),
     );
     this.#receiver.start();
-    if (this.#persona.greeting)
-      this.announce(`Greet the people here in character, e.g.: "${this.#persona.greeting}"`);
+    // Greets once it can be heard end to end (at once, unless the bot joined an empty channel).
+    this.#cancelGreeting = onceE2eeSafe(this.#d.connection, () => {
+      if (this.#persona.greeting && !this.#ended)
+        this.announce(`Greet the people here in character, e.g.: "${this.#persona.greeting}"`);
+    });
     this.checkOccupancy();
   }
 
@@ -177,6 +166,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
         .map((h) => ({ ...h, optedOut: this.#d.options.isOptedOut(this.guildId, h.userId) })),
       usage: room.usage,
       turns: room.turns,
+      e2ee: { ...e2eeStatus(this.#d.connection), withheldFrames: this.#out.withheld },
     };
   }
 
@@ -195,6 +185,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   end(reason: SessionEndReason, message?: string, modelError?: string): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#cancelGreeting();
     this.#clock.clearTimeout(this.#idleTimer);
     // Unregistered first: the room's last usage report may trigger the cap, which must find no session to leave.
     this.#d.onEnded(this);

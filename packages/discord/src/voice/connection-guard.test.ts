@@ -114,20 +114,20 @@ describe('guardConnection', () => {
     expect(warned).toEqual(['voice server requires DAVE; ending the session']);
   });
 
-  it('rejoins once after repeated decryption failures within the window', () => {
-    const { c, conn } = fakeConnection();
-    const clock = new ManualClock();
-    const guard = guardConnection(conn, { maxRejoinAttempts: 5, clock }, () => {});
-    guard.receiveError(new Error('Failed to decrypt: DecryptionFailed(UnencryptedWhenPassthroughDisabled)'));
-    clock.advance(40_000); // outside the window: the first one no longer counts
-    guard.receiveError(new Error('DecryptionFailed'));
-    guard.receiveError(new Error('stream premature close'));
-    expect(c.rejoins).toBe(0);
-    guard.receiveError(new Error('DecryptionFailed'));
-    guard.receiveError(new Error('DecryptionFailed'));
-    expect(c.rejoins).toBe(1);
-    for (let i = 0; i < 5; i++) guard.receiveError(new Error('DecryptionFailed'));
-    expect(c.rejoins).toBe(1);
+  it('ends without reconnecting on 4021 (rate limited) and 4022 (call terminated), explaining', () => {
+    for (const [code, reason, message] of [
+      [4021, 'error', END_MESSAGES.rateLimited],
+      [4022, 'disconnected', END_MESSAGES.callTerminated],
+    ] as const) {
+      const { c, set, conn } = fakeConnection();
+      const networking = Object.assign(new EventEmitter(), { state: {} });
+      c.state = { status: VoiceConnectionStatus.Ready, networking } as never;
+      const ended: [string, string | undefined][] = [];
+      guardConnection(conn, { maxRejoinAttempts: 5, clock: new ManualClock() }, (r, m) => ended.push([r, m]));
+      networking.on('close', () => set({ status: VoiceConnectionStatus.Signalling }));
+      networking.emit('close', code);
+      expect(ended).toEqual([[reason, message]]);
+    }
   });
 
   it('retries a rejoin the gateway was down for, without counting it as refused, and gives up after a minute', () => {

@@ -1,6 +1,7 @@
 // Discord voice connection policy: which closes end a session (and what to tell the channel),
-// when to stop rejoining, and when receive decryption has gone bad enough that a rejoin is the
-// cure. The holes it patches in @discordjs/voice itself are in discordjs-voice-0.19.2-patches.ts.
+// when to stop rejoining, and when receive decryption has gone bad enough, or a move left the
+// voice transport in the old channel, that a fresh join is the cure (e2ee-recovery.ts). The holes
+// it patches in @discordjs/voice itself are in discordjs-voice-0.19.2-patches.ts.
 import {
   type VoiceConnection,
   VoiceConnectionDisconnectReason,
@@ -9,6 +10,8 @@ import {
 import { type Clock, monotonicClock } from '@troupe/realtime-core';
 import type { SessionEndReason } from '../voice-port.ts';
 import { type GuardLogger, protectConnection } from './discordjs-voice-0.19.2-patches.ts';
+import { isSilenceFrame } from './e2ee.ts';
+import { type E2eeRecoveryOptions, recoverE2ee } from './e2ee-recovery.ts';
 
 export {
   type ConnectionShield,
@@ -27,6 +30,10 @@ export const END_MESSAGES = {
     'I lost my connection to Discord and could not get back into the voice channel within a minute',
   leaseLost:
     'this bot instance lost its claim on the voice session (another instance of the bot took the server over, or the bot could not reach its database)',
+  rateLimited:
+    'Discord rate-limited my voice connection, so I stopped instead of retrying; wait a few minutes before /join',
+  callTerminated:
+    'Discord ended my voice call (the channel was deleted, I was removed, or its voice server changed); use /join to bring me back',
 } as const;
 
 /**
@@ -45,29 +52,47 @@ export const MOVE_GRACE_MS = 5000;
 /** Discord voice close codes the guard acts on (discord.com/developers/docs/topics/opcodes-and-status-codes). */
 const DISCONNECTED = 4014;
 const E2EE_REQUIRED = 4017;
+/** "Should not reconnect" per the close code table; 0.19.2 rejoins on them anyway. */
+const RATE_LIMITED = 4021;
+const CALL_TERMINATED = 4022;
 
 export interface GuardOptions {
   maxRejoinAttempts: number;
-  /** Receive errors mentioning decryption within `decryptWindowMs` that trigger one rejoin. */
-  decryptFailuresBeforeRejoin?: number;
-  decryptWindowMs?: number;
-  /** Time and the gateway retry timer (default: the monotonic clock). */
+  /** When persistent receive decryption failures call for a fresh join (see receive-health.ts). */
+  e2ee?: Omit<E2eeRecoveryOptions, 'logger' | 'clock'> | undefined;
+  /** Time and the guard's timers (default: the monotonic clock). */
   clock?: Clock;
   logger?: GuardLogger;
 }
 
+/** What the session tells the guard, and asks it. */
+export interface ConnectionWatch {
+  /** A receive stream broke. */
+  receiveError(err: Error): void;
+  /** A frame reached the decoder (silence frames, sent in the clear, prove nothing). */
+  delivered(frame: Uint8Array): void;
+  /** The receive gate dropped a frame that was still end-to-end encrypted. */
+  undecryptable(): void;
+  /** A moderator moved the bot to `channelId` (see e2ee-recovery.ts). */
+  moved(channelId: string): void;
+  /** A fresh join is under way: the bot's voice state is gone for a moment, on purpose. */
+  readonly rejoining: boolean;
+}
+
 /**
  * Watches a connection. 4014 (kicked, channel deleted) ends the session unless a new voice server
- * follows within {@link MOVE_GRACE_MS} (moved); 4017 (E2EE required) ends it; codes the library resumes or rejoins on (4006, 4015, 4022, network drops) are left to
- * it, but a rejoin storm is cut off before attempt `maxRejoinAttempts + 1` goes out, and a
- * rejoin the gateway was down for is retried once it may be back.
- * Returns a reporter for receive-stream errors.
+ * follows within {@link MOVE_GRACE_MS} (moved); 4017 (E2EE required), 4021 (rate limited) and
+ * 4022 (call terminated) end it; codes the library resumes or rejoins on (4006, 4015, network
+ * drops) are left to it, but a rejoin storm is cut off before attempt `maxRejoinAttempts + 1`
+ * goes out, and a rejoin the gateway was down for is retried once it may be back. Persistent
+ * receive decryption failures, and a move that kept the old channel's voice transport in an
+ * end-to-end encrypted call, lead to a fresh join (e2ee-recovery.ts).
  */
 export function guardConnection(
   connection: VoiceConnection,
   options: GuardOptions,
   end: (reason: SessionEndReason, message?: string) => void,
-): { receiveError(err: Error): void } {
+): ConnectionWatch {
   const shield = protectConnection(connection);
   if (options.logger) shield.logger = options.logger;
   const clock = options.clock ?? monotonicClock;
@@ -107,9 +132,17 @@ export function guardConnection(
       gatewayRetries = 0;
     } else if (next.status === VoiceConnectionStatus.Signalling) {
       // The library rejoins on any other close; the code tells whether that can ever work.
-      if (shield.lastCloseCode === E2EE_REQUIRED) {
+      const code = shield.lastCloseCode;
+      if (code === E2EE_REQUIRED) {
         options.logger?.warn({ closeCode: E2EE_REQUIRED }, 'voice server requires DAVE; ending the session');
         end('error', END_MESSAGES.daveRequired);
+      } else if (code === RATE_LIMITED || code === CALL_TERMINATED) {
+        options.logger?.warn(
+          { closeCode: code },
+          'voice close code that must not be reconnected; ending the session',
+        );
+        if (code === RATE_LIMITED) end('error', END_MESSAGES.rateLimited);
+        else end('disconnected', END_MESSAGES.callTerminated);
       } else if (connection.rejoinAttempts >= options.maxRejoinAttempts) {
         // rejoinAttempts counts the attempts already made; this Signalling is about to make one more.
         options.logger?.warn(
@@ -126,21 +159,18 @@ export function guardConnection(
       end('disconnected');
     }
   });
-  const limit = options.decryptFailuresBeforeRejoin ?? 3;
-  const windowMs = options.decryptWindowMs ?? 30_000;
-  let failures: number[] = [];
-  let rejoined = false;
+  const recovery = recoverE2ee(connection, { ...options.e2ee, clock, logger: options.logger }, end);
   return {
-    receiveError(err: Error) {
-      if (!/decrypt/i.test(err.message)) return;
-      const t = clock.now();
-      failures = [...failures.filter((f) => t - f < windowMs), t];
-      // DAVE sessions can get stuck after a missed transition; a fresh join re-keys them (OpenClaw's Discord voice does the same).
-      if (failures.length >= limit && !rejoined && connection.state.status === VoiceConnectionStatus.Ready) {
-        rejoined = true;
-        failures = [];
-        connection.rejoin();
-      }
+    receiveError: (err) => {
+      recovery.streamError(err);
+    },
+    delivered: (frame) => {
+      if (!isSilenceFrame(frame)) recovery.delivered();
+    },
+    undecryptable: () => recovery.undecryptable(),
+    moved: (channelId) => recovery.moved(channelId),
+    get rejoining() {
+      return recovery.rejoining;
     },
   };
 }

@@ -1,10 +1,14 @@
 // Discord receive → the room: one Opus stream per member who starts speaking, decoded straight to
-// the model's rate and handed over frame by frame; the stream's end is the speaker's stop.
+// the model's rate and handed over frame by frame; the stream's end is the speaker's stop. A frame
+// still end-to-end encrypted (the bot is not in the call's MLS group yet, or its keys are stale)
+// never reaches the decoder; what gets through and what does not is told to the connection guard.
 import { EndBehaviorType, type VoiceConnection } from '@discordjs/voice';
 import { createOpusDecoder, type OpusDecoder } from '@troupe/opus';
 import { type Clock, FALLBACK_SPEAKER_NAME, MODEL_RATE, type Room } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
+import type { ConnectionWatch } from './connection-guard.ts';
+import { admitReceivedFrame } from './e2ee.ts';
 
 /** Discord ends a member's stream after this much silence (it sends nothing while they are quiet). */
 const STREAM_END_SILENCE_MS = 100;
@@ -23,8 +27,8 @@ export interface ReceiverDeps {
   room: Room;
   clock: Clock;
   logger: Logger;
-  /** A receive stream failed (e.g. decryption): the connection guard may rejoin. */
-  onStreamError(err: Error): void;
+  /** The connection guard, once it watches (failing decryption may call for a fresh join). */
+  guard(): Pick<ConnectionWatch, 'receiveError' | 'delivered' | 'undecryptable'> | undefined;
 }
 
 export class VoiceReceiver {
@@ -73,6 +77,9 @@ export class VoiceReceiver {
       end: { behavior: EndBehaviorType.AfterSilence, duration: STREAM_END_SILENCE_MS },
     });
     stream.on('data', (packet: Buffer) => {
+      // Still DAVE-encrypted: not Opus, never for the decoder.
+      if (!admitReceivedFrame(this.#d.connection, packet)) return this.#d.guard()?.undecryptable();
+      this.#d.guard()?.delivered(packet);
       const receivedAt = this.#d.clock.now();
       m.packets++;
       const pcm = m.decoder.decode(packet);
@@ -85,7 +92,7 @@ export class VoiceReceiver {
         { err: err.message, userId },
         'voice receive stream failed; waiting for the next speech',
       );
-      this.#d.onStreamError(err);
+      this.#d.guard()?.receiveError(err);
       // A broken stream never emits 'end': without this the member would keep the floor.
       this.#stopped(m);
     });

@@ -50,6 +50,11 @@ export interface ProviderProfile {
   vad: VadSpec;
   /** User transcripts need `input_audio_transcription` in session.update (OpenAI) or come unasked (StepFun). */
   transcriptionSetting: boolean;
+  /**
+   * `instructions` in response.create apply to that reply (OpenAI). StepFun documents none (its guide's
+   * greeting puts them under `session`), so a scene changes the session instructions instead.
+   */
+  responseInstructions: boolean;
   hints: ProviderHints;
   reconnectBudget: ReconnectBudgetPolicy;
 }
@@ -106,6 +111,7 @@ export const stepfunProfile: ProviderProfile = {
   defaultVoice: 'linjiajiejie',
   vad: STEPFUN_VAD,
   transcriptionSetting: false,
+  responseInstructions: false,
   hints: STEPFUN_HINTS,
   reconnectBudget: LOWEST_TIER_BUDGET,
 };
@@ -145,6 +151,7 @@ export const openaiProfile: ProviderProfile = {
   defaultVoice: 'alloy',
   vad: OPENAI_VAD,
   transcriptionSetting: true,
+  responseInstructions: true,
   hints: {
     apiKey: 'create an API key in the provider console and configure it',
     balance: 'add credit to the provider account',

@@ -1,4 +1,5 @@
 // Public surface of the conversation room: explicit re-exports only.
+export type { AllRoomEvents } from './cast-driver.ts';
 export type { PlaybackReport } from './pacer.ts';
 export type {
   AudioFrame,
@@ -26,4 +27,24 @@ export {
   type RoomTuning,
   type SpeakerFrame,
 } from './room-options.ts';
+export { ADDRESSED, AddressBook, type AddressEntry, type AddressHit, MENTIONED } from './scene/addressing.ts';
+export { type DirectionReason, SCENE_MODES, type SceneMode } from './scene/director.ts';
+export { loadPinyin } from './scene/phonetics.ts';
+export { SCENE_DEFAULTS } from './scene/scene-settings.ts';
+export type {
+  DirectedEvent,
+  RestoredLine,
+  SceneCharacter,
+  SceneControl,
+  SceneEvents,
+  SceneLine,
+  SceneMemberStatus,
+  SceneOptions,
+  ScenePort,
+  SceneSessions,
+  SceneSettings,
+  SessionBudget,
+  SessionBudgetEvent,
+} from './scene/scene-types.ts';
+export { describeSessionBudget, SessionCounter } from './scene/session-budget.ts';
 export { FALLBACK_SPEAKER_NAME, normaliseSpeakerName, SpeakerLabels } from './speaker-labels.ts';

@@ -124,6 +124,8 @@ export interface RoomTranscript {
   text: string;
   /** The cast member whose session produced the transcript. */
   character: string;
+  /** In a scene, the id of the character a line is by (its name and avatar post it). */
+  characterId?: string;
 }
 
 export type RoomEvents = {

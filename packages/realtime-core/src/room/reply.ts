@@ -32,6 +32,8 @@ export class Reply {
   framesTaken = 0;
   /** Frames handed out after abort(): what a barge-in failed to silence (0 unless a bug). */
   framesAfterAbort = 0;
+  /** Model audio received, in samples at the model rate (what was generated, heard or not). */
+  #receivedSamples = 0;
 
   constructor(
     responseId: string,
@@ -65,6 +67,11 @@ export class Reply {
     return this.#frames.length;
   }
 
+  /** Model audio received so far, in milliseconds. */
+  get receivedMs(): number {
+    return samplesToMs(this.#receivedSamples, this.#modelRate);
+  }
+
   /** Audio ready to play, in milliseconds. */
   get bufferedMs(): number {
     return this.#frames.length * FRAME_MS;
@@ -78,6 +85,7 @@ export class Reply {
   /** Adds model audio (mono at the model rate); false when the reply takes no more. */
   push(pcm: Int16Array): boolean {
     if (this.#status !== 'streaming') return false;
+    this.#receivedSamples += pcm.length;
     const out = this.#resampler ? this.#resampler.push(pcm) : pcm;
     for (const frame of this.#chunker.push(out)) this.#frames.push(frame);
     return true;

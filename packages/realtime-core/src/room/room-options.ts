@@ -2,6 +2,7 @@ import type { PcmFrame } from '../audio/frames.ts';
 import type { Clock, Logger } from '../session/clock.ts';
 import type { CastMember, FrameSink, RoomEndReason, TurnLatency, UsageDelta } from './ports.ts';
 import type { OutputFormat } from './reply.ts';
+import type { SceneOptions } from './scene/scene-types.ts';
 import type { Speaker } from './speakers.ts';
 
 /** Knobs with defaults that suit a busy roleplay channel. */
@@ -36,8 +37,13 @@ export const DEFAULT_ROOM_TUNING: RoomTuning = {
 };
 
 export interface RoomOptions {
-  /** The characters present. Today a room plays exactly one; the cast is a list so scenes can grow. */
-  cast: readonly CastMember[];
+  /**
+   * One character whose session runs server VAD (it answers by itself). For several characters, or
+   * replies only when addressed, give `scene` instead.
+   */
+  cast?: readonly CastMember[];
+  /** An ensemble scene: characters connected on demand, the room ends each turn and a director picks who answers. */
+  scene?: SceneOptions;
   sink: FrameSink;
   /** The room's only source of time and timers (pacing, floor hangover, latency, usage flushes). */
   clock: Clock;

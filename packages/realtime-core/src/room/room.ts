@@ -1,15 +1,16 @@
-// One conversation: people speak (labelled PCM in), a character answers (timed frames out). The
+// One conversation: people speak (labelled PCM in), characters answer (timed frames out). The
 // room decides who holds the floor, what is held for whoever waits, when a turn closes, when a
 // speaker interrupts a reply, and who said what; the model sessions, the sink and the clock are
 // injected, so every rule runs in a unit test in milliseconds. Its transport (Discord, a web
-// page, a phone line) only decodes what it receives and encodes what it is handed.
+// page, a phone line) only decodes what it receives and encodes what it is handed. Its cast
+// driver decides how turns reach the characters: one character on server VAD (SoloCast), or an
+// ensemble scene with a director (EnsembleCast, docs/scenes.md).
 import { MODEL_RATE } from '../audio/frames.ts';
 import { samplesToMs } from '../audio/pcm.ts';
 import type { Clock } from '../session/clock.ts';
 import { TypedEmitter } from '../util/typed-emitter.ts';
-import { listenToCastMember } from './cast-listener.ts';
-import type { CastMember, ModelTranscript, RoomEndReason, RoomEvents } from './ports.ts';
-import { PromptQueue } from './prompt-queue.ts';
+import type { AllRoomEvents, CastDriver, RoomSide } from './cast-driver.ts';
+import type { CastMember, RoomEndReason } from './ports.ts';
 import type { Reply } from './reply.ts';
 import { ReplyPlayer } from './reply-player.ts';
 import {
@@ -20,15 +21,21 @@ import {
   type RoomTuning,
   type SpeakerFrame,
 } from './room-options.ts';
-import { FALLBACK_SPEAKER_NAME, SpeakerLabels } from './speaker-labels.ts';
+import { EnsembleCast } from './scene/ensemble-cast.ts';
+import type { SceneControl } from './scene/scene-types.ts';
+import { SoloCast } from './solo-cast.ts';
+import { SpeakerLabels } from './speaker-labels.ts';
 import { type Speaker, SpeakerTable } from './speakers.ts';
-import { TranscriptAttribution } from './transcript-attribution.ts';
 import { TurnLatencyClock } from './turn-latency.ts';
 import { UsageMeter } from './usage-meter.ts';
 
-export class Room extends TypedEmitter<RoomEvents> {
+/** Speakers heard within this window count as present (for addressed-only scenes without a presence count). */
+const PRESENT_WITHIN_MS = 10 * 60_000;
+
+export class Room extends TypedEmitter<AllRoomEvents> {
   #state: RoomState = { status: 'quiet' };
-  readonly #cast: readonly CastMember[];
+  readonly #driver: CastDriver;
+  readonly #scene: EnsembleCast | undefined;
   readonly #clock: Clock;
   readonly #tuning: RoomTuning;
   readonly #modelRate: number;
@@ -37,14 +44,10 @@ export class Room extends TypedEmitter<RoomEvents> {
   readonly #optedOut = new Set<string>();
   readonly #speakers = new SpeakerTable();
   readonly #labels: SpeakerLabels;
-  readonly #attribution = new Map<CastMember, TranscriptAttribution>();
   readonly #latency: TurnLatencyClock;
   readonly #usage = new UsageMeter();
   readonly #player: ReplyPlayer;
-  readonly #trailingSilence: Int16Array;
-  readonly #unwire: (() => void)[] = [];
   readonly #usageTimer: unknown;
-  readonly #prompts = new PromptQueue();
   /** Armed while someone waits for the floor: passes it at the holder's hangover even if no frame comes. */
   #floorCheck: unknown;
   bargeIns = 0;
@@ -53,20 +56,19 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   constructor(options: RoomOptions) {
     super();
-    if (options.cast.length !== 1)
+    const cast = options.cast ?? [];
+    if (options.scene ? cast.length > 0 : cast.length !== 1)
       throw new RangeError(
-        `a room plays exactly one character for now (got ${options.cast.length}); ensemble scenes are not built yet`,
+        options.scene
+          ? 'a scene room takes its characters from `scene`, not `cast`'
+          : `a room without a scene plays exactly one character (got ${cast.length}); pass \`scene\` for an ensemble`,
       );
-    this.#cast = [...options.cast];
     this.#clock = options.clock;
     this.#tuning = { ...DEFAULT_ROOM_TUNING, ...options.tuning };
     this.#modelRate = options.modelRate ?? MODEL_RATE;
     this.#policy = options.isOptedOut ?? (() => false);
-    this.#labels = new SpeakerLabels(() => this.#cast.map((c) => c.name));
+    this.#labels = new SpeakerLabels(() => this.#driver.names());
     this.#latency = new TurnLatencyClock(() => this.#clock.now());
-    this.#trailingSilence = new Int16Array(
-      Math.round((this.#modelRate * this.#tuning.trailingSilenceMs) / 1000),
-    );
     this.#player = new ReplyPlayer({
       sink: options.sink,
       clock: options.clock,
@@ -81,6 +83,7 @@ export class Room extends TypedEmitter<RoomEvents> {
         ended: (report) => {
           this.underruns += report.underruns;
           this.#flushUsage();
+          this.#driver.replyEnded(report);
         },
         bargeInSettled: (e) => this.emit('bargeIn', e),
       },
@@ -89,7 +92,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     // A listener's bug is the listener's: logged, it never breaks the conversation (or the process).
     if (logger)
       this.onListenerError = (err, event) => logger.error({ err, event }, 'room event listener threw');
-    for (const member of this.#cast) this.#wire(member);
+    const side = this.#side();
+    this.#scene = options.scene ? new EnsembleCast(options.scene, side) : undefined;
+    this.#driver = this.#scene ?? new SoloCast(cast, side, this.#tuning.trailingSilenceMs);
     this.#usageTimer = this.#clock.setInterval(() => this.#flushUsage(), this.#tuning.usageFlushMs);
   }
 
@@ -97,8 +102,14 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.#state;
   }
 
+  /** The characters whose model sessions are connected (a scene connects the others when needed). */
   get cast(): readonly CastMember[] {
-    return this.#cast;
+    return this.#driver.live;
+  }
+
+  /** The scene's controls (add, remove, mode, next, memory), when the room plays one. */
+  get scene(): SceneControl | undefined {
+    return this.#scene;
   }
 
   /** Introduces a speaker (or renames one): their label is derived from `displayName`. */
@@ -149,6 +160,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.#optedOut.add(speakerId);
     const s = this.#speakers.get(speakerId);
     if (s) this.#silence(s);
+    this.#driver.speakerOptedOut(speakerId);
   }
 
   /** Undoes `optOut()` (the injected policy still applies). */
@@ -160,9 +172,8 @@ export class Room extends TypedEmitter<RoomEvents> {
    * Asks a character to speak, e.g. to greet the room or announce something in character: now, or
    * once the reply its model is producing ends (a model refuses a second reply while one is in progress).
    */
-  prompt(instruction: string, character: CastMember = this.#cast[0]!): void {
-    if (this.#state.status !== 'ended' && this.#prompts.admit(character, instruction))
-      character.model.createResponse({ instructions: instruction });
+  prompt(instruction: string, character?: CastMember): void {
+    if (this.#state.status !== 'ended') this.#driver.prompt(instruction, character);
   }
 
   /**
@@ -171,7 +182,8 @@ export class Room extends TypedEmitter<RoomEvents> {
    * character; an owner may call it too (e.g. before forgetting the conversation).
    */
   interrupt(): void {
-    if (this.#player.interrupt(this.#cast)) this.bargeIns++;
+    if (this.#player.interrupt(this.#driver.live)) this.bargeIns++;
+    this.#driver.interrupted();
   }
 
   /** Ends the room once: playback stops, usage is flushed, `ended` is emitted. */
@@ -206,7 +218,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       droppedHeldMs: this.droppedHeldMs,
       aheadMs: this.#player.bufferedMs,
       overflowMs: this.#player.overflowMs,
-      pendingAttributions: [...this.#attribution.values()].reduce((n, a) => n + a.pending, 0),
+      pendingAttributions: this.#driver.pendingAttributions,
     };
   }
 
@@ -279,24 +291,21 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   #openTurn(s: Speaker, label: string): void {
-    for (const { model } of this.#cast) model.addText('user', `[${label}]`);
+    this.#driver.turnOpened({ speakerId: s.id, label });
     this.#latency.begin(label);
-    for (const a of this.#attribution.values()) a.turnOpened(label);
     for (const pcm of s.takeHeld()) this.#send(pcm);
   }
 
   #closeTurn(s: Speaker, label: string): void {
-    const step = this.#modelRate / 50; // 20 ms, the size a live speaker's frames come in
-    for (let at = 0; at < this.#trailingSilence.length; at += step)
-      for (const { model } of this.#cast) model.appendAudio(this.#trailingSilence.subarray(at, at + step));
+    this.#driver.turnClosed({ speakerId: s.id, label });
     this.#latency.speechEnded();
-    for (const a of this.#attribution.values()) a.turnClosed(label);
     if (s.lastInboundMs !== undefined) this.emit('inbound', { speakerId: s.id, ms: s.lastInboundMs });
   }
 
+  /** Usage counts the audio once per model session it reached: each session bills its input. */
   #send(pcm: Int16Array): void {
-    for (const { model } of this.#cast) model.appendAudio(pcm);
-    this.#usage.addInput(samplesToMs(pcm.length, this.#modelRate));
+    const sessions = this.#driver.audio(pcm);
+    this.#usage.addInput(samplesToMs(pcm.length, this.#modelRate) * sessions);
   }
 
   #isOptedOut(speakerId: string): boolean {
@@ -310,52 +319,31 @@ export class Room extends TypedEmitter<RoomEvents> {
   #silence(s: Speaker): void {
     s.takeHeld();
     if (this.#state.status !== 'turn' || this.#state.speaker !== s) return;
-    for (const { model } of this.#cast) model.clear();
+    this.#driver.turnCleared();
     this.#passFloor();
   }
 
   // ---- the cast ----------------------------------------------------------------------------
 
-  #wire(member: CastMember): void {
-    const attribution = new TranscriptAttribution(FALLBACK_SPEAKER_NAME);
-    this.#attribution.set(member, attribution);
-    const unlisten = listenToCastMember(member, {
-      audio: (pcm, meta) => {
-        if (this.#state.status !== 'ended') this.#player.audio(member, pcm, meta);
+  /** What the cast driver may use of the room. */
+  #side(): RoomSide {
+    return {
+      clock: this.#clock,
+      player: this.#player,
+      latency: this.#latency,
+      modelRate: this.#modelRate,
+      emit: (event, ...args) => this.emit(event, ...args),
+      ended: () => this.#state.status === 'ended',
+      end: (reason, message, code) => this.end(reason, message, code),
+      flushUsage: () => this.#flushUsage(),
+      isOptedOut: (id) => this.#isOptedOut(id),
+      interrupt: () => this.interrupt(),
+      peopleHeard: () => {
+        const since = this.#clock.now() - PRESENT_WITHIN_MS;
+        return [...this.#speakers.all()].filter((s) => s.lastFrameAt >= since && !this.#isOptedOut(s.id))
+          .length;
       },
-      audioDone: (meta) => this.#player.finished(member, meta.responseId),
-      responseCreated: () => this.#prompts.started(member),
-      responseDone: (e) => {
-        const next = this.#prompts.finished(member);
-        this.#player.finished(member, e.responseId);
-        this.#flushUsage();
-        if (next !== undefined) this.prompt(next, member);
-      },
-      committed: (e) => {
-        this.#latency.committed();
-        attribution.committed(e.itemId);
-      },
-      transcript: (t) => this.#onTranscript(member, attribution, t),
-      error: (e) => {
-        if (!e.recoverable) this.end('error', e.message, e.code);
-      },
-    });
-    this.#unwire.push(unlisten);
-  }
-
-  #onTranscript(member: CastMember, attribution: TranscriptAttribution, t: ModelTranscript): void {
-    if (!t.final) return;
-    const text = t.text.trim();
-    if (t.role === 'assistant') {
-      if (text)
-        this.emit('transcript', { role: 'assistant', speaker: member.name, text, character: member.name });
-      return;
-    }
-    // Forgotten even when empty: an empty transcript must not leave its item behind.
-    const speaker = attribution.speakerOf(t.itemId);
-    // Every cast member transcribes the same speech; the first one's transcript is the room's.
-    if (text && member === this.#cast[0])
-      this.emit('transcript', { role: 'user', speaker, text, character: member.name });
+    };
   }
 
   #onReplyStarted(reply: Reply): void {
@@ -375,7 +363,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.#player.close();
     this.#clock.clearInterval(this.#usageTimer);
     this.#clock.clearTimeout(this.#floorCheck);
-    for (const unwire of this.#unwire.splice(0)) unwire();
+    this.#driver.close();
     this.#flushUsage();
     this.emit('ended', {
       reason: ended.reason,

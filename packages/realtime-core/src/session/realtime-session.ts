@@ -19,7 +19,7 @@ import { ConversationHistory, type HistoryRole } from './history.ts';
 import { decodeFrame, outOfOrder } from './inbound.ts';
 import { decideAfterClose, describeClose } from './reconnect-policy.ts';
 import { ReplyTracker } from './reply-tracker.ts';
-import { ConfigCheck, type SessionPolicy, sessionPolicy } from './session-setup.ts';
+import { ConfigCheck, type SessionPolicy, sessionPolicy, untilReady } from './session-setup.ts';
 import { sessionUpdateEvent } from './session-wire.ts';
 import type { RealtimeSessionEvents, RealtimeSessionOptions, SessionConfig, SessionState } from './types.ts';
 
@@ -109,7 +109,7 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   connect(): Promise<void> {
     if (this.#state.status !== 'idle')
       return Promise.reject(new Error(`connect() called in state ${this.#state.status}`));
-    const ready = this.#untilReady();
+    const ready = untilReady(this);
     this.#open('initial', 0);
     return ready;
   }
@@ -144,6 +144,16 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   clear(): void {
     this.#outbox.clear();
     this.#sendIfReady({ type: 'input_audio_buffer.clear' });
+  }
+
+  /** The provider honours `instructions` in response.create (its profile's `responseInstructions`). */
+  get perResponseInstructions(): boolean {
+    return this.#profile.responseInstructions;
+  }
+
+  /** New instructions from now on (a session.update: never a new connection). */
+  setInstructions(instructions: string): void {
+    void this.update({ instructions });
   }
 
   createResponse(options: { instructions?: string } = {}): void {
@@ -255,24 +265,9 @@ export class RealtimeSession extends TypedEmitter<RealtimeSessionEvents> {
   async #reopen(reason: ConnectReason): Promise<void> {
     if (this.#state.status === 'closed')
       throw new RealtimeError('closed', 'session is closed', { recoverable: false });
-    const ready = this.#untilReady();
+    const ready = untilReady(this);
     this.#open(reason, 0);
     await ready;
-  }
-
-  /** Resolves at the next `ready`, rejects if the session closes first. */
-  #untilReady(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const onState = (s: SessionState) => {
-        if (s.status !== 'ready' && s.status !== 'closed') return;
-        this.off('stateChange', onState);
-        const closed = () =>
-          new RealtimeError('closed', 'session closed before it was ready', { recoverable: false });
-        if (s.status === 'ready') resolve();
-        else reject(s.error ?? closed());
-      };
-      this.on('stateChange', onState);
-    });
   }
 
   #onRolloverDue(): void {

@@ -7,7 +7,7 @@ import type { Logger } from './clock.ts';
 import { RealtimeError } from './errors.ts';
 import type { FailureContext } from './failures.ts';
 import { processReconnectBudget, ReconnectBudget } from './reconnect-budget.ts';
-import type { RealtimeSessionOptions, SessionConfig } from './types.ts';
+import type { RealtimeSessionOptions, SessionConfig, SessionState } from './types.ts';
 
 export interface SessionPolicy {
   profile: ProviderProfile;
@@ -75,4 +75,22 @@ export class ConfigCheck {
       );
     }
   }
+}
+
+/** Resolves at the session's next `ready`, rejects if it closes first. */
+export function untilReady(session: {
+  on(event: 'stateChange', listener: (s: SessionState) => void): unknown;
+  off(event: 'stateChange', listener: (s: SessionState) => void): unknown;
+}): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onState = (s: SessionState) => {
+      if (s.status !== 'ready' && s.status !== 'closed') return;
+      session.off('stateChange', onState);
+      const closed = () =>
+        new RealtimeError('closed', 'session closed before it was ready', { recoverable: false });
+      if (s.status === 'ready') resolve();
+      else reject(s.error ?? closed());
+    };
+    session.on('stateChange', onState);
+  });
 }

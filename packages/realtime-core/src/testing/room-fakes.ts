@@ -1,7 +1,8 @@
 // Unit-test doubles for a room's two seams: a model session a test plays by hand, and a sink that
 // records what was handed to it and when. Fakes of one seam, for unit tests only.
 import { MODEL_RATE } from '../audio/frames.ts';
-import type { ModelAudioMeta, ModelError, ModelPort, ModelTranscript, OutputFrame } from '../room/ports.ts';
+import type { ModelAudioMeta, ModelError, ModelTranscript, OutputFrame } from '../room/ports.ts';
+import type { ScenePort } from '../room/scene/scene-types.ts';
 import type { Clock } from '../session/clock.ts';
 import { TypedEmitter } from '../util/typed-emitter.ts';
 
@@ -13,13 +14,17 @@ type FakeModelEvents = {
   committed: [event: { itemId: string }];
   transcript: [event: ModelTranscript];
   error: [error: ModelError];
+  rolledOver: [];
+  reconnected: [event: { reason: string }];
 };
 
 /** What the room asked of the model, in order. */
 export type ModelCall =
   | { type: 'audio'; pcm: Int16Array }
-  | { type: 'text'; text: string }
+  | { type: 'text'; text: string; role?: 'user' | 'assistant' | 'system' }
   | { type: 'clear' }
+  | { type: 'commit' }
+  | { type: 'instructions'; text: string }
   | { type: 'response'; instructions: string | undefined }
   | { type: 'cancel' }
   | { type: 'truncate'; itemId: string; ms: number };
@@ -31,8 +36,11 @@ export interface HeardTurn {
   samples: Int16Array;
 }
 
-export class FakeModel extends TypedEmitter<FakeModelEvents> implements ModelPort {
+/** A fake model session for a room (ModelPort) or a scene (ScenePort: manual commits, any text role, instructions). */
+export class FakeModel extends TypedEmitter<FakeModelEvents> implements ScenePort {
   readonly calls: ModelCall[] = [];
+  /** Whether the fake takes instructions with each reply request (as a profile with `responseInstructions`). */
+  perResponseInstructions = false;
 
   appendAudio(pcm: Int16Array): void {
     this.calls.push({ type: 'audio', pcm: pcm.slice() });
@@ -42,8 +50,12 @@ export class FakeModel extends TypedEmitter<FakeModelEvents> implements ModelPor
     this.calls.push({ type: 'clear' });
   }
 
-  addText(_role: 'user', text: string): void {
-    this.calls.push({ type: 'text', text });
+  addText(role: 'user' | 'assistant' | 'system', text: string): void {
+    this.calls.push(role === 'user' ? { type: 'text', text } : { type: 'text', text, role });
+  }
+
+  setInstructions(text: string): void {
+    this.calls.push({ type: 'instructions', text });
   }
 
   createResponse(options: { instructions?: string } = {}): void {
@@ -86,8 +98,23 @@ export class FakeModel extends TypedEmitter<FakeModelEvents> implements ModelPor
     this.emit('responseDone', { responseId });
   }
 
-  commit(itemId: string): void {
-    this.emit('committed', { itemId });
+  /**
+   * Without an id: the client commits its input (a scene's manual turn). With one: the test plays
+   * the server committing item `itemId` (input_audio_buffer.committed).
+   */
+  commit(itemId?: string): void {
+    if (itemId === undefined) this.calls.push({ type: 'commit' });
+    else this.emit('committed', { itemId });
+  }
+
+  /** The session rolled over to a new connection. */
+  rollOver(): void {
+    this.emit('rolledOver');
+  }
+
+  /** The session reconnected (after a drop, a voice change or a reset). */
+  reconnect(reason: string): void {
+    this.emit('reconnected', { reason });
   }
 
   transcribe(role: 'user' | 'assistant', itemId: string, text: string): void {
@@ -102,6 +129,11 @@ export class FakeModel extends TypedEmitter<FakeModelEvents> implements ModelPor
 
   get labels(): string[] {
     return this.calls.flatMap((c) => (c.type === 'text' ? [c.text] : []));
+  }
+
+  /** Text items of one role, in order. */
+  texts(role: 'user' | 'assistant' | 'system' = 'user'): string[] {
+    return this.calls.flatMap((c) => (c.type === 'text' && (c.role ?? 'user') === role ? [c.text] : []));
   }
 
   get truncations(): { itemId: string; ms: number }[] {

@@ -1,0 +1,117 @@
+// One character whose model session runs server VAD: the room's labels and audio go to it, a
+// closed turn gets trailing silence (speakers' transports send nothing in silence, so the server's
+// VAD would never hear the end), and the server answers by itself. What a room did before scenes.
+import type { CastDriver, RoomSide, TurnInfo } from './cast-driver.ts';
+import { listenToCastMember } from './cast-listener.ts';
+import type { CastMember, ModelTranscript } from './ports.ts';
+import { PromptQueue } from './prompt-queue.ts';
+import { FALLBACK_SPEAKER_NAME } from './speaker-labels.ts';
+import { TranscriptAttribution } from './transcript-attribution.ts';
+
+export class SoloCast implements CastDriver {
+  readonly live: readonly CastMember[];
+  readonly #side: RoomSide;
+  readonly #trailingSilence: Int16Array;
+  readonly #attribution = new Map<CastMember, TranscriptAttribution>();
+  readonly #prompts = new PromptQueue();
+  readonly #unwire: (() => void)[] = [];
+
+  constructor(cast: readonly CastMember[], side: RoomSide, trailingSilenceMs: number) {
+    this.live = [...cast];
+    this.#side = side;
+    this.#trailingSilence = new Int16Array(Math.round((side.modelRate * trailingSilenceMs) / 1000));
+    for (const member of this.live) this.#wire(member);
+  }
+
+  names(): string[] {
+    return this.live.map((c) => c.name);
+  }
+
+  get pendingAttributions(): number {
+    return [...this.#attribution.values()].reduce((n, a) => n + a.pending, 0);
+  }
+
+  turnOpened(turn: TurnInfo): void {
+    for (const { model } of this.live) model.addText('user', `[${turn.label}]`);
+    for (const a of this.#attribution.values()) a.turnOpened(turn.label);
+  }
+
+  audio(pcm: Int16Array): number {
+    for (const { model } of this.live) model.appendAudio(pcm);
+    return this.live.length;
+  }
+
+  turnClosed(turn: TurnInfo): void {
+    const step = this.#side.modelRate / 50; // 20 ms, the size a live speaker's frames come in
+    for (let at = 0; at < this.#trailingSilence.length; at += step)
+      for (const { model } of this.live) model.appendAudio(this.#trailingSilence.subarray(at, at + step));
+    for (const a of this.#attribution.values()) a.turnClosed(turn.label);
+  }
+
+  turnCleared(): void {
+    for (const { model } of this.live) model.clear();
+  }
+
+  prompt(instruction: string, character: CastMember = this.live[0]!): void {
+    if (!this.#side.ended() && this.#prompts.admit(character, instruction))
+      character.model.createResponse({ instructions: instruction });
+  }
+
+  replyEnded(): void {}
+
+  interrupted(): void {}
+
+  speakerOptedOut(): void {}
+
+  close(): void {
+    for (const unwire of this.#unwire.splice(0)) unwire();
+  }
+
+  #wire(member: CastMember): void {
+    const side = this.#side;
+    const attribution = new TranscriptAttribution(FALLBACK_SPEAKER_NAME);
+    this.#attribution.set(member, attribution);
+    const unlisten = listenToCastMember(member, {
+      audio: (pcm, meta) => {
+        if (!side.ended()) side.player.audio(member, pcm, meta);
+      },
+      audioDone: (meta) => side.player.finished(member, meta.responseId),
+      responseCreated: () => this.#prompts.started(member),
+      responseDone: (e) => {
+        const next = this.#prompts.finished(member);
+        side.player.finished(member, e.responseId);
+        side.flushUsage();
+        if (next !== undefined) this.prompt(next, member);
+      },
+      committed: (e) => {
+        side.latency.committed();
+        attribution.committed(e.itemId);
+      },
+      transcript: (t) => this.#onTranscript(member, attribution, t),
+      error: (e) => {
+        if (!e.recoverable) side.end('error', e.message, e.code);
+      },
+    });
+    this.#unwire.push(unlisten);
+  }
+
+  #onTranscript(member: CastMember, attribution: TranscriptAttribution, t: ModelTranscript): void {
+    if (!t.final) return;
+    const text = t.text.trim();
+    if (t.role === 'assistant') {
+      if (text)
+        this.#side.emit('transcript', {
+          role: 'assistant',
+          speaker: member.name,
+          text,
+          character: member.name,
+        });
+      return;
+    }
+    // Forgotten even when empty: an empty transcript must not leave its item behind.
+    const speaker = attribution.speakerOf(t.itemId);
+    // Every cast member transcribes the same speech; the first one's transcript is the room's.
+    if (text && member === this.live[0])
+      this.#side.emit('transcript', { role: 'user', speaker, text, character: member.name });
+  }
+}
