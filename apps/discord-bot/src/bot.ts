@@ -4,14 +4,14 @@ import {
   mountTroupe,
   type PersonaRegistry,
   type RestoreOutcome,
-  type Store,
   type TranscriptPoster,
   type TroupeOptions,
   type UsageTracker,
   type VoiceManagerPort,
   type VoiceTuning,
 } from '@troupe/discord';
-import type { TransportFactory } from '@troupe/realtime-core';
+import type { Clock, TransportFactory } from '@troupe/realtime-core';
+import type { Store } from '@troupe/store';
 import { Client, type ClientOptions, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from 'pino';
 import type { BotConfig } from './config.ts';
@@ -31,6 +31,18 @@ export interface CreateBotOptions {
   /** Where character cards may be downloaded from (default: Discord's attachment hosts; see mountTroupe). */
   cardSources?: TroupeOptions['cardSources'];
   now?: () => number;
+  /** Clock of the voice session lease keepers (tests). */
+  clock?: Clock;
+}
+
+/**
+ * The gateway shards this process runs: SHARD_IDS of SHARD_COUNT (all of them when only the count
+ * is set). Under discord.js's ShardingManager the manager assigns each child its shard instead.
+ */
+export function shardOptions(config: BotConfig, env = process.env): Partial<ClientOptions> {
+  if (env.SHARDING_MANAGER || config.shardCount === undefined) return {};
+  const shards = config.shardIds ?? Array.from({ length: config.shardCount }, (_, i) => i);
+  return { shards, shardCount: config.shardCount };
 }
 
 /** A wired bot: call `start(token)` to log in, `stop()` for a clean shutdown. */
@@ -51,12 +63,16 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
   const { config, logger } = o;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
+    ...shardOptions(config),
     ...o.clientOptions,
     rest: { ...(config.discordApiUrl ? { api: config.discordApiUrl } : {}), ...o.clientOptions?.rest },
   });
   const troupe = await mountTroupe(client, {
     realtime: { url: config.realtimeUrl, model: config.model, apiKey: config.stepfunApiKey ?? '' },
     store: o.store,
+    hostId: config.hostId,
+    voiceLeaseTtlMs: config.voiceLeaseTtlMs,
+    ...(o.clock ? { clock: o.clock } : {}),
     logger,
     voice: {
       playbackFormat: config.playbackFormat,
@@ -100,7 +116,16 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
       await ready;
-      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'bot ready');
+      logger.info(
+        {
+          user: client.user?.tag,
+          guilds: client.guilds.cache.size,
+          host: config.hostId,
+          shards: client.options.shards,
+          shardCount: client.options.shardCount,
+        },
+        'bot ready',
+      );
     },
     async stop() {
       if (stopped) return;

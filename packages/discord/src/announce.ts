@@ -38,6 +38,7 @@ export function publicEndReason(e: VoiceEvents['sessionEnded'][0]): { key: Messa
   if (m === END_MESSAGES.kicked) return { key: 'ended.kicked' };
   if (m === END_MESSAGES.daveRequired) return { key: 'ended.daveRequired' };
   if (m === END_MESSAGES.gatewayLost) return { key: 'ended.gatewayLost' };
+  if (m === END_MESSAGES.leaseLost) return { key: 'ended.leaseLost' };
   if (m === END_MESSAGES.rateLimited) return { key: 'ended.rateLimited' };
   if (m === END_MESSAGES.callTerminated) return { key: 'ended.callTerminated' };
   if (m === E2EE_MESSAGES.gaveUp) return { key: 'ended.e2eeGaveUp' };

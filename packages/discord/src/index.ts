@@ -12,21 +12,23 @@ export {
   withTestCapture,
 } from './logger.ts';
 export { type BotMetrics, startBotMetrics } from './metrics/index.ts';
-export { mountTroupe, type TroupeMount, TroupeMountError, type TroupeOptions } from './mount.ts';
-export { BUILTIN_PERSONA_DIR, PersonaRegistry } from './personas/registry.ts';
 export {
-  type DailyUsage,
-  type GuildSettings,
-  Store,
-  type StoredVoiceSession,
-  StoreOpenError,
-} from './store/store.ts';
+  clientShards,
+  mountTroupe,
+  type TroupeMount,
+  TroupeMountError,
+  type TroupeOptions,
+} from './mount.ts';
+export { type ClaimHeld, type ClaimRefused, SessionOwnership } from './ownership/session-ownership.ts';
+export { BUILTIN_PERSONA_DIR, PersonaRegistry } from './personas/registry.ts';
 export { TranscriptPoster } from './transcripts/transcript-poster.ts';
 export { UsageTracker } from './usage/usage-tracker.ts';
 export { ChannelManager, VoiceBusyError, VoiceJoinError } from './voice/channel-manager.ts';
 export { DEFAULT_TUNING, type VoiceTuning } from './voice/types.ts';
 export type {
+  GuildVad,
   JoinOptions,
+  LeaveReason,
   SessionEndReason,
   TurnLatency,
   VoiceEvents,

@@ -1,9 +1,9 @@
 // Starts discord-sim + realtime-sim in-process and the real bot (createBot) against them. Shared by
 // the demo and the e2e tests so both exercise exactly the production wiring.
 
-import { Store } from '@troupe/discord';
 import { type InteractionHandle, startDiscordSim } from '@troupe/discord-sim';
 import { startRealtimeSim } from '@troupe/realtime-sim';
+import { openStore, type Store } from '@troupe/store';
 import { PermissionFlagsBits } from 'discord.js';
 import type { Logger } from 'pino';
 import { type Bot, type CreateBotOptions, createBot } from '../bot.ts';
@@ -94,7 +94,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     ...(o.realtime?.model ? { model: o.realtime.model } : {}),
     offlineDemo: !o.realtime,
   };
-  const store = new Store(o.dbPath ?? ':memory:');
+  const store = await openStore({ sqlitePath: o.dbPath ?? ':memory:' });
   const bot = await createBot({
     config,
     logger: o.logger,
@@ -117,7 +117,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
       if (closed) return;
       closed = true;
       await bot.stop();
-      if (!opts.keepStore) store.close();
+      if (!opts.keepStore) await store.close();
       await discord.close();
       await realtime.close();
     },

@@ -40,6 +40,6 @@ describe('command definitions', () => {
     expect(imp.options?.[0]?.type).toBe(ApplicationCommandOptionType.Attachment);
     const sub = (name: string) => (byName.get(name)?.options ?? []).map((o) => o.name);
     expect(sub('voice')).toEqual(['status', 'reset', 'optout', 'optin']);
-    expect(sub('settings')).toEqual(['show', 'default-persona', 'transcripts', 'cap', 'switch-role']);
+    expect(sub('settings')).toEqual(['show', 'default-persona', 'transcripts', 'cap', 'switch-role', 'vad']);
   });
 });

@@ -102,7 +102,7 @@ async function pressButton(
     await i.reply({ content: tr.t('error.buttonExpired'), flags: MessageFlags.Ephemeral });
     return;
   }
-  const body = personaList(ctx, i.guildId, tr, page);
+  const body = await personaList(ctx, i.guildId, tr, page);
   await i.update({ ...body, allowedMentions: { parse: [] } });
   log.debug({ page }, 'persona list page shown');
 }
@@ -113,9 +113,9 @@ export async function answerAutocomplete(ctx: CommandContext, i: AutocompleteInt
   try {
     const focused = i.options.getFocused(true);
     if (focused.name === 'persona' && i.guildId) {
-      let list = ctx.registry.search(i.guildId, focused.value);
+      let list = await ctx.registry.search(i.guildId, focused.value);
       if (i.commandName === 'persona' && i.options.getSubcommand(false) === 'remove') {
-        const imported = new Set(ctx.store.listGuildPersonas(i.guildId).map((p) => p.id));
+        const imported = new Set((await ctx.store.listGuildPersonas(i.guildId)).map((p) => p.id));
         list = list.filter((c) => imported.has(c.value));
       }
       choices = list;

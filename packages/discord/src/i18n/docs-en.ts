@@ -1,5 +1,5 @@
 // English /help and /privacy. The privacy statement must stay true to the code: what leaves the
-// bot (voice/channel-session.ts, realtime-core), what the store keeps (store/migrations.ts), what
+// bot (voice/channel-session.ts, realtime-core), what the store keeps (@troupe/store's migrations), what
 // transcripts post (transcripts/), and what the operator's logs hold (logger.ts).
 export const EN_DOCS = {
   'help.title': 'Troupe: roleplay characters in voice',

@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { Persona } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
+import { END_MESSAGES } from '../voice/connection-guard.ts';
 import { VoiceBusyError } from '../voice/types.ts';
 import type {
   JoinOptions,
+  LeaveReason,
   VoiceEvents,
   VoiceManagerPort,
   VoiceSessionPort,
@@ -14,12 +16,15 @@ import type {
 export class FakeVoice extends EventEmitter implements VoiceManagerPort {
   readonly sessions = new Map<string, FakeSession>();
   readonly left: { guildId: string; reason: string }[] = [];
+  /** The options of every join, in order. */
+  readonly joins: JoinOptions[] = [];
 
   async join(
     channel: VoiceBasedChannel,
     persona: Persona,
     options: JoinOptions = {},
   ): Promise<VoiceSessionPort> {
+    this.joins.push(options);
     const existing = this.sessions.get(channel.guildId);
     if (existing && options.exclusive) throw new VoiceBusyError(existing.channelId, existing.persona.name);
     const s = new FakeSession(channel.guildId, channel.id, persona);
@@ -32,12 +37,18 @@ export class FakeVoice extends EventEmitter implements VoiceManagerPort {
     this.sessions.set(guildId, s);
     return s;
   }
-  async leave(guildId: string, reason: 'left' | 'cap' = 'left'): Promise<boolean> {
+  async leave(guildId: string, reason: LeaveReason = 'left'): Promise<boolean> {
     const s = this.sessions.get(guildId);
     if (!s) return false;
     this.sessions.delete(guildId);
     this.left.push({ guildId, reason });
-    this.emit('sessionEnded', { guildId, channelId: s.channelId, reason });
+    // As the ChannelManager words it: a lost lease ends the session as a disconnection.
+    this.emit(
+      'sessionEnded',
+      reason === 'lease-lost'
+        ? { guildId, channelId: s.channelId, reason: 'disconnected', message: END_MESSAGES.leaseLost }
+        : { guildId, channelId: s.channelId, reason },
+    );
     return true;
   }
   get(guildId: string): VoiceSessionPort | undefined {

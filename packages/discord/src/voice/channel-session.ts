@@ -13,7 +13,7 @@ import {
 } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
-import type { SessionEndReason, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
+import type { GuildVad, SessionEndReason, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
 import { createChannelRoom, createModelSession } from './channel-room.ts';
 import { type ConnectionWatch, guardConnection } from './connection-guard.ts';
 import { e2eeSink, e2eeStatus, onceE2eeSafe } from './e2ee.ts';
@@ -30,6 +30,8 @@ export interface ChannelSessionDeps {
   tuning: VoiceTuning;
   logger: Logger;
   emit: Emit;
+  /** The guild's VAD settings, applied when the session starts. */
+  vad?: GuildVad | undefined;
   onEnded(session: VoiceChannelSession): void;
   clock?: Clock;
 }
@@ -57,7 +59,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
     this.#clock = deps.clock ?? monotonicClock;
     this.#startedAt = this.#clock.now();
     const { options, tuning } = deps;
-    this.#model = createModelSession(deps.persona, options, tuning, deps.logger);
+    this.#model = createModelSession(deps.persona, options, tuning, deps.logger, deps.vad);
     this.#out = e2eeSink(deps.connection);
     this.#room = createChannelRoom({
       personaName: () => this.#persona.name,
