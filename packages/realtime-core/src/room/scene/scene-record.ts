@@ -34,6 +34,7 @@ export class SceneRecord {
     this.#side.emit('transcript', {
       role: 'user',
       speaker: turn.label,
+      speakerId: turn.speakerId,
       text,
       character: transcriber.character.name,
     });
