@@ -88,7 +88,7 @@ export class EnsembleCast implements CastDriver, SceneControl {
       floorTaken: () => this.#turns.current !== undefined,
       characterSaid: (m, text) => this.#record.characterSaid(m, text),
     });
-    for (const c of options.characters) this.#admit(c, [], false);
+    for (const c of options.characters) this.#admit(c, options.memory?.[c.id?.trim()] ?? [], false);
     if (options.lead !== undefined && !this.#members.get(options.lead))
       throw new RangeError(`the lead "${options.lead}" is not one of the scene's characters`);
     // Homophones and transliterations need the pinyin dictionary; exact names work without it.
