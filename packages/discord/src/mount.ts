@@ -1,7 +1,13 @@
 // Troupe as a plugin: mounts its slash commands, voice sessions, transcripts and usage caps onto a
 // discord.js Client the host already owns. The host keeps its own commands and listeners; Troupe
 // answers only interactions for its own command names and never logs the client in or out.
-import { personaHints, type TransportFactory } from '@troupe/realtime-core';
+import {
+  personaHints,
+  profileForModel,
+  type SessionBudget,
+  SessionCounter,
+  type TransportFactory,
+} from '@troupe/realtime-core';
 import {
   type Client,
   Events,
@@ -18,6 +24,7 @@ import { GuildDiagnostics } from './commands/diagnostics.ts';
 import { COMPONENT_PREFIX, routeInteraction } from './commands/router.ts';
 import { type RestoreOutcome, restoreVoiceSessions } from './commands/voice-restore.ts';
 import { withTestCapture } from './logger.ts';
+import type { SceneMemoryStore } from './memory/scene-memory-store.ts';
 import { createCardDownloader, type ResolveHost } from './personas/card-download.ts';
 import { createCardParser } from './personas/card-parser.ts';
 import type { CardSourcePolicy } from './personas/card-source-policy.ts';
@@ -27,7 +34,7 @@ import { DiscordTranscriptSink } from './transcripts/discord-sink.ts';
 import { TranscriptPoster } from './transcripts/transcript-poster.ts';
 import { UsageTracker } from './usage/usage-tracker.ts';
 import { ChannelManager } from './voice/channel-manager.ts';
-import type { VoiceTuning } from './voice/types.ts';
+import { DEFAULT_MAX_CAST, type VoiceTuning } from './voice/types.ts';
 import type { VoiceManagerPort } from './voice-port.ts';
 
 /** Everything Troupe needs from its host. Only `realtime`, `store` and `logger` are required. */
@@ -48,6 +55,22 @@ export interface TroupeOptions {
     /** Replaces the WebSocket transport to the model (tests, proxies). */
     transportFactory?: TransportFactory;
   };
+  /** Ensemble scenes: how many characters a channel may hold, and how many model sessions. */
+  scenes?: {
+    /** Most characters in one channel (default 3). */
+    maxCast?: number;
+    /** Most of one scene's characters connected at once (default: maxCast). */
+    maxLiveSessions?: number;
+    /**
+     * Model sessions open at once in this process, shared by every server (a one-character channel
+     * holds one). Default 5: StepFun's lowest tier allows about 5 concurrent sessions per account.
+     */
+    sessionLimit?: number;
+    /** Replaces the process's session counter (e.g. one shared by several mounts in a process). */
+    budget?: SessionBudget;
+  };
+  /** Where scenes' lines are kept per channel and character (see /privacy); without it nothing is stored. */
+  sceneMemory?: SceneMemoryStore;
   /** Folder of built-in persona YAML files (default: the personas shipped with this package). */
   personaDir?: string;
   /**
@@ -110,11 +133,22 @@ function checkIntents(client: Client): void {
     );
 }
 
+/** StepFun's lowest tier: about 5 concurrent realtime sessions per account. */
+export const DEFAULT_SESSION_LIMIT = 5;
+
 function defaultVoice(o: TroupeOptions, logger: Logger): VoiceManagerPort {
+  const s = o.scenes ?? {};
   return new ChannelManager({
     realtime: o.realtime,
     logger: logger.child({ component: 'voice' }),
     isOptedOut: (guildId: string, userId: string) => o.store.isOptedOut(guildId, userId),
+    scenes: {
+      maxCast: s.maxCast ?? DEFAULT_MAX_CAST,
+      ...(s.maxLiveSessions ? { maxLiveSessions: s.maxLiveSessions } : {}),
+      budget: s.budget ?? new SessionCounter(s.sessionLimit ?? DEFAULT_SESSION_LIMIT),
+    },
+    memory: o.sceneMemory,
+    ...(o.now ? { now: o.now } : {}),
     ...(o.voice?.transportFactory ? { transportFactory: o.voice.transportFactory } : {}),
     tuning: {
       ...(o.voice?.playbackFormat ? { playbackFormat: o.voice.playbackFormat } : {}),
@@ -197,6 +231,11 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     // The bot was removed from the server: forget everything stored about it (see /privacy).
     store.forgetGuild(guild.id);
     diagnostics.forget(guild.id);
+    o.sceneMemory
+      ?.forgetGuild(guild.id)
+      .catch((err: unknown) =>
+        logger.warn({ err, guildId: guild.id }, 'could not erase the server’s scene memory'),
+      );
     logger.info({ guildId: guild.id }, 'removed from a server: its stored data was deleted');
   };
   client.on(Events.GuildDelete, onGuildDelete);
@@ -213,12 +252,14 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     voice,
     usage,
     importCard: createCardParser(),
+    voiceCatalogue: profileForModel(o.realtime.model).voices,
     maxCardBytes: 2 * 1024 * 1024,
     announce,
     pendingJoins: new Map(),
     diagnostics,
     now,
     downloadCard: createCardDownloader(cardPolicy, cardResolve),
+    sceneMemory: o.sceneMemory,
   };
   const commands = commandBodies();
   const names = new Set(commands.map((c) => c.name));
@@ -242,6 +283,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
       voice,
       usage,
       announce,
+      sceneMemory: o.sceneMemory,
       logger: logger.child({ component: 'voice-restore' }),
     });
   };

@@ -1,6 +1,8 @@
-import type { Persona } from '@troupe/realtime-core';
+import type { VoiceInfo } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
 import { type MessageKey, type Params, type Text, type Translator, translator } from '../i18n/translate.ts';
+import type { SceneMemoryStore } from '../memory/scene-memory-store.ts';
+import type { ImportedCard } from '../personas/card-parser.ts';
 import type { PersonaRegistry } from '../personas/registry.ts';
 import type { Store } from '../store/store.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
@@ -30,7 +32,13 @@ export interface CommandContext {
   voice: VoiceManagerPort;
   usage: UsageTracker;
   /** Parses a character card (the bot parses off the main thread: see personas/card-parser.ts). */
-  importCard(bytes: Uint8Array, fileName: string): Persona | Promise<Persona>;
+  importCard(
+    bytes: Uint8Array,
+    fileName: string,
+    options?: { voice?: string },
+  ): ImportedCard | Promise<ImportedCard>;
+  /** The realtime provider's voices (autocomplete of `voice` options). */
+  voiceCatalogue: readonly VoiceInfo[];
   /** Max accepted character-card size in bytes. */
   maxCardBytes: number;
   /** Downloads an attachment under the card-source policy (personas/card-download.ts). */
@@ -41,6 +49,8 @@ export interface CommandContext {
    * join settles: a racing /leave waits for them, so it leaves what the join starts.
    */
   pendingJoins: Map<string, Promise<unknown>>;
+  /** Scene memory (per channel and character); undefined when the host stores none. */
+  sceneMemory?: SceneMemoryStore | undefined;
   /** Operator-level reasons kept per guild for admins (never posted publicly). */
   diagnostics: GuildDiagnostics;
   now(): number;

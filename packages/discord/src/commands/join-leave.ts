@@ -110,10 +110,11 @@ async function announceAndJoin(
   settings: GuildSettings,
 ): Promise<MessageBody> {
   const guildId = i.guildId;
+  const memoryDays = await memoryRetention(ctx, guildId);
   let notice: Announcement;
   try {
     notice = await ctx.announce(guildId, channel.id, (t) =>
-      joinNoticeText(t, { persona, user: i.user.id, settings, voiceChannelId: channel.id }),
+      joinNoticeText(t, { persona, user: i.user.id, settings, voiceChannelId: channel.id, memoryDays }),
     );
   } catch (err) {
     ctx.logger.warn({ err, guildId, channelId: channel.id }, 'could not post the join notice; not joining');
@@ -128,6 +129,14 @@ async function announceAndJoin(
   return plain(
     `${tr.t('join.done', { persona: persona.name, channel: channel.id })}\n${tr.t('posted.public', { channel: channel.id })}`,
   );
+}
+
+/** Days the guild's scene lines are kept, for the notice (undefined when nothing is stored or unknown). */
+export async function memoryRetention(ctx: Pick<CommandContext, 'sceneMemory' | 'logger'>, guildId: string) {
+  return ctx.sceneMemory?.retentionDays(guildId).catch((err: unknown) => {
+    ctx.logger.warn({ err, guildId }, 'could not read the scene memory retention');
+    return undefined;
+  });
 }
 
 /** The answer when the guild's persona is already in voice: here (fine) or elsewhere (refused). */

@@ -1,5 +1,6 @@
 import { ChannelType, type ChatInputCommandInteraction } from 'discord.js';
 import type { Translator } from '../i18n/translate.ts';
+import { MAX_RETENTION_DAYS } from '../memory/scene-memory-store.ts';
 import type { GuildSettings } from '../store/store.ts';
 import { callerOf } from './caller.ts';
 import { assertOwnChannel } from './channels.ts';
@@ -41,19 +42,32 @@ export async function handleSettings(
     const minutes = i.options.getInteger('minutes', true);
     if (minutes < 0 || minutes > 1440) throw new UserError('settings.minutesRange');
     next = ctx.store.updateSettings(guildId, { dailyCapMinutes: minutes === 0 ? null : minutes });
+  } else if (sub === 'memory') {
+    const days = i.options.getInteger('days', true);
+    if (days < 0 || days > MAX_RETENTION_DAYS) throw new UserError('settings.daysRange');
+    if (!ctx.sceneMemory) throw new UserError('settings.memoryUnavailable');
+    await ctx.sceneMemory.setRetentionDays(guildId, days);
+    next = ctx.store.getSettings(guildId);
   } else if (sub === 'switch-role') {
     const role = i.options.getRole('role');
     next = ctx.store.updateSettings(guildId, { personaSwitchRoleId: role?.id ?? null });
   } else {
     throw new UserError('error.unknownSubcommand', { sub: echo(sub) });
   }
+  const retention = await ctx.sceneMemory?.retentionDays(guildId);
   return plain(
-    `${tr.t(sub === 'show' ? 'settings.current' : 'settings.saved')}\n${formatSettings(ctx, tr, next)}`,
+    `${tr.t(sub === 'show' ? 'settings.current' : 'settings.saved')}\n${formatSettings(ctx, tr, next, retention)}`,
   );
 }
 
 /** Human-readable settings summary. */
-export function formatSettings(ctx: CommandContext, tr: Translator, s: GuildSettings): string {
+export function formatSettings(
+  ctx: CommandContext,
+  tr: Translator,
+  s: GuildSettings,
+  /** Days scene memory is kept; undefined when the bot stores none. */
+  retentionDays?: number,
+): string {
   const def = ctx.registry.defaultFor(s.guildId);
   const transcripts = !s.transcriptsEnabled
     ? tr.t('settings.transcriptsOff')
@@ -67,5 +81,10 @@ export function formatSettings(ctx: CommandContext, tr: Translator, s: GuildSett
     s.personaSwitchRoleId
       ? tr.t('settings.switchRole', { role: s.personaSwitchRoleId })
       : tr.t('settings.switchEveryone'),
+    retentionDays === undefined
+      ? tr.t('settings.memoryNone')
+      : retentionDays === 0
+        ? tr.t('settings.memoryOff')
+        : tr.t('settings.memory', { days: retentionDays }),
   ].join('\n');
 }

@@ -9,11 +9,13 @@
 // A clean shutdown (SIGINT/SIGTERM) leaves every channel and clears the records: nothing to restore.
 import { type Client, GatewayOpcodes, type Guild } from 'discord.js';
 import type { Logger } from 'pino';
+import type { SceneMemoryStore } from '../memory/scene-memory-store.ts';
 import type { PersonaRegistry } from '../personas/registry.ts';
 import type { Store, StoredVoiceSession } from '../store/store.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { VoiceManagerPort } from '../voice-port.ts';
 import type { Announce } from './context.ts';
+import { memoryRetention } from './join-leave.ts';
 import { joinNoticeText } from './notices.ts';
 
 /** What the gateway shows for one guild right after start-up. */
@@ -72,6 +74,8 @@ export interface VoiceRestoreDeps {
   usage: UsageTracker;
   /** Posts the "an AI is listening again" notice before rejoining (no notice, no rejoin). */
   announce?: Announce | undefined;
+  /** Scene memory, for what the notice says is remembered. */
+  sceneMemory?: SceneMemoryStore | undefined;
   logger: Logger;
 }
 
@@ -144,8 +148,9 @@ async function apply(d: VoiceRestoreDeps, a: RestoreAction): Promise<RestoreOutc
   let notice: Awaited<ReturnType<Announce>> | undefined;
   try {
     const settings = d.store.getSettings(a.guildId);
+    const memoryDays = await memoryRetention({ sceneMemory: d.sceneMemory, logger: d.logger }, a.guildId);
     notice = await d.announce?.(a.guildId, channel.id, (t) =>
-      joinNoticeText(t, { persona, settings, voiceChannelId: channel.id }),
+      joinNoticeText(t, { persona, settings, voiceChannelId: channel.id, memoryDays }),
     );
   } catch (err) {
     // People must be told an AI is listening; if that cannot be said, do not listen.

@@ -1,5 +1,6 @@
 // A CommandContext over fakes, for unit tests of the command layer: an in-memory store, the fake
 // voice layer, and an announcer that records every public notice in both languages.
+import { stepfunProfile } from '@troupe/realtime-core';
 import { MessageFlags } from 'discord.js';
 import type { CommandContext } from '../commands/context.ts';
 import { GuildDiagnostics } from '../commands/diagnostics.ts';
@@ -35,10 +36,12 @@ export function commandTestContext() {
     voice,
     usage,
     maxCardBytes: 1024,
-    importCard: (bytes) => {
+    importCard: (bytes, _fileName, options = {}) => {
       const data = JSON.parse(new TextDecoder().decode(bytes)) as { data: { name: string } };
-      return { ...P.buddy, id: data.data.name.toLowerCase(), name: data.data.name };
+      const persona = { ...P.buddy, id: data.data.name.toLowerCase(), name: data.data.name };
+      return { persona: options.voice ? { ...persona, voice: options.voice } : persona, warnings: [] };
     },
+    voiceCatalogue: stepfunProfile.voices,
     downloadCard: async () => new TextEncoder().encode(card),
     announce: async (_guildId, channelId, render) => {
       if (announceFailure.error) throw announceFailure.error;
