@@ -4,6 +4,7 @@ import {
   mountTroupe,
   type PersonaRegistry,
   type RestoreOutcome,
+  type SceneMemoryStore,
   type Store,
   type TranscriptPoster,
   type TroupeOptions,
@@ -30,6 +31,8 @@ export interface CreateBotOptions {
   voiceOptions?: { transportFactory?: TransportFactory; tuning?: Partial<VoiceTuning> };
   /** Where character cards may be downloaded from (default: Discord's attachment hosts; see mountTroupe). */
   cardSources?: TroupeOptions['cardSources'];
+  /** Where scenes' lines are kept (main.ts opens it on the bot's database file); without it none are. */
+  sceneMemory?: SceneMemoryStore;
   now?: () => number;
 }
 
@@ -64,6 +67,8 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
       ...o.voiceOptions,
     },
     secrets: [config.discordToken, ...config.secrets].filter((s): s is string => !!s),
+    scenes: { maxCast: config.sceneMaxCast, sessionLimit: config.modelSessionLimit },
+    ...(o.sceneMemory ? { sceneMemory: o.sceneMemory } : {}),
     // Troupe is this bot's only feature: a stale command gets "Unknown command, redeploy", not silence.
     answerUnknownCommands: true,
     discordApiUrl: config.discordApiUrl,

@@ -6,6 +6,7 @@ import { checkOpusBackend, opusBackend } from '@troupe/opus';
 import { createBot } from './bot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { explainDiscordError } from './discord-errors.ts';
+import { openSceneMemory, type SceneMemory } from './scene-memory.ts';
 import { describeProbe, probeConfiguredModel } from './startup-probe.ts';
 
 async function main(): Promise<number> {
@@ -36,7 +37,22 @@ async function main(): Promise<number> {
     console.error(`troupe: ${err.message}`);
     return 1;
   }
-  const bot = await createBot({ config, logger, store });
+  let memory: SceneMemory;
+  try {
+    memory = await openSceneMemory(config.dbPath, {
+      defaultDays: config.sceneMemoryDays,
+      onPruneError: (err) => logger.warn({ err }, 'could not delete expired scene lines'),
+    });
+  } catch (err) {
+    console.error(`troupe: database ${config.dbPath} cannot hold scene memory — ${(err as Error).message}`);
+    store.close();
+    return 1;
+  }
+  const closeStores = async () => {
+    await memory.close();
+    store.close();
+  };
+  const bot = await createBot({ config, logger, store, sceneMemory: memory.memory });
   // One short session with the key, model and the first persona's voice: a bad key, an empty balance
   // or a model StepFun does not offer stops here with one line, not later in every voice channel.
   const voice = [...bot.registry.builtins.values()][0]?.voice;
@@ -44,7 +60,7 @@ async function main(): Promise<number> {
   const probe = describeProbe(probeResult);
   if (probe.fatal) {
     console.error(`troupe: ${probe.line}`);
-    store.close();
+    await closeStores();
     return 1;
   }
   if (probeResult.ok) {
@@ -63,7 +79,7 @@ async function main(): Promise<number> {
       });
     } catch (err) {
       console.error(`troupe: ${(err as Error).message}`);
-      store.close();
+      await closeStores();
       return 1;
     }
   }
@@ -71,7 +87,7 @@ async function main(): Promise<number> {
     logger.info({ signal }, 'shutting down: leaving voice channels');
     await metrics?.close();
     await bot.stop();
-    store.close();
+    await closeStores();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -83,7 +99,7 @@ async function main(): Promise<number> {
     logger.fatal({ err }, 'login failed');
     console.error(`troupe: ${explainDiscordError(err, 'login')}`);
     await bot.stop().catch(() => undefined);
-    store.close();
+    await closeStores();
     return 1;
   }
   return 0;

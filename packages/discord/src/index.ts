@@ -12,7 +12,20 @@ export {
   withTestCapture,
 } from './logger.ts';
 export { type BotMetrics, startBotMetrics } from './metrics/index.ts';
-export { mountTroupe, type TroupeMount, TroupeMountError, type TroupeOptions } from './mount.ts';
+export { InMemorySceneStore } from './memory/in-memory-scene-store.ts';
+export {
+  MAX_RETENTION_DAYS,
+  type SceneMemoryQuery,
+  type SceneMemoryStore,
+  type StoredSceneLine,
+} from './memory/scene-memory-store.ts';
+export {
+  DEFAULT_SESSION_LIMIT,
+  mountTroupe,
+  type TroupeMount,
+  TroupeMountError,
+  type TroupeOptions,
+} from './mount.ts';
 export { BUILTIN_PERSONA_DIR, PersonaRegistry } from './personas/registry.ts';
 export {
   type DailyUsage,
@@ -24,9 +37,19 @@ export {
 export { TranscriptPoster } from './transcripts/transcript-poster.ts';
 export { UsageTracker } from './usage/usage-tracker.ts';
 export { ChannelManager, VoiceBusyError, VoiceJoinError } from './voice/channel-manager.ts';
-export { DEFAULT_TUNING, type VoiceTuning } from './voice/types.ts';
+export {
+  DEFAULT_MAX_CAST,
+  DEFAULT_TUNING,
+  SceneChangeError,
+  VoiceBudgetError,
+  type VoiceTuning,
+} from './voice/types.ts';
 export type {
+  AddOutcome,
+  ChannelScene,
   JoinOptions,
+  SceneMemberView,
+  SceneView,
   SessionEndReason,
   TurnLatency,
   VoiceEvents,

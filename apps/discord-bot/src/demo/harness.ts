@@ -3,12 +3,13 @@
 
 import { Store } from '@troupe/discord';
 import { type InteractionHandle, startDiscordSim } from '@troupe/discord-sim';
-import { startRealtimeSim } from '@troupe/realtime-sim';
+import { type SimOptions, startRealtimeSim } from '@troupe/realtime-sim';
 import { PermissionFlagsBits } from 'discord.js';
 import type { Logger } from 'pino';
 import { type Bot, type CreateBotOptions, createBot } from '../bot.ts';
 import { type BotConfig, parseConfig } from '../config.ts';
 import { deployCommands } from '../deploy-commands.ts';
+import { openSceneMemory, type SceneMemory } from '../scene-memory.ts';
 
 export const APP_ID = '900000000000000001';
 export const GUILD_ID = '900000000000000100';
@@ -26,6 +27,8 @@ export interface Harness {
   realtime: Awaited<ReturnType<typeof startRealtimeSim>>;
   bot: Bot;
   store: Store;
+  /** Scene memory on the bot's database (a second connection, as the real bot opens it). */
+  sceneMemory: SceneMemory;
   config: BotConfig;
   /** Stops the bot (leaving voice), then both simulators. Idempotent. */
   close(opts?: { keepStore?: boolean }): Promise<void>;
@@ -43,11 +46,15 @@ export interface HarnessOptions {
   otherGuildLocale?: string;
   /** The API key the bot uses for the local model (default: the right one). */
   stepfunApiKey?: string;
+  /** Options of the local model (e.g. `sessionCapMs` to force rollovers). */
+  realtimeOptions?: SimOptions;
+  /** Bot settings beyond the defaults (MODEL_SESSION_LIMIT, SCENE_MAX_CAST, …). */
+  config?: Partial<BotConfig>;
 }
 
 /** Boots the world: two guilds, one admin, two speakers (English and Chinese), commands registered. */
 export async function startHarness(o: HarnessOptions): Promise<Harness> {
-  const realtime = await startRealtimeSim({ acceptAnyModel: true });
+  const realtime = await startRealtimeSim({ acceptAnyModel: true, ...o.realtimeOptions });
   const discord = await startDiscordSim({
     applicationId: APP_ID,
     users: [
@@ -93,12 +100,15 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     realtimeUrl: rt.url,
     ...(o.realtime?.model ? { model: o.realtime.model } : {}),
     offlineDemo: !o.realtime,
+    ...o.config,
   };
   const store = new Store(o.dbPath ?? ':memory:');
+  const sceneMemory = await openSceneMemory(o.dbPath ?? ':memory:', { defaultDays: config.sceneMemoryDays });
   const bot = await createBot({
     config,
     logger: o.logger,
     store,
+    sceneMemory: sceneMemory.memory,
     ...(o.voiceOptions ? { voiceOptions: o.voiceOptions } : {}),
     ...(o.createVoice ? { createVoice: o.createVoice } : {}),
   });
@@ -112,11 +122,13 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     realtime,
     bot,
     store,
+    sceneMemory,
     config,
     async close(opts = {}) {
       if (closed) return;
       closed = true;
       await bot.stop();
+      await sceneMemory.close();
       if (!opts.keepStore) store.close();
       await discord.close();
       await realtime.close();
