@@ -184,8 +184,10 @@ function joinFailure(
   channelId: string,
   err: unknown,
 ): Error {
-  const e = err as { name?: unknown; message?: unknown; userMessage?: unknown };
+  const e = err as { name?: unknown; message?: unknown; userMessage?: unknown; limit?: unknown };
   if (typeof e.userMessage === 'string') return new UserError({ raw: e.userMessage });
+  // Every model session the process may hold is in use (the provider's concurrency limit).
+  if (e.name === 'VoiceBudgetError') return new UserError('join.noModelSession', { limit: Number(e.limit) });
   if (e.name !== 'VoiceJoinError' || typeof e.message !== 'string') return err as Error;
   const message = e.message as string;
   const model = modelFailureOf(/^I joined, but (.+)\.$/s.exec(message)?.[1]);

@@ -130,6 +130,12 @@ export async function sceneReady(state: SceneState): Promise<void> {
     throw state.sessions.lastError ?? new Error('no character of the scene could connect to the voice model');
 }
 
+/** Resolves once `room` plays nothing (a reply finished), or after `maxMs`: a rebuild does not cut a line. */
+export async function untilQuiet(room: Room, maxMs = 8000): Promise<void> {
+  for (let waited = 0; waited < maxMs && room.status().playback !== 'idle'; waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 /** What became of a character added to a scene: its first budget decision. */
 export function addOutcome(room: Room, characterId: string, timeoutMs = 20_000): Promise<AddOutcome> {
   return new Promise((resolve) => {

@@ -13,6 +13,7 @@ import {
   maxCast,
   type SceneState,
   sceneReady,
+  untilQuiet,
 } from './cast-rooms.ts';
 import { CastStage } from './cast-stage.ts';
 import { sceneCharacter } from './scene-room.ts';
@@ -52,6 +53,8 @@ export class ChannelCast extends CastStage {
       const memory = await this.memory.recall(persona.id);
       let scene: SceneState;
       if (s.kind === 'solo') {
+        // The lead finishes what it is saying (its greeting, an answer) before its room is replaced.
+        await untilQuiet(s.room);
         const leadMemory = await this.memory.recall(s.persona.id);
         this.retire();
         scene = buildScene(this.kit, [s.persona], { [s.persona.id]: leadMemory }, false);

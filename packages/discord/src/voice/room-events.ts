@@ -40,6 +40,8 @@ export function forwardRoomEvents(room: Room, d: RoomForwardDeps): () => void {
     replyStarted: (e: { ms: number }) => emit('playbackStart', { guildId, ms: e.ms }),
     bargeIn: (e: { framesAfterDecision: number }) =>
       emit('bargeIn', { guildId, framesAfterDecision: e.framesAfterDecision }),
+    directed: (e: { cause: string; speakers: string[]; reason: string }) =>
+      d.logger.debug({ cause: e.cause, speakers: e.speakers, reason: e.reason }, 'scene: who answers'),
     sessionBudget: (e: { type: string; message: string; characterId: string }) =>
       d.logger[e.type === 'denied' || e.type === 'failed' ? 'warn' : 'info'](
         { character: e.characterId, budget: e.type },
@@ -53,7 +55,9 @@ export function forwardRoomEvents(room: Room, d: RoomForwardDeps): () => void {
   room.on('replyStarted', handlers.replyStarted);
   room.on('bargeIn', handlers.bargeIn);
   room.on('sessionBudget', handlers.sessionBudget);
+  room.on('directed', handlers.directed);
   return () => {
+    room.off('directed', handlers.directed);
     room.off('transcript', handlers.transcript);
     room.off('usage', handlers.usage);
     room.off('turn', handlers.turn);
