@@ -12,7 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Store } from '@troupe/discord';
+import { openStore } from '@troupe/store';
 import pino from 'pino';
 import { createBot } from '../src/bot.ts';
 import { parseConfig } from '../src/config.ts';
@@ -86,7 +86,7 @@ function simHost(): { call<T>(msg: object): Promise<T>; child: ChildProcess } {
 /** Runs one step with `n` channels for `seconds` of conversation. */
 export async function runLoadStep(n: number, seconds: number, salt = 0): Promise<LoadStep> {
   const host = simHost();
-  const store = new Store(':memory:');
+  const store = await openStore({ sqlitePath: ':memory:' });
   let bot: Awaited<ReturnType<typeof createBot>> | undefined;
   try {
     const info = await host.call<WorldInfo>({ cmd: 'start', n, salt });
@@ -147,7 +147,7 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
     };
   } finally {
     await bot?.stop().catch(() => undefined);
-    store.close();
+    await store.close();
     await host.call({ cmd: 'close' }).catch(() => undefined);
     if (host.child.exitCode === null) host.child.kill();
   }

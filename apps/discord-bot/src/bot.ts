@@ -4,15 +4,14 @@ import {
   mountTroupe,
   type PersonaRegistry,
   type RestoreOutcome,
-  type SceneMemoryStore,
-  type Store,
   type TranscriptPoster,
   type TroupeOptions,
   type UsageTracker,
   type VoiceManagerPort,
   type VoiceTuning,
 } from '@troupe/discord';
-import type { TransportFactory } from '@troupe/realtime-core';
+import type { Clock, TransportFactory } from '@troupe/realtime-core';
+import type { Store } from '@troupe/store';
 import { Client, type ClientOptions, Events, GatewayIntentBits } from 'discord.js';
 import type { Logger } from 'pino';
 import type { BotConfig } from './config.ts';
@@ -31,9 +30,19 @@ export interface CreateBotOptions {
   voiceOptions?: { transportFactory?: TransportFactory; tuning?: Partial<VoiceTuning> };
   /** Where character cards may be downloaded from (default: Discord's attachment hosts; see mountTroupe). */
   cardSources?: TroupeOptions['cardSources'];
-  /** Where scenes' lines are kept (main.ts opens it on the bot's database file); without it none are. */
-  sceneMemory?: SceneMemoryStore;
   now?: () => number;
+  /** Clock of the voice session lease keepers (tests). */
+  clock?: Clock;
+}
+
+/**
+ * The gateway shards this process runs: SHARD_IDS of SHARD_COUNT (all of them when only the count
+ * is set). Under discord.js's ShardingManager the manager assigns each child its shard instead.
+ */
+export function shardOptions(config: BotConfig, env = process.env): Partial<ClientOptions> {
+  if (env.SHARDING_MANAGER || config.shardCount === undefined) return {};
+  const shards = config.shardIds ?? Array.from({ length: config.shardCount }, (_, i) => i);
+  return { shards, shardCount: config.shardCount };
 }
 
 /** A wired bot: call `start(token)` to log in, `stop()` for a clean shutdown. */
@@ -54,12 +63,16 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
   const { config, logger } = o;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
+    ...shardOptions(config),
     ...o.clientOptions,
     rest: { ...(config.discordApiUrl ? { api: config.discordApiUrl } : {}), ...o.clientOptions?.rest },
   });
   const troupe = await mountTroupe(client, {
     realtime: { url: config.realtimeUrl, model: config.model, apiKey: config.stepfunApiKey ?? '' },
     store: o.store,
+    hostId: config.hostId,
+    voiceLeaseTtlMs: config.voiceLeaseTtlMs,
+    ...(o.clock ? { clock: o.clock } : {}),
     logger,
     voice: {
       playbackFormat: config.playbackFormat,
@@ -67,8 +80,11 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
       ...o.voiceOptions,
     },
     secrets: [config.discordToken, ...config.secrets].filter((s): s is string => !!s),
-    scenes: { maxCast: config.sceneMaxCast, sessionLimit: config.modelSessionLimit },
-    ...(o.sceneMemory ? { sceneMemory: o.sceneMemory } : {}),
+    scenes: {
+      maxCast: config.sceneMaxCast,
+      sessionLimit: config.modelSessionLimit,
+      memoryDays: config.sceneMemoryDays,
+    },
     // Troupe is this bot's only feature: a stale command gets "Unknown command, redeploy", not silence.
     answerUnknownCommands: true,
     discordApiUrl: config.discordApiUrl,
@@ -105,7 +121,16 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
       await ready;
-      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'bot ready');
+      logger.info(
+        {
+          user: client.user?.tag,
+          guilds: client.guilds.cache.size,
+          host: config.hostId,
+          shards: client.options.shards,
+          shardCount: client.options.shardCount,
+        },
+        'bot ready',
+      );
     },
     async stop() {
       if (stopped) return;

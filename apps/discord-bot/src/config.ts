@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -19,7 +20,14 @@ export interface BotConfig {
   stepfunApiKey: string | undefined;
   realtimeUrl: string;
   model: string;
+  /** The embedded store's file (TROUPE_DB_PATH), used when there is no `databaseUrl`. */
   dbPath: string;
+  /** postgres://… (DATABASE_URL): the store shared by every host. */
+  databaseUrl: string | undefined;
+  /** This host's name in voice session leases (TROUPE_HOST_ID; default: hostname, plus the shards). */
+  hostId: string;
+  /** How long a voice session lease lasts unless renewed (VOICE_LEASE_TTL_MS, default 30 s). */
+  voiceLeaseTtlMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `json` in production (default), `pretty` for reading logs in a terminal during development. */
   logFormat: 'json' | 'pretty';
@@ -68,6 +76,15 @@ const envSchema = z.object({
   STEPFUN_REALTIME_URL: optional(z.url({ protocol: /^wss?$/ })),
   STEPFUN_MODEL: optional(z.string().min(1)),
   TROUPE_DB_PATH: optional(z.string().min(1)),
+  DATABASE_URL: optional(z.string().refine(isPostgresUrl, 'is not a PostgreSQL URL (postgres://…)')),
+  TROUPE_HOST_ID: optional(
+    z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.:@/#-]+$/, 'may use letters, digits and . : @ / # - _ only'),
+  ),
+  VOICE_LEASE_TTL_MS: optional(z.coerce.number().int().min(1000).max(600_000)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
   METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535)),
@@ -91,6 +108,12 @@ const FIX: Record<string, string> = {
   STEPFUN_REALTIME_URL: `unset it to use ${DEFAULT_REALTIME_URL}`,
   STEPFUN_MODEL: `unset it to use ${DEFAULT_MODEL}, or set stepaudio-3-realtime-preview`,
   TROUPE_DB_PATH: 'set a writable file path such as ./data/troupe.sqlite',
+  DATABASE_URL:
+    'write it as postgres://user:password@host:5432/database (percent-encode special characters in the password), or unset it to use the SQLite file',
+  TROUPE_HOST_ID:
+    'use a short name for this host, e.g. bot-a, or unset it (the hostname and shards are used)',
+  VOICE_LEASE_TTL_MS:
+    'use 1000-600000 (default 30000: a crashed host’s guilds come back after at most this long), or unset it',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
   LOG_FORMAT: 'use json (production, the default) or pretty (development), or unset it',
   METRICS_PORT: 'use a port number between 1 and 65535, or unset it',
@@ -107,6 +130,35 @@ const FIX: Record<string, string> = {
   SCENE_MEMORY_DAYS:
     'use 0-365 days (default 30; 0 stores no scene memory unless a server sets it), or unset it',
 };
+
+function isPostgresUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The secret parts of a DATABASE_URL (its password, as written and decoded), for log redaction. */
+function databaseSecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const { password } = new URL(url);
+    return password ? [...new Set([password, decodeURIComponent(password)])] : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The default host id: the machine's name, and the shards this process runs (discord.js's
+ * ShardingManager gives each child its shard in SHARDS), so processes on one machine differ.
+ */
+function defaultHostId(env: Record<string, string | undefined>): string {
+  const shards = env.SHARDING_MANAGER ? env.SHARDS : env.SHARD_IDS;
+  return shards ? `${hostname()}#shards-${shards.replace(/[^\d,-]/g, '')}` : hostname();
+}
 
 /** Parses "0,2-4" into [0,2,3,4]. */
 export function parseShardIds(text: string): number[] {
@@ -146,6 +198,20 @@ export function parseConfig(
     }
     if (problems.length > 0) throw new ConfigError(problems);
   }
+  if (e.SHARD_IDS && !e.SHARD_COUNT) {
+    throw new ConfigError([
+      'SHARD_IDS is set but SHARD_COUNT is not — set SHARD_COUNT to the total number of shards across all hosts (the same on every host)',
+    ]);
+  }
+  if (
+    e.METRICS_PORT !== undefined &&
+    e.SHARD_COUNT !== undefined &&
+    e.METRICS_PORT + e.SHARD_COUNT - 1 > 65535
+  ) {
+    throw new ConfigError([
+      `METRICS_PORT ${e.METRICS_PORT} leaves no room for ${e.SHARD_COUNT} shards (shard N serves metrics on METRICS_PORT + N under pnpm shard) — use a lower METRICS_PORT`,
+    ]);
+  }
   if (e.SHARD_IDS && e.SHARD_COUNT) {
     const bad = parseShardIds(e.SHARD_IDS).filter((id) => id >= (e.SHARD_COUNT ?? 0));
     if (bad.length > 0) {
@@ -163,9 +229,17 @@ export function parseConfig(
     realtimeUrl: e.STEPFUN_REALTIME_URL ?? DEFAULT_REALTIME_URL,
     model: e.STEPFUN_MODEL ?? DEFAULT_MODEL,
     dbPath: e.TROUPE_DB_PATH ?? './data/troupe.sqlite',
+    databaseUrl: e.DATABASE_URL,
+    hostId: e.TROUPE_HOST_ID ?? defaultHostId(env),
+    voiceLeaseTtlMs: e.VOICE_LEASE_TTL_MS ?? 30_000,
     logLevel: e.LOG_LEVEL ?? 'info',
     logFormat: e.LOG_FORMAT ?? 'json',
-    metricsPort: e.METRICS_PORT,
+    // Under discord.js's ShardingManager every shard is a process of its own: shard N serves its
+    // metrics on METRICS_PORT + N, so one METRICS_PORT setting covers every process of a host.
+    metricsPort:
+      e.METRICS_PORT === undefined
+        ? undefined
+        : e.METRICS_PORT + (env.SHARDING_MANAGER ? Number(env.SHARDS ?? 0) || 0 : 0),
     metricsHost: e.METRICS_HOST,
     playbackFormat: e.VOICE_PLAYBACK ?? 'mono24k',
     opusComplexity: e.VOICE_OPUS_COMPLEXITY ?? 5,
@@ -175,7 +249,9 @@ export function parseConfig(
     sceneMaxCast: e.SCENE_MAX_CAST ?? 3,
     sceneMemoryDays: e.SCENE_MEMORY_DAYS ?? 30,
     offlineDemo: !e.DISCORD_TOKEN && !e.STEPFUN_API_KEY,
-    secrets: [e.DISCORD_TOKEN, e.STEPFUN_API_KEY].filter((s): s is string => !!s),
+    secrets: [e.DISCORD_TOKEN, e.STEPFUN_API_KEY, ...databaseSecrets(e.DATABASE_URL)].filter(
+      (s): s is string => !!s,
+    ),
   };
 }
 

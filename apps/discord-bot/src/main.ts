@@ -1,13 +1,14 @@
 // The real bot (`pnpm start`). Exits with one clear line per problem when the configuration, the
-// Opus backend, the database, the realtime key/model/voice or the Discord token is unusable, and
-// leaves every voice channel on SIGINT/SIGTERM.
-import { type BotMetrics, createLogger, Store, StoreOpenError, startBotMetrics } from '@troupe/discord';
+// Opus backend, the database (SQLite file or PostgreSQL), the realtime key/model/voice or the
+// Discord token is unusable, and leaves every voice channel on SIGINT/SIGTERM.
+import { type BotMetrics, createLogger, startBotMetrics } from '@troupe/discord';
 import { checkOpusBackend, opusBackend } from '@troupe/opus';
+import type { Store } from '@troupe/store';
 import { createBot } from './bot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { explainDiscordError } from './discord-errors.ts';
-import { openSceneMemory, type SceneMemory } from './scene-memory.ts';
 import { describeProbe, probeConfiguredModel } from './startup-probe.ts';
+import { openBotStore, StoreOpenError } from './store-open.ts';
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -31,28 +32,17 @@ async function main(): Promise<number> {
   }
   let store: Store;
   try {
-    store = new Store(config.dbPath);
+    store = await openBotStore(config, logger);
   } catch (err) {
     if (!(err instanceof StoreOpenError)) throw err;
     console.error(`troupe: ${err.message}`);
     return 1;
   }
-  let memory: SceneMemory;
-  try {
-    memory = await openSceneMemory(config.dbPath, {
-      defaultDays: config.sceneMemoryDays,
-      onPruneError: (err) => logger.warn({ err }, 'could not delete expired scene lines'),
-    });
-  } catch (err) {
-    console.error(`troupe: database ${config.dbPath} cannot hold scene memory — ${(err as Error).message}`);
-    store.close();
-    return 1;
-  }
-  const closeStores = async () => {
-    await memory.close();
-    store.close();
-  };
-  const bot = await createBot({ config, logger, store, sceneMemory: memory.memory });
+  logger.info(
+    { backend: store.backend, schema: await store.schemaVersion(), host: config.hostId },
+    'store open',
+  );
+  const bot = await createBot({ config, logger, store });
   // One short session with the key, model and the first persona's voice: a bad key, an empty balance
   // or a model StepFun does not offer stops here with one line, not later in every voice channel.
   const voice = [...bot.registry.builtins.values()][0]?.voice;
@@ -60,7 +50,7 @@ async function main(): Promise<number> {
   const probe = describeProbe(probeResult);
   if (probe.fatal) {
     console.error(`troupe: ${probe.line}`);
-    await closeStores();
+    await store.close();
     return 1;
   }
   if (probeResult.ok) {
@@ -76,10 +66,14 @@ async function main(): Promise<number> {
         port: config.metricsPort,
         host: config.metricsHost,
         logger,
+        labels: {
+          host: config.hostId,
+          shards: JSON.stringify(bot.client.options.shards ?? []),
+        },
       });
     } catch (err) {
       console.error(`troupe: ${(err as Error).message}`);
-      await closeStores();
+      await store.close();
       return 1;
     }
   }
@@ -87,7 +81,7 @@ async function main(): Promise<number> {
     logger.info({ signal }, 'shutting down: leaving voice channels');
     await metrics?.close();
     await bot.stop();
-    await closeStores();
+    await store.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -99,7 +93,7 @@ async function main(): Promise<number> {
     logger.fatal({ err }, 'login failed');
     console.error(`troupe: ${explainDiscordError(err, 'login')}`);
     await bot.stop().catch(() => undefined);
-    await closeStores();
+    await store.close();
     return 1;
   }
   return 0;

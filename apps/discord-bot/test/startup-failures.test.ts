@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Store } from '@troupe/discord';
 import { makeReadOnly } from '@troupe/discord/testing';
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
+import { openStore } from '@troupe/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '../src');
@@ -69,7 +69,7 @@ function run(
 describe('start-up failures: one line with the fix, exit 1', () => {
   it('a read-only database is refused at start, not at the first write', async () => {
     const path = join(dir, 'ro.sqlite');
-    new Store(path).close();
+    await (await openStore({ sqlitePath: path })).close();
     const undo = makeReadOnly(path);
     try {
       const r = await run('main.ts', { TROUPE_DB_PATH: path });

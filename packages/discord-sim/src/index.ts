@@ -11,7 +11,8 @@ export { encodeWav, type Pcm16Audio, parseWav, readWav, WavFormatError, writeWav
 export { ENCRYPTION_MODES, type EncryptionMode, openRtp, sealRtp } from './crypto/transport-crypto.ts';
 export { formDaveGroup } from './dave/form-group.ts';
 export { type FixtureName, fixturePath } from './fixtures.ts';
-export type { GatewayStats } from './gateway/gateway-server.ts';
+export type { GatewayStats, ShardSessionInfo } from './gateway/gateway-server.ts';
+export { type Shard, shardOfGuild } from './gateway/shards.ts';
 export type {
   SimAttachment,
   SlashContext,

@@ -33,6 +33,18 @@ export interface DiscordSimOptions {
    * DAVE v1). `false` leaves committing to the bots, to exercise their commit path.
    */
   daveSimUsersCommit?: boolean | undefined;
+  /**
+   * The shard count `GET /gateway/bot` recommends (default 1). Sessions may identify with any
+   * `[shard_id, num_shards]`; each receives only its guilds, `(guild_id >> 22) % num_shards`.
+   */
+  shards?: number | undefined;
+  /**
+   * `session_start_limit.max_concurrency` of `GET /gateway/bot`: how many shards may identify at
+   * once (default 1, as for most bots; clients wait 5 s between buckets).
+   */
+  maxConcurrency?: number | undefined;
+  /** Guilds one shard may hold before Identify is refused with 4011 (default 2500, Discord's). */
+  guildsPerShard?: number | undefined;
   /** Further bot accounts (their own users and tokens), e.g. an independent second client. */
   bots?: { username: string; id?: string | undefined; token?: string | undefined }[] | undefined;
 }
@@ -59,8 +71,8 @@ export interface DiscordSimFaults {
   stopVoiceCloses(): void;
   /** Drops UDP datagrams for `durationMs` (default both directions). */
   dropUdp(durationMs: number, direction?: 'both' | 'toBot' | 'fromBot'): void;
-  /** Drops the bot's gateway connection (4000 ⇒ resume, 1000 ⇒ fresh identify). */
-  killGateway(code?: number): void;
+  /** Drops the bot's gateway connections, or one shard's (4000 ⇒ resume, 1000 ⇒ fresh identify). */
+  killGateway(code?: number, shardId?: number): void;
   /** Answers the next matching REST requests with 429 + retry_after + rate-limit headers. */
   rateLimit(fault: RateLimitFault): void;
   /** A moderator deletes every webhook of a channel (the bot's transcript webhook too); returns how many. */

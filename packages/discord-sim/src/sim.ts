@@ -6,7 +6,7 @@ import {
   InteractionType,
 } from 'discord-api-types/v10';
 import { writeCapture } from './capture.ts';
-import type { GatewayServer } from './gateway/gateway-server.ts';
+import type { GatewayServer, ShardSessionInfo } from './gateway/gateway-server.ts';
 import type { SimAttachment, SlashContext, SlashInvocation } from './interactions/build-interaction.ts';
 import { dispatchButtonClick } from './interactions/component-interaction.ts';
 import { dispatchInteraction } from './interactions/dispatch-interaction.ts';
@@ -108,7 +108,7 @@ export class DiscordSim {
       voiceFrame: (data, opts) =>
         voice.sendRawFrame(data, opts?.guild ? this.world.guild(opts.guild).id : undefined),
       dropUdp: (ms, direction) => voice.dropUdp(ms, direction),
-      killGateway: (code) => gateway.kill(code),
+      killGateway: (code, shardId) => gateway.kill(code, shardId),
       rateLimit: (fault) => rest.addRateLimit(fault),
       deleteWebhooks: (channel) => {
         const channelId = this.world.channel(channel).id;
@@ -171,6 +171,11 @@ export class DiscordSim {
   /** Resolves once the bot is connected to the gateway (identified or resumed). */
   waitForGateway(): Promise<void> {
     return this.gateway.waitForClient();
+  }
+
+  /** Every gateway session of every bot account, with its shard, connection and guild count. */
+  gatewaySessions(): ShardSessionInfo[] {
+    return this.gateway.shardSessions();
   }
 
   /**

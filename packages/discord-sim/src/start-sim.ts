@@ -71,6 +71,8 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     commands,
     nextId,
     gatewayUrl: () => gateway?.url ?? '',
+    recommendedShards: options.shards ?? 1,
+    maxConcurrency: options.maxConcurrency ?? 1,
     interactions: new Map(),
     now: () => performance.now() + clock.offsetMs,
     files: new Map(),
@@ -90,7 +92,8 @@ export async function startDiscordSim(options: DiscordSimOptions): Promise<Disco
     applicationId,
     otherBots: new Map(otherBots.map((b) => [botTokens.get(b.username) as string, world.user(b.username)])),
     heartbeatIntervalMs: options.gatewayHeartbeatMs ?? 41_250,
-    onVoiceStateUpdate: (d, userId) => presence.onBotVoiceStateUpdate(d, userId),
+    guildsPerShard: options.guildsPerShard,
+    onVoiceStateUpdate: (d, userId, sessionId) => presence.onBotVoiceStateUpdate(d, userId, sessionId),
     onChange: () => changes.emit('change'),
   });
   const certificate = await generateCertificate();

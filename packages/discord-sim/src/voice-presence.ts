@@ -39,10 +39,13 @@ export class VoicePresence {
     return this.usersInChannel(channelId).filter((u) => !this.world.users.get(u)?.bot);
   }
 
-  /** A bot's op 4: update its voice state, then hand it a voice server (as Discord does). */
-  onBotVoiceStateUpdate(d: GatewayVoiceStateUpdateData, botId: string): void {
+  /**
+   * A bot's op 4 (sent on gateway session `fromSession`): update its voice state, then hand it a
+   * voice server (as Discord does); the voice state carries that session's id.
+   */
+  onBotVoiceStateUpdate(d: GatewayVoiceStateUpdateData, botId: string, fromSession?: string): void {
     const guild = this.world.guilds.get(d.guild_id);
-    const sessionId = this.gateway().sessionIdOf(botId);
+    const sessionId = fromSession ?? this.gateway().sessionIdOf(botId, d.guild_id);
     if (!guild || !sessionId) return;
     if (d.channel_id === null) {
       guild.voiceStates.delete(botId);

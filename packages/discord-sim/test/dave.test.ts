@@ -3,6 +3,7 @@
 import { EndBehaviorType, entersState, type VoiceConnection, VoiceConnectionStatus } from '@discordjs/voice';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeSpeech } from '../src/index.ts';
+import { looksLikeDaveFrame } from '../src/users/dave-participant.ts';
 import { type Harness, joinBot, nextTransition, playFrames, startHarness, toneFrames } from './harness.ts';
 
 const SILENCE = 'f8fffe';
@@ -255,7 +256,10 @@ describe('DAVE faults against the real client', () => {
     const broken = collect(connection, sim.user('alice').id);
     broken.catch(() => {});
     await sim.speak('alice', encodeSpeech(new Int16Array(48_000 * 2).fill(3000)));
-    expect(audio(await broken)).toEqual([]);
+    // Within davey's passthrough window after a transition (10 s) the library hands over a frame it
+    // could not decrypt as it came, still sealed (the bot drops those before its decoder): what
+    // must not happen is any of alice's audio arriving decrypted.
+    expect(audio((await broken).filter((p) => !looksLikeDaveFrame(p)))).toEqual([]);
     await sim.until(() => sim.stats.voice.dave.invalidCommitWelcomes.some((x) => x.userId === sim.botUserId));
     sim.faults.dave.brokenKeys('alice', false);
     await sim.until(() => sim.dave.settled('Hearth'));

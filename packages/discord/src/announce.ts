@@ -7,6 +7,7 @@ import { clip } from './commands/reply.ts';
 import type { MessageKey, Params } from './i18n/translate.ts';
 import { translator } from './i18n/translate.ts';
 import { END_MESSAGES } from './voice/connection-guard.ts';
+import { E2EE_MESSAGES } from './voice/e2ee-recovery.ts';
 import { type ModelFailureKind, modelFailureForUsers } from './voice/model-failure.ts';
 import type { VoiceEvents } from './voice-port.ts';
 
@@ -37,6 +38,11 @@ export function publicEndReason(e: VoiceEvents['sessionEnded'][0]): { key: Messa
   if (m === END_MESSAGES.kicked) return { key: 'ended.kicked' };
   if (m === END_MESSAGES.daveRequired) return { key: 'ended.daveRequired' };
   if (m === END_MESSAGES.gatewayLost) return { key: 'ended.gatewayLost' };
+  if (m === END_MESSAGES.leaseLost) return { key: 'ended.leaseLost' };
+  if (m === END_MESSAGES.rateLimited) return { key: 'ended.rateLimited' };
+  if (m === END_MESSAGES.callTerminated) return { key: 'ended.callTerminated' };
+  if (m === E2EE_MESSAGES.gaveUp) return { key: 'ended.e2eeGaveUp' };
+  if (m === E2EE_MESSAGES.rejoinTimedOut) return { key: 'ended.e2eeRejoinFailed' };
   const model = modelFailureOf(m);
   if (model) return { key: `model.${model}` };
   const storm = m ? /refused the voice connection (\d+) times/.exec(m) : null;

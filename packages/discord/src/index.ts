@@ -11,7 +11,6 @@ export {
   redactSecrets,
   withTestCapture,
 } from './logger.ts';
-export { type BotMetrics, startBotMetrics } from './metrics/index.ts';
 export { InMemorySceneStore } from './memory/in-memory-scene-store.ts';
 export {
   MAX_RETENTION_DAYS,
@@ -19,21 +18,18 @@ export {
   type SceneMemoryStore,
   type StoredSceneLine,
 } from './memory/scene-memory-store.ts';
+export { sceneMemoryOf } from './memory/store-scene-memory.ts';
+export { type BotMetrics, startBotMetrics } from './metrics/index.ts';
 export {
+  clientShards,
   DEFAULT_SESSION_LIMIT,
   mountTroupe,
   type TroupeMount,
   TroupeMountError,
   type TroupeOptions,
 } from './mount.ts';
+export { type ClaimHeld, type ClaimRefused, SessionOwnership } from './ownership/session-ownership.ts';
 export { BUILTIN_PERSONA_DIR, PersonaRegistry } from './personas/registry.ts';
-export {
-  type DailyUsage,
-  type GuildSettings,
-  Store,
-  type StoredVoiceSession,
-  StoreOpenError,
-} from './store/store.ts';
 export { TranscriptPoster } from './transcripts/transcript-poster.ts';
 export { UsageTracker } from './usage/usage-tracker.ts';
 export { ChannelManager, VoiceBusyError, VoiceJoinError } from './voice/channel-manager.ts';
@@ -47,7 +43,9 @@ export {
 export type {
   AddOutcome,
   ChannelScene,
+  GuildVad,
   JoinOptions,
+  LeaveReason,
   SceneMemberView,
   SceneView,
   SessionEndReason,

@@ -1,13 +1,17 @@
 // Troupe as a plugin: mounts its slash commands, voice sessions, transcripts and usage caps onto a
 // discord.js Client the host already owns. The host keeps its own commands and listeners; Troupe
 // answers only interactions for its own command names and never logs the client in or out.
+import { hostname } from 'node:os';
 import {
+  type Clock,
+  monotonicClock,
   personaHints,
   profileForModel,
   type SessionBudget,
   SessionCounter,
   type TransportFactory,
 } from '@troupe/realtime-core';
+import type { ShardFilter, Store } from '@troupe/store';
 import {
   type Client,
   Events,
@@ -25,11 +29,12 @@ import { COMPONENT_PREFIX, routeInteraction } from './commands/router.ts';
 import { type RestoreOutcome, restoreVoiceSessions } from './commands/voice-restore.ts';
 import { withTestCapture } from './logger.ts';
 import type { SceneMemoryStore } from './memory/scene-memory-store.ts';
+import { SCENE_PRUNE_EVERY_MS, sceneMemoryOf } from './memory/store-scene-memory.ts';
+import { SessionOwnership } from './ownership/session-ownership.ts';
 import { createCardDownloader, type ResolveHost } from './personas/card-download.ts';
 import { createCardParser } from './personas/card-parser.ts';
 import type { CardSourcePolicy } from './personas/card-source-policy.ts';
 import { PersonaRegistry } from './personas/registry.ts';
-import type { Store } from './store/store.ts';
 import { DiscordTranscriptSink } from './transcripts/discord-sink.ts';
 import { TranscriptPoster } from './transcripts/transcript-poster.ts';
 import { UsageTracker } from './usage/usage-tracker.ts';
@@ -41,8 +46,26 @@ import type { VoiceManagerPort } from './voice-port.ts';
 export interface TroupeOptions {
   /** The realtime speech model: endpoint URL (the model goes in `?model=`), model id and API key. */
   realtime: { url: string; model: string; apiKey: string };
-  /** Per-guild state: settings, imported personas, usage, opt-outs, voice sessions to restore. */
+  /**
+   * Per-guild state: settings, imported personas, usage, opt-outs, voice session leases
+   * (`openStore` from @troupe/store: SQLite for one host, PostgreSQL shared by several).
+   */
   store: Store;
+  /**
+   * This host's name in the voice session leases (default: the machine's hostname). Keep it the same
+   * across restarts of one host and different between hosts: a restarted host waits for its own old
+   * leases to run out, another host's are never touched.
+   */
+  hostId?: string;
+  /**
+   * How long a voice session lease lasts without renewal (default 30 s; renewed every third of it).
+   * After a crash, the host's guilds can be restored only once their leases ran out.
+   */
+  voiceLeaseTtlMs?: number;
+  /** The guilds this host restores (default: the client's own shards once it is ready). */
+  shards?: ShardFilter;
+  /** Clock for the lease keepers (tests). */
+  clock?: Clock;
   /** A pino logger; Troupe logs through children of it (`component: voice`, `commands`, …). */
   logger: Logger;
   /** Voice pipeline knobs. */
@@ -68,8 +91,13 @@ export interface TroupeOptions {
     sessionLimit?: number;
     /** Replaces the process's session counter (e.g. one shared by several mounts in a process). */
     budget?: SessionBudget;
+    /** Days a scene's lines are kept where a server set no retention (default 30). */
+    memoryDays?: number;
   };
-  /** Where scenes' lines are kept per channel and character (see /privacy); without it nothing is stored. */
+  /**
+   * Where scenes' lines are kept per channel and character (see /privacy). Default: the store's own
+   * scene tables, kept `scenes.memoryDays` unless a server sets its own retention.
+   */
   sceneMemory?: SceneMemoryStore;
   /** Folder of built-in persona YAML files (default: the personas shipped with this package). */
   personaDir?: string;
@@ -135,8 +163,17 @@ function checkIntents(client: Client): void {
 
 /** StepFun's lowest tier: about 5 concurrent realtime sessions per account. */
 export const DEFAULT_SESSION_LIMIT = 5;
+/** How long scene lines are kept where a server chose nothing. */
+const DEFAULT_MEMORY_DAYS = 30;
 
-function defaultVoice(o: TroupeOptions, logger: Logger): VoiceManagerPort {
+/** The shards a ready client runs, as discord.js resolved them (SHARD_IDS/SHARD_COUNT, or 'auto'). */
+export function clientShards(client: Client): ShardFilter {
+  const ids = client.options.shards;
+  const shardIds = Array.isArray(ids) ? [...ids] : [...client.ws.shards.keys()];
+  return { shardIds, shardCount: client.options.shardCount ?? Math.max(1, shardIds.length) };
+}
+
+function defaultVoice(o: TroupeOptions, logger: Logger, memory: SceneMemoryStore): VoiceManagerPort {
   const s = o.scenes ?? {};
   return new ChannelManager({
     realtime: o.realtime,
@@ -147,7 +184,7 @@ function defaultVoice(o: TroupeOptions, logger: Logger): VoiceManagerPort {
       ...(s.maxLiveSessions ? { maxLiveSessions: s.maxLiveSessions } : {}),
       budget: s.budget ?? new SessionCounter(s.sessionLimit ?? DEFAULT_SESSION_LIMIT),
     },
-    memory: o.sceneMemory,
+    memory,
     ...(o.now ? { now: o.now } : {}),
     ...(o.voice?.transportFactory ? { transportFactory: o.voice.transportFactory } : {}),
     tuning: {
@@ -168,14 +205,42 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     secrets: [...new Set([o.realtime.apiKey, ...(o.secrets ?? [])])].filter((s) => !!s),
   });
   const registry = await PersonaRegistry.load(store, o.personaDir);
+  const hostId = o.hostId ?? hostname();
   // A misspelt voice id only fails at the first /join: say so at start, with the likely fix.
   for (const p of registry.builtins.values()) {
     for (const hint of personaHints(p)) logger.warn({ persona: p.id }, `built-in persona: ${hint}`);
   }
-  const voice = await (o.createVoice ?? (() => defaultVoice(o, logger)))({ logger, store });
+  const sceneMemory =
+    o.sceneMemory ?? sceneMemoryOf(store, { defaultDays: o.scenes?.memoryDays ?? DEFAULT_MEMORY_DAYS });
+  // Lines past each guild's retention go at mount and hourly (the host prunes a memory of its own).
+  const prune = () => {
+    if (o.sceneMemory) return;
+    store
+      .pruneSceneLines(Date.now())
+      .catch((err: unknown) => logger.warn({ err }, 'could not delete expired scene lines'));
+  };
+  prune();
+  const pruneTimer = setInterval(prune, SCENE_PRUNE_EVERY_MS);
+  pruneTimer.unref();
+  const voice = await (o.createVoice ?? (() => defaultVoice(o, logger, sceneMemory)))({ logger, store });
   const announce = createAnnouncer(client, logger.child({ component: 'notices' }));
   const now = o.now ?? Date.now;
   const diagnostics = new GuildDiagnostics();
+  const ownership = new SessionOwnership({
+    store,
+    hostId,
+    ttlMs: o.voiceLeaseTtlMs ?? 30_000,
+    clock: o.clock ?? monotonicClock,
+    logger: logger.child({ component: 'ownership', host: hostId }),
+    hasSession: (guildId) => voice.get(guildId) !== undefined,
+    onLost: (guildId) => {
+      void voice
+        .leave(guildId, 'lease-lost')
+        .catch((err: unknown) =>
+          logger.error({ err, guildId }, 'could not stop a session whose lease was lost'),
+        );
+    },
+  });
   const usage = new UsageTracker({
     store,
     voice,
@@ -196,8 +261,8 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     live.set(liveKey(e.guildId, e.channelId), voice.get(e.guildId)?.persona.name ?? '');
   });
   voice.on('sessionEnded', (e) => {
-    // Ended on purpose or not, there is nothing to restore after a restart.
-    store.clearVoiceSession(e.guildId, e.channelId);
+    // Ended on purpose or not, there is nothing to restore after a restart: give the lease up.
+    ownership.sessionEnded(e.guildId);
     const key = liveKey(e.guildId, e.channelId);
     const persona = voice.get(e.guildId)?.persona.name ?? (live.get(key) || undefined);
     const wasLive = live.delete(key);
@@ -229,20 +294,27 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
   });
   const onGuildDelete = (guild: Guild) => {
     // The bot was removed from the server: forget everything stored about it (see /privacy).
-    store.forgetGuild(guild.id);
     diagnostics.forget(guild.id);
-    o.sceneMemory
-      ?.forgetGuild(guild.id)
-      .catch((err: unknown) =>
-        logger.warn({ err, guildId: guild.id }, 'could not erase the server’s scene memory'),
-      );
-    logger.info({ guildId: guild.id }, 'removed from a server: its stored data was deleted');
+    // The store's own scene lines go with every other table; a scene memory of the host's too.
+    if (o.sceneMemory)
+      o.sceneMemory
+        .forgetGuild(guild.id)
+        .catch((err: unknown) =>
+          logger.warn({ err, guildId: guild.id }, 'could not erase the server’s scene memory'),
+        );
+    store.forgetGuild(guild.id).then(
+      () => logger.info({ guildId: guild.id }, 'removed from a server: its stored data was deleted'),
+      (err: unknown) =>
+        logger.error(
+          { err, guildId: guild.id },
+          'removed from a server, but its stored data could not be deleted',
+        ),
+    );
   };
   client.on(Events.GuildDelete, onGuildDelete);
   voice.on('sessionMoved', (e) => {
     // A restart rejoins where the bot is now, not where /join put it.
-    const session = voice.get(e.guildId);
-    if (session) store.setVoiceSession(e.guildId, e.channelId, session.persona.id);
+    if (voice.get(e.guildId)) void ownership.record(e.guildId, { channelId: e.channelId });
   });
   const { resolve: cardResolve, ...cardPolicy } = o.cardSources ?? {};
   const ctx: CommandContext = {
@@ -251,6 +323,8 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     registry,
     voice,
     usage,
+    ownership,
+    vadSpec: profileForModel(o.realtime.model).vad,
     importCard: createCardParser(),
     voiceCatalogue: profileForModel(o.realtime.model).voices,
     maxCardBytes: 2 * 1024 * 1024,
@@ -259,7 +333,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     diagnostics,
     now,
     downloadCard: createCardDownloader(cardPolicy, cardResolve),
-    sceneMemory: o.sceneMemory,
+    sceneMemory,
   };
   const commands = commandBodies();
   const names = new Set(commands.map((c) => c.name));
@@ -279,11 +353,13 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     voiceRestore = restoreVoiceSessions({
       client,
       store,
+      ownership,
+      shards: o.shards ?? clientShards(client),
       registry,
       voice,
       usage,
       announce,
-      sceneMemory: o.sceneMemory,
+      sceneMemory,
       logger: logger.child({ component: 'voice-restore' }),
     });
   };
@@ -304,6 +380,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     async unmount() {
       if (unmounted) return;
       unmounted = true;
+      clearInterval(pruneTimer);
       client.off(Events.InteractionCreate, onInteraction);
       client.off(Events.ClientReady, restore);
       client.off(Events.GuildDelete, onGuildDelete);
@@ -311,6 +388,9 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
       await voiceRestore?.catch(() => undefined);
       // Leave every voice channel first so no zombie connection outlives the host.
       await voice.destroyAll().catch((err: unknown) => logger.error({ err }, 'voice shutdown failed'));
+      // Then nothing is left to restore: every lease is released, every metered second written.
+      await ownership.close();
+      await usage.close();
       await transcripts.flush().catch((err: unknown) => logger.warn({ err }, 'transcript flush failed'));
     },
   };

@@ -151,13 +151,31 @@ export interface JoinOptions {
   exclusive?: boolean;
   /** Called once if Discord has not answered after a few seconds (the bot's joins are being paced). */
   onQueued?: () => void;
+  /** The guild's own server-VAD settings for a new session (unset fields: the bot's defaults). */
+  vad?: GuildVad;
 }
+
+/** A guild's voice-activity-detection settings (see voice/turn-detection.ts). */
+export interface GuildVad {
+  /** Silence that ends a member's turn (ms). */
+  silenceMs?: number | null;
+  /** Audio kept from before speech was detected (ms). */
+  prefixPaddingMs?: number | null;
+  /** Energy above which a frame counts as speech, 0..1 of full scale. */
+  energyThreshold?: number | null;
+}
+
+/**
+ * Why the app ends a session: `/leave`, the daily cap, or the database says another host owns the
+ * guild's voice session now (or the lease could not be renewed in time), so this host must stop.
+ */
+export type LeaveReason = 'left' | 'cap' | 'lease-lost';
 
 /** What the app needs from the ChannelManager. */
 export interface VoiceManagerPort {
   /** One join at a time per guild: a second join waits for the one in flight. */
   join(channel: VoiceBasedChannel, persona: Persona, options?: JoinOptions): Promise<VoiceSessionPort>;
-  leave(guildId: string, reason?: 'left' | 'cap'): Promise<boolean>;
+  leave(guildId: string, reason?: LeaveReason): Promise<boolean>;
   get(guildId: string): VoiceSessionPort | undefined;
   /** A channel's scene settings (defaults until changed). */
   channelScene(guildId: string, channelId: string): ChannelScene;

@@ -3,6 +3,7 @@
 // session reaches the (simulated) model.
 import { fixturePath, startDiscordSim } from '@troupe/discord-sim';
 import { startRealtimeSim } from '@troupe/realtime-sim';
+import { openSqliteStore, type Store } from '@troupe/store';
 import {
   type ChatInputCommandInteraction,
   Client,
@@ -13,7 +14,7 @@ import {
   Routes,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountTroupe, Store, type TroupeMount, TroupeMountError } from '../src/index.ts';
+import { mountTroupe, type TroupeMount, TroupeMountError } from '../src/index.ts';
 import { silentLogger } from '../src/testing/index.ts';
 
 const APP_ID = '930000000000000001';
@@ -55,7 +56,7 @@ beforeAll(async () => {
     hostAnswers.push(i.commandName);
     await (i as ChatInputCommandInteraction).reply({ content: 'pong', flags: MessageFlags.Ephemeral });
   });
-  store = new Store(':memory:');
+  store = await openSqliteStore(':memory:');
   troupe = await mountTroupe(client, {
     realtime: { url: realtime.url, model: 'stepaudio-2.5-realtime', apiKey: realtime.apiKey },
     store,
@@ -74,7 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await troupe?.unmount();
   await client?.destroy();
-  store?.close();
+  await store?.close();
   await discord?.close();
   await realtime?.close();
 });

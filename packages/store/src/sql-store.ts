@@ -301,6 +301,26 @@ export class SqlStore implements Store {
     return pruneSceneLines(this.driver, now, this.#defaultRetentionDays);
   }
 
+  async forgetGuild(guildId: string): Promise<void> {
+    requireId('guildId', guildId);
+    for (const table of [
+      'guild_settings',
+      'guild_personas',
+      'usage_daily',
+      'voice_sessions',
+      'scene_lines',
+    ]) {
+      await this.driver.run(`DELETE FROM ${table} WHERE guild_id = ?`, [guildId]);
+    }
+    const users = await this.driver.all<{ user_id: string }>(
+      'DELETE FROM user_optout WHERE guild_id = ? RETURNING user_id',
+      [guildId],
+    );
+    this.cache.apply({ kind: 'settings', guildId });
+    for (const { user_id: userId } of users)
+      await this.optOutWritten({ kind: 'optout', guildId, userId, optedOut: false });
+  }
+
   subscribe(listener: (change: StoreChange) => void): () => void {
     return this.cache.subscribe(listener);
   }

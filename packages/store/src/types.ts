@@ -172,6 +172,12 @@ export interface Store {
   /** Deletes lines past each guild's retention (the store's default where unset). */
   pruneSceneLines(now: number): Promise<number>;
 
+  /**
+   * Deletes everything stored about a guild (the bot was removed from it): settings, imported
+   * personas, usage, opt-outs, its voice session record and its scenes. Every host's caches follow.
+   */
+  forgetGuild(guildId: string): Promise<void>;
+
   /** Called for every change seen (own writes and other hosts'); returns an unsubscribe. */
   subscribe(listener: (change: StoreChange) => void): () => void;
   close(): Promise<void>;

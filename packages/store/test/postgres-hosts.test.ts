@@ -72,6 +72,18 @@ describe('postgres store across hosts', () => {
     expect(a.isOptedOut('g', 'u')).toBe(false);
   });
 
+  it("forgets a guild in the other host's memory too (opt-outs and settings)", async () => {
+    const { a, b } = await twoHosts();
+    await a.setOptOut('g', 'u', true);
+    await a.updateSettings('g', { dailyCapMinutes: 9 });
+    expect((await b.getSettings('g')).dailyCapMinutes).toBe(9);
+    await expect.poll(() => b.isOptedOut('g', 'u')).toBe(true);
+    await a.forgetGuild('g');
+    await expect.poll(() => b.isOptedOut('g', 'u')).toBe(false);
+    await expect.poll(() => b.cachedSettings('g')).toBeUndefined();
+    expect((await b.getSettings('g')).dailyCapMinutes).toBeNull();
+  });
+
   it('converges on the last committed opt-out when two hosts race on the same member', async () => {
     const { a, b, schema } = await twoHosts();
     for (let round = 0; round < 20; round++) {

@@ -1,15 +1,14 @@
 // Starts discord-sim + realtime-sim in-process and the real bot (createBot) against them. Shared by
 // the demo and the e2e tests so both exercise exactly the production wiring.
 
-import { Store } from '@troupe/discord';
 import { type InteractionHandle, startDiscordSim } from '@troupe/discord-sim';
 import { type SimOptions, startRealtimeSim } from '@troupe/realtime-sim';
+import { openStore, type Store } from '@troupe/store';
 import { PermissionFlagsBits } from 'discord.js';
 import type { Logger } from 'pino';
 import { type Bot, type CreateBotOptions, createBot } from '../bot.ts';
 import { type BotConfig, parseConfig } from '../config.ts';
 import { deployCommands } from '../deploy-commands.ts';
-import { openSceneMemory, type SceneMemory } from '../scene-memory.ts';
 
 export const APP_ID = '900000000000000001';
 export const GUILD_ID = '900000000000000100';
@@ -27,8 +26,6 @@ export interface Harness {
   realtime: Awaited<ReturnType<typeof startRealtimeSim>>;
   bot: Bot;
   store: Store;
-  /** Scene memory on the bot's database (a second connection, as the real bot opens it). */
-  sceneMemory: SceneMemory;
   config: BotConfig;
   /** Stops the bot (leaving voice), then both simulators. Idempotent. */
   close(opts?: { keepStore?: boolean }): Promise<void>;
@@ -102,13 +99,14 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     offlineDemo: !o.realtime,
     ...o.config,
   };
-  const store = new Store(o.dbPath ?? ':memory:');
-  const sceneMemory = await openSceneMemory(o.dbPath ?? ':memory:', { defaultDays: config.sceneMemoryDays });
+  const store = await openStore({
+    sqlitePath: o.dbPath ?? ':memory:',
+    defaultSceneRetentionDays: config.sceneMemoryDays,
+  });
   const bot = await createBot({
     config,
     logger: o.logger,
     store,
-    sceneMemory: sceneMemory.memory,
     ...(o.voiceOptions ? { voiceOptions: o.voiceOptions } : {}),
     ...(o.createVoice ? { createVoice: o.createVoice } : {}),
   });
@@ -122,14 +120,12 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     realtime,
     bot,
     store,
-    sceneMemory,
     config,
     async close(opts = {}) {
       if (closed) return;
       closed = true;
       await bot.stop();
-      await sceneMemory.close();
-      if (!opts.keepStore) store.close();
+      if (!opts.keepStore) await store.close();
       await discord.close();
       await realtime.close();
     },

@@ -147,8 +147,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       `joined voice channel #Tavern (recording what 小明 hears to ${wav.file.path})`,
     );
 
-    const captain = h.bot.registry.get(GUILD_ID, 'captain-mara')!.persona;
-    const teller = h.bot.registry.get(GUILD_ID, 'shuoshu-ren')!.persona;
+    const captain = (await h.bot.registry.get(GUILD_ID, 'captain-mara'))!.persona;
+    const teller = (await h.bot.registry.get(GUILD_ID, 'shuoshu-ren'))!.persona;
     const greeted = personaSaid(captain.name, 'the captain’s greeting');
     await slash('Alice', 'join', undefined, { persona: captain.id }, '/join persona:captain-mara');
     await greeted;

@@ -21,7 +21,9 @@ export interface DiscordCheckOptions {
   appId: string | undefined;
   guildId: string | undefined;
   /** Transcript settings per guild, when the database could be read. */
-  transcripts?: (guildId: string) => { enabled: boolean; channelId: string | null } | undefined;
+  transcripts?: (
+    guildId: string,
+  ) => Promise<{ enabled: boolean; channelId: string | null } | undefined> | undefined;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -203,7 +205,7 @@ async function guildCheck(
   const blocked = voice
     .map((c) => ({ c, gaps: missing(channelPermissions(base, c, ids), VOICE_NEEDS) }))
     .filter((x) => x.gaps.length > 0);
-  const transcripts = o.transcripts?.(g.id);
+  const transcripts = await o.transcripts?.(g.id);
   const webhooks =
     transcripts?.enabled && (base & PermissionFlagsBits.ManageWebhooks) === 0n
       ? ' Transcripts are on but Manage Webhooks is missing, so they post as plain messages without persona names.'

@@ -2,9 +2,11 @@
 // database, the metrics port and the built-in personas' voices.
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { BUILTIN_PERSONA_DIR, Store, StoreOpenError } from '@troupe/discord';
+import { BUILTIN_PERSONA_DIR } from '@troupe/discord';
 import { checkOpusBackend } from '@troupe/opus';
 import { checkVoiceId, loadPersonaDir } from '@troupe/realtime-core';
+import { redactDatabaseUrl, type Store } from '@troupe/store';
+import { openBotStore, StoreOpenError } from '../store-open.ts';
 import { type Check, fail, ok, skip, warn } from './report.ts';
 
 /** Node 24.17 is the oldest this code runs on (node:sqlite, import.meta.main, tls.setDefaultCACertificates). */
@@ -60,19 +62,40 @@ export function daveCheck(): Check {
   }
 }
 
-/** Opens (creating if missing) the database the bot would use; read-only is a failure. */
-export function databaseCheck(path: string): { check: Check; store: Store | undefined } {
+/**
+ * Opens (creating if missing, and migrating) the database the bot would use: the SQLite file
+ * (read-only is a failure) or PostgreSQL (unreachable, refused login, missing database: each with
+ * its fix). With PostgreSQL it also says how many voice sessions other hosts hold right now.
+ */
+export async function databaseCheck(config: {
+  databaseUrl: string | undefined;
+  dbPath: string;
+}): Promise<{ check: Check; store: Store | undefined }> {
+  let store: Store;
   try {
-    const store = new Store(path);
-    return { check: ok('Database', `${path} is writable (schema v${store.schemaVersion()})`), store };
+    store = await openBotStore(config);
   } catch (err) {
-    const message = (err as Error).message;
-    const [detail, fix] = err instanceof StoreOpenError ? message.split(' — fix: ') : [message, undefined];
+    if (err instanceof StoreOpenError)
+      return { check: fail('Database', err.detail, err.fix), store: undefined };
     return {
-      check: fail('Database', detail ?? message, fix ?? 'set TROUPE_DB_PATH to a writable file path'),
+      check: fail('Database', (err as Error).message, 'check TROUPE_DB_PATH or DATABASE_URL'),
       store: undefined,
     };
   }
+  const version = await store.schemaVersion();
+  if (store.backend === 'sqlite')
+    return { check: ok('Database', `${config.dbPath} is writable (schema v${version})`), store };
+  const sessions = await store.listVoiceSessions();
+  const now = Date.now();
+  const live = sessions.filter((s) => s.ownerHostId && (s.leaseExpiresAt ?? 0) > now);
+  const hosts = [...new Set(live.map((s) => s.ownerHostId))];
+  return {
+    check: ok(
+      'Database',
+      `PostgreSQL ${redactDatabaseUrl(config.databaseUrl ?? '')} (schema v${version}): ${live.length} voice session${live.length === 1 ? '' : 's'} running${hosts.length ? ` on ${hosts.join(', ')}` : ''}`,
+    ),
+    store,
+  };
 }
 
 export async function metricsPortCheck(port: number | undefined, host = '127.0.0.1'): Promise<Check> {

@@ -98,7 +98,7 @@ export async function runDoctor(o: {
     }
   }
   if (config) {
-    const db = databaseCheck(config.dbPath);
+    const db = await databaseCheck(config);
     emit(db.check);
     emit(await metricsPortCheck(config.metricsPort, config.metricsHost));
     const discord = await discordChecks({
@@ -108,14 +108,14 @@ export async function runDoctor(o: {
       guildId: config.discordGuildId,
       ...(db.store
         ? {
-            transcripts: (id: string) => {
-              const s = db.store?.getSettings(id);
+            transcripts: async (id: string) => {
+              const s = await db.store?.getSettings(id);
               return s && { enabled: s.transcriptsEnabled, channelId: s.transcriptsChannelId };
             },
           }
         : {}),
     });
-    db.store?.close();
+    await db.store?.close();
     for (const c of discord) emit(c);
     if (!config.stepfunApiKey) {
       emit(

@@ -71,7 +71,7 @@ describe('slash commands over discord-sim', () => {
   it('saves settings for admins, per guild', async () => {
     const r = await cmd('Admin', 'settings', 'default-persona', { persona: 'study-buddy-lin' });
     expect(r.content).toContain('Lin the Study Buddy');
-    expect(h.store.getSettings(GUILD_ID).defaultPersona).toBe('study-buddy-lin');
-    expect(h.store.getSettings(OTHER_GUILD_ID).defaultPersona).toBeNull();
+    expect((await h.store.getSettings(GUILD_ID)).defaultPersona).toBe('study-buddy-lin');
+    expect((await h.store.getSettings(OTHER_GUILD_ID)).defaultPersona).toBeNull();
   });
 });

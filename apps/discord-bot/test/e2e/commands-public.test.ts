@@ -103,6 +103,7 @@ describe('public notices, public state changes and private errors', () => {
       'Session',
       'Model audio this session',
       'Today',
+      'Encryption',
       'Heard',
       'Latency of the last turns (ms)',
     ]);

@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('transcripts over discord-sim', () => {
   it('posts user and persona lines through one channel webhook under their names', async () => {
     await runCommand(h, 'Admin', 'settings', 'transcripts', { enabled: true, channel: TEXT_CHANNEL_ID });
-    const persona = h.bot.registry.get(GUILD_ID, 'captain-mara')!.persona;
+    const persona = (await h.bot.registry.get(GUILD_ID, 'captain-mara'))!.persona;
     const line = (role: 'user' | 'assistant', speaker: string, text: string) =>
       voice.fire('transcript', {
         guildId: GUILD_ID,

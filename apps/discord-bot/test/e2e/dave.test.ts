@@ -40,6 +40,22 @@ describe('the bot in an end-to-end encrypted call', () => {
     for (const c of sim.stats.voice.dave.rejectedCommits) expect(c.reason).toMatch(/epoch|omits/);
   });
 
+  it('joins an empty channel without waiting for a group, and greets once someone joins and the group exists', async () => {
+    h = await startVoiceHarness();
+    const sim = h.discord;
+    const session = await h.voice.join(h.channel('Attic'), persona('storyteller', 'alloy', 'Well met'));
+    // Alone: no MLS group yet (Discord forms it when a second member arrives), so no greeting.
+    expect(session.status().e2ee).toMatchObject({ negotiated: true, ready: false });
+    expect(h.model.responses).toHaveLength(0);
+    sim.joinVoice('alice', 'Attic');
+    const greeting = await completed(h, 1);
+    await sim.listener('alice').waitForPackets(Math.floor(greeting.audioMs / 20) - 2);
+    const heard = sim.listener('alice').heard();
+    expect(heard.packets.filter((p) => !p.silence).every((p) => p.e2ee === 'decrypted')).toBe(true);
+    expect(heard.unencryptedFrames).toBe(0);
+    expect(session.status().e2ee?.withheldFrames).toBe(0);
+  });
+
   it('hears a member through E2EE and answers; the member hears the answer decrypted', async () => {
     h = await startVoiceHarness();
     await h.voice.join(h.channel('Hearth'), persona('storyteller', 'alloy'));

@@ -7,10 +7,10 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Store } from '@troupe/discord';
 import { makeReadOnly } from '@troupe/discord/testing';
 import { type DiscordSim, startDiscordSim } from '@troupe/discord-sim';
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
+import { openStore } from '@troupe/store';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -136,7 +136,7 @@ describe('pnpm run doctor (offline, against the emulators)', () => {
     const busy: NetServer = createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const dbPath = join(dir, 'ro', 'troupe.sqlite');
-    new Store(dbPath).close();
+    await (await openStore({ sqlitePath: dbPath })).close();
     const undo = makeReadOnly(dbPath);
     try {
       const { code, lines } = await doctor({

@@ -46,7 +46,7 @@ async function importCard(card: SimAttachment, replace?: boolean): Promise<strin
   return h.content ?? '';
 }
 
-const stored = (id: string) => w.store.listGuildPersonas(g.id).find((p) => p.id === id);
+const stored = async (id: string) => (await w.store.getGuildPersona(g.id, id)) ?? undefined;
 
 describe('/persona import never silently replaces a different card', () => {
   it('a card whose name slugs like an imported one gets a new id, and the reply names both', async () => {
@@ -55,8 +55,8 @@ describe('/persona import never silently replaces a different card', () => {
     expect(reply).toContain('as `sea-witch-2`');
     expect(reply).toMatch(/`sea-witch` is already taken by \*\*Sea Witch\*\*, which is unchanged/);
     expect(reply).toContain('replace:True');
-    expect(stored('sea-witch')?.description).toContain('Brews storms.');
-    expect(stored('sea-witch-2')?.description).toContain('A different witch.');
+    expect((await stored('sea-witch'))?.description).toContain('Brews storms.');
+    expect((await stored('sea-witch-2'))?.description).toContain('A different witch.');
   });
 
   it('names that agree on their first 32 slug characters are different cards', async () => {
@@ -68,20 +68,22 @@ describe('/persona import never silently replaces a different card', () => {
     const secondId = idOf(second);
     expect(secondId).not.toBe(firstId);
     expect(secondId.length).toBeLessThanOrEqual(40);
-    expect(stored(firstId)?.name).toBe(`${long} Alpha`);
-    expect(stored(secondId)?.name).toBe(`${long} Bravo`);
+    expect((await stored(firstId))?.name).toBe(`${long} Alpha`);
+    expect((await stored(secondId))?.name).toBe(`${long} Bravo`);
   });
 
   it('the same card again changes nothing; replace:True replaces, and says so while it talks', async () => {
     expect(await importCard(cardFile('Sea Witch', 'Brews storms.'))).toMatch(
       /already imported as `sea-witch`; nothing changed/,
     );
-    voice.open(g.id, g.voiceId, stored('sea-witch')!);
+    voice.open(g.id, g.voiceId, (await stored('sea-witch'))!);
     const reply = await importCard(cardFile('Sea Witch', 'Brews worse storms.'), true);
     expect(reply).toMatch(/Replaced `sea-witch` \(was \*\*Sea Witch\*\*\)/);
     expect(reply).toMatch(/talking right now in <#\d+> and keeps the old card/);
-    expect(stored('sea-witch')?.description).toContain('Brews worse storms.');
-    expect(w.store.listGuildPersonas(g.id).filter((p) => p.id.startsWith('sea-witch-'))).toHaveLength(1);
+    expect((await stored('sea-witch'))?.description).toContain('Brews worse storms.');
+    expect((await w.store.listGuildPersonas(g.id)).filter((p) => p.id.startsWith('sea-witch-'))).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -103,7 +105,7 @@ describe('the card downloader fetches only attachments', () => {
       expect(reply, url).toMatch(/not on Discord’s attachment servers/);
     }
     expect(intranetHits).toBe(0);
-    expect(w.store.listGuildPersonas(g.id).map((p) => p.name)).not.toContain('Intranet');
-    expect(w.store.listGuildPersonas(g.id).map((p) => p.name)).not.toContain('Data');
+    expect((await w.store.listGuildPersonas(g.id)).map((p) => p.name)).not.toContain('Intranet');
+    expect((await w.store.listGuildPersonas(g.id)).map((p) => p.name)).not.toContain('Data');
   });
 });

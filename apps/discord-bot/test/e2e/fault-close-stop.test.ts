@@ -42,7 +42,9 @@ async function endedNotice(count: number): Promise<string> {
   await v.w.discord.until(() => notices().length > count && v.w.bot.voice.get(v.g.id) === undefined, 15_000);
   // Nothing left behind: no voice connection in the emulator, none recorded for a restart.
   await v.w.discord.until(() => v.w.discord.botVoice(v.g.id) === undefined);
-  expect(v.w.store.listVoiceSessions().filter((s) => s.guildId === v.g.id)).toEqual([]);
+  await expect
+    .poll(async () => (await v.w.store.listVoiceSessions()).filter((s) => s.guildId === v.g.id))
+    .toEqual([]);
   return notices()[count] ?? '';
 }
 

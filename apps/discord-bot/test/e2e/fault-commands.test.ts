@@ -318,7 +318,7 @@ describe('20 guilds spamming slash commands at once', () => {
   it('kept every guild to its own settings, personas and opt-outs', async () => {
     for (const g of w.guilds) {
       const i = g.index;
-      const s = w.store.getSettings(g.id);
+      const s = await w.store.getSettings(g.id);
       expect(s).toEqual({
         guildId: g.id,
         defaultPersona: BUILTINS[i % 3],
@@ -326,8 +326,12 @@ describe('20 guilds spamming slash commands at once', () => {
         transcriptsChannelId: i % 3 === 0 ? g.textId : null,
         dailyCapMinutes: 10 + i,
         personaSwitchRoleId: i % 2 === 0 ? g.storytellerRoleId : null,
+        vadSilenceMs: null,
+        vadPrefixPaddingMs: null,
+        vadEnergyThreshold: null,
+        sceneRetentionDays: null,
       });
-      const imported = w.store.listGuildPersonas(g.id);
+      const imported = await w.store.listGuildPersonas(g.id);
       expect(imported.map((p) => p.id)).toEqual([hero(i), 'twin']);
       expect(imported.find((p) => p.id === 'twin')?.description).toBe(`Twin of guild ${i}.`);
       expect(w.store.isOptedOut(g.id, w.discord.user('Pleb').id)).toBe(i % 2 === 1);

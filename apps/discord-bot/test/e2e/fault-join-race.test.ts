@@ -54,7 +54,7 @@ describe('racing /join in one guild', () => {
     expect(rt.sessions).toHaveLength(1);
     expect(greetings(rt)).toHaveLength(1);
     expect(w.discord.botVoice(g.id)?.channelId).toBe(winner);
-    expect(w.store.listVoiceSessions()).toEqual([
+    expect(await w.store.listVoiceSessions()).toEqual([
       expect.objectContaining({ guildId: g.id, channelId: winner }),
     ]);
   }, 40_000);
@@ -105,6 +105,6 @@ describe('racing /join in one guild', () => {
     expect(leave.content).toMatch(/left the voice channel/);
     expect(w.bot.voice.get(g.id)).toBeUndefined();
     await w.discord.until(() => w!.discord.botVoice(g.id) === undefined, 10_000);
-    expect(w.store.listVoiceSessions()).toEqual([]);
+    await expect.poll(() => w!.store.listVoiceSessions()).toEqual([]);
   }, 40_000);
 });

@@ -57,7 +57,7 @@ async function endsOnce(world: VoiceFaultWorld, timeoutMs: number): Promise<stri
   await command(world, 'Pleb', 'voice', 'status');
   expect(tap.opens).toBe(opens);
   expect(notices(world)).toHaveLength(1);
-  expect(w.store.listVoiceSessions()).toEqual([]);
+  await expect.poll(() => w.store.listVoiceSessions()).toEqual([]);
   return notices(world)[0] ?? '';
 }
 

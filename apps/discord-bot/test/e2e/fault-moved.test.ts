@@ -62,9 +62,9 @@ describe('a moderator moves the bot to another voice channel', () => {
       const session = w.bot.voice.get(g.id);
       expect(session?.channelId).toBe(g.voice2Id);
       expect(session?.status().heard.map((h) => h.displayName)).toContain('Admin');
-      expect(w.store.listVoiceSessions()).toEqual([
-        expect.objectContaining({ guildId: g.id, channelId: g.voice2Id }),
-      ]);
+      await expect
+        .poll(() => w.store.listVoiceSessions())
+        .toEqual([expect.objectContaining({ guildId: g.id, channelId: g.voice2Id })]);
       // /join: from the new channel "already in", from the old one "already talking in" the new one.
       expect(await slash(v, 'Admin')).toContain(`already in <#${g.voice2Id}>`);
       w.discord.joinVoice('Pleb', g.voiceId);

@@ -204,7 +204,7 @@ describe('malformed, huge and hostile card files', () => {
     expect(reply).toMatch(/^⚠️ /);
     expect(reply).toMatch(expected);
     expect(reply).toMatch(/Export|export|Save|Attach/);
-    expect(w.store.listGuildPersonas(g(0).id)).toEqual([]);
+    expect(await w.store.listGuildPersonas(g(0).id)).toEqual([]);
   });
 
   it('stopped reading the endless download at the cap', () => {
@@ -219,11 +219,11 @@ describe('malformed, huge and hostile card files', () => {
     expect(await importAs(0, 'Admin', file(enc(nested), 'nest.json'))).toMatch(
       /Imported \*\*Nest\*\* as `nest`/,
     );
-    const stored = w.store.listGuildPersonas(g(0).id).find((p) => p.id === 'nest');
+    const stored = await w.store.getGuildPersona(g(0).id, 'nest');
     expect(stored?.tags).toBeUndefined();
     expect(stored?.card?.tags).toEqual([]);
     expect(JSON.stringify(stored).length).toBeLessThan(20_000);
-    expect(w.store.removeGuildPersona(g(0).id, 'nest')).toBe(true);
+    expect(await w.store.removeGuildPersona(g(0).id, 'nest')).toBe(true);
   });
 
   it('keeps other guilds inside the 3 s deadline while one guild imports heavy PNGs', async ({
@@ -256,7 +256,7 @@ describe('malformed, huge and hostile card files', () => {
       `guild 1 first responses while guild 0 imported 6 heavy PNGs: p50 ${percentile(others, 50).toFixed(0)} ms, max ${Math.max(...others).toFixed(0)} ms`,
     );
     expect(Math.max(...others)).toBeLessThanOrEqual(3000);
-    w.store.removeGuildPersona(g(0).id, 'heavy');
+    await w.store.removeGuildPersona(g(0).id, 'heavy');
   }, 30_000);
 });
 
@@ -312,7 +312,7 @@ describe('prompt injection aimed at other guilds', () => {
 
   it('grants nothing: the user the card calls an admin is still refused', async () => {
     expect((await slash(0, 'Pleb', 'settings', 'cap', { minutes: 1 })).content).toMatch(/Manage Server/);
-    expect(w.store.getSettings(g(0).id).dailyCapMinutes).toBeNull();
+    expect((await w.store.getSettings(g(0).id)).dailyCapMinutes).toBeNull();
   });
 
   it('reaches the model only in its guild, fenced above the one real set of house rules', async () => {

@@ -7,21 +7,20 @@
 // recorded persona; a guild whose channel emptied meanwhile gets its stale voice state cleared.
 // The emulator never shows more than one voice connection per guild. A clean SIGTERM then leaves
 // every channel and leaves nothing to restore.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { CAPTURE_DIR_ENV } from '@troupe/discord';
 import { type DiscordSim, fixturePath, type SlashInvocation, startDiscordSim } from '@troupe/discord-sim';
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageText } from '../../src/demo/harness.ts';
 import { deployCommands } from '../../src/deploy-commands.ts';
+import { type BotProcess, killAll, spawnBot } from './bot-process.ts';
 import { APP_ID, FAULT_API_KEY, FAULT_TOKEN, faultGuild } from './fault-world.ts';
 
-const APP_DIR = resolve(import.meta.dirname, '../..');
 const g0 = faultGuild(0);
 const g1 = faultGuild(1);
 const dir = mkdtempSync(join(tmpdir(), 'troupe-restart-'));
@@ -61,31 +60,18 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killAll(children);
   await discord?.close();
   await realtime?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A bot process; its stdout/stderr go to the secret-scan capture, and are searchable here. */
-interface BotProcess {
-  child: ChildProcess;
-  lines: string[];
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 function startBot(n: number): BotProcess {
-  const capture = process.env[CAPTURE_DIR_ENV] ?? join(dir, 'capture');
-  mkdirSync(capture, { recursive: true });
-  const out = join(capture, `restart-child-${process.pid}-${n}-${Date.now()}.log`);
-  const child = spawn(process.execPath, ['src/main.ts'], {
-    cwd: APP_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return spawnBot({
+    name: String(n),
+    fallbackCaptureDir: dir,
+    children,
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      [CAPTURE_DIR_ENV]: capture,
       NODE_EXTRA_CA_CERTS: join(dir, 'sim-ca.pem'),
       DISCORD_TOKEN: FAULT_TOKEN,
       DISCORD_APP_ID: APP_ID,
@@ -93,59 +79,11 @@ function startBot(n: number): BotProcess {
       STEPFUN_API_KEY: FAULT_API_KEY,
       STEPFUN_REALTIME_URL: realtime.url,
       TROUPE_DB_PATH: dbPath,
+      // A crashed host's leases must run out before it restores them: keep the wait short here.
+      VOICE_LEASE_TTL_MS: '3000',
       LOG_LEVEL: 'debug',
     },
   });
-  children.push(child);
-  const lines: string[] = [];
-  const waiters = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    appendFileSync(out, chunk);
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    for (const w of waiters) w();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.once('exit', (code, signal) => r({ code, signal })),
-  );
-  return {
-    child,
-    lines,
-    exited,
-    waitFor(pattern, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = lines.find((l) => pattern.test(l));
-          if (!hit) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(hit);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `bot ${n}: no log line matching ${pattern} within ${timeoutMs} ms; last lines:\n${lines.slice(-5).join('\n')}`,
-            ),
-          );
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-        void exited.then(() => {
-          if (waiters.has(check)) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            reject(
-              new Error(
-                `bot ${n} exited before logging ${pattern}; last lines:\n${lines.slice(-5).join('\n')}`,
-              ),
-            );
-          }
-        });
-      });
-    },
-  };
 }
 
 async function slash(

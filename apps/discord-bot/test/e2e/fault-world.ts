@@ -1,9 +1,10 @@
 // A many-guild world for the fault tests: discord-sim (and optionally realtime-sim) with the real
 // bot from createBot, every guild with its own ids, roles and channels. Loopback only.
 
-import { createLogger, Store } from '@troupe/discord';
+import { createLogger } from '@troupe/discord';
 import { type DiscordSim, type SimGuildSpec, startDiscordSim } from '@troupe/discord-sim';
 import { type RealtimeSim, startRealtimeSim } from '@troupe/realtime-sim';
+import { openStore, type Store } from '@troupe/store';
 import { PermissionFlagsBits } from 'discord.js';
 import { type Bot, type CreateBotOptions, createBot } from '../../src/bot.ts';
 import { type BotConfig, parseConfig } from '../../src/config.ts';
@@ -141,7 +142,7 @@ export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld>
     secrets: config.secrets,
     destination: { write: (line) => logs.push(line) },
   });
-  const store = new Store(o.dbPath ?? ':memory:');
+  const store = await openStore({ sqlitePath: o.dbPath ?? ':memory:' });
   const bot = await createBot({
     config,
     logger,
@@ -169,7 +170,7 @@ export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld>
       if (closed) return;
       closed = true;
       await bot.stop();
-      store.close();
+      await store.close();
       await discord.close();
       await realtime?.close();
       assertNoUnencryptedAudio(discord);

@@ -1,6 +1,6 @@
-import { utcDay } from '@troupe/discord/internal/store/store.ts';
 import { silentLogger } from '@troupe/discord/testing';
 import { fixturePath } from '@troupe/discord-sim';
+import { utcDay } from '@troupe/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GUILD_ID,
@@ -26,7 +26,7 @@ describe('daily cap with the real voice layer', () => {
     // 45 s already used today: the next turns cross 80 %, then 100 %. Usage is what was sent and
     // played (replies cut short by a barge-in count only what was heard), so Alice talks until the
     // cap ends the session, within a bounded number of turns.
-    h.store.addUsage(GUILD_ID, utcDay(Date.now()), 45_000, 0);
+    await h.store.addUsage(GUILD_ID, utcDay(Date.now()), 45_000, 0);
     h.discord.joinVoice('Alice', VOICE_CHANNEL_ID);
     expect((await runCommand(h, 'Alice', 'join', undefined, { persona: 'captain-mara' })).content).toContain(
       'joined',
@@ -44,8 +44,13 @@ describe('daily cap with the real voice layer', () => {
     for (let turn = 0; turn < 4 && reason === undefined; turn++)
       await h.discord.speak('Alice', fixturePath('en-alice'));
     expect(await ended).toBe('cap');
-    const used = h.store.getUsage(GUILD_ID, utcDay(Date.now()));
-    expect(used.inputAudioMs + used.outputAudioMs).toBeGreaterThanOrEqual(60_000);
+    // The meter's last write follows the session's end.
+    await expect
+      .poll(async () => {
+        const used = await h.store.getUsage(GUILD_ID, utcDay(Date.now()));
+        return used.inputAudioMs + used.outputAudioMs;
+      })
+      .toBeGreaterThanOrEqual(60_000);
     const refused = await runCommand(h, 'Alice', 'join', undefined, { persona: 'captain-mara' });
     expect(refused.content).toMatch(/cap/i);
     expect(h.bot.voice.get(GUILD_ID)).toBeUndefined();

@@ -49,6 +49,7 @@ export async function startVoiceHarness(
         channels: [
           { name: 'general', type: 'text' },
           { name: 'Hearth', type: 'voice' },
+          { name: 'Attic', type: 'voice' },
           {
             name: 'Library',
             type: 'voice',

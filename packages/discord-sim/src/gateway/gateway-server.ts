@@ -11,40 +11,44 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { apiUser, guildCreate } from '../model/serialize.ts';
 import type { UserState } from '../model/types.ts';
 import type { World } from '../model/world.ts';
-
-/**
- * Dispatches a bot receives only with an intent (https://discord.com/developers/docs/events/gateway#list-of-intents);
- * the rest (READY, RESUMED, VOICE_SERVER_UPDATE, INTERACTION_CREATE, ...) need none.
- */
-const REQUIRED_INTENT: Record<string, number> = {
-  [GatewayDispatchEvents.GuildCreate]: GatewayIntentBits.Guilds,
-  [GatewayDispatchEvents.GuildUpdate]: GatewayIntentBits.Guilds,
-  [GatewayDispatchEvents.GuildDelete]: GatewayIntentBits.Guilds,
-  [GatewayDispatchEvents.ChannelCreate]: GatewayIntentBits.Guilds,
-  [GatewayDispatchEvents.ChannelUpdate]: GatewayIntentBits.Guilds,
-  [GatewayDispatchEvents.ChannelDelete]: GatewayIntentBits.Guilds,
-  [GatewayDispatchEvents.GuildMemberAdd]: GatewayIntentBits.GuildMembers,
-  [GatewayDispatchEvents.GuildMemberUpdate]: GatewayIntentBits.GuildMembers,
-  [GatewayDispatchEvents.GuildMemberRemove]: GatewayIntentBits.GuildMembers,
-  [GatewayDispatchEvents.VoiceStateUpdate]: GatewayIntentBits.GuildVoiceStates,
-  [GatewayDispatchEvents.PresenceUpdate]: GatewayIntentBits.GuildPresences,
-};
+import { membersChunk, REQUIRED_INTENT } from './dispatch-rules.ts';
+import { GUILDS_PER_SHARD, parseIdentifyShard, type Shard, shardCovers, shardReceives } from './shards.ts';
 
 interface Session {
   id: string;
   seq: number;
   /** Intents the client identified with. */
   intents: number;
+  /** The shard it identified for: it receives only that shard's guilds. */
+  shard: Shard;
   /** Every dispatch, so a resume can replay what the client missed. */
   log: { s: number; t: string; d: unknown }[];
 }
 
-/** One bot account's gateway connection (the application's bot, or a further bot account). */
+/** One gateway session of a bot account and the socket carrying it (none while disconnected). */
+interface Connection {
+  client: Client;
+  session: Session;
+  socket: WebSocket | undefined;
+}
+
+/**
+ * One bot account (the application's bot, or a further bot account) and its sessions: one per
+ * shard it runs, or several on one shard when it identified more than once (Discord allows it).
+ */
 interface Client {
   user: UserState;
   token: string;
-  session: Session | undefined;
-  socket: WebSocket | undefined;
+  connections: Connection[];
+}
+
+/** A session's shard and whether its socket is open (tests). */
+export interface ShardSessionInfo {
+  userId: string;
+  sessionId: string;
+  shard: Shard;
+  connected: boolean;
+  guilds: number;
 }
 
 /** Counters tests assert on. */
@@ -65,15 +69,21 @@ export interface GatewayServerOptions {
   /** Further bot accounts by token (their own users, not the application's). */
   otherBots?: ReadonlyMap<string, UserState> | undefined;
   heartbeatIntervalMs: number;
-  /** Called for every op 4 from a bot; returns nothing, dispatches happen through `dispatch`. */
-  onVoiceStateUpdate(data: GatewayVoiceStateUpdateData, userId: string): void;
+  /**
+   * Discord's limit of guilds per shard: an Identify whose shard would hold more is closed with
+   * 4011 (default 2500).
+   */
+  guildsPerShard?: number | undefined;
+  /** Called for every op 4 from a bot, with the gateway session it came on (its voice session id). */
+  onVoiceStateUpdate(data: GatewayVoiceStateUpdateData, userId: string, sessionId: string): void;
   /** Something observable changed. */
   onChange(): void;
 }
 
 /**
- * The main gateway (v10, JSON, no compression), one shard per bot account. Dispatches go to the
- * application's bot unless addressed to another account; voice states go to every account.
+ * The main gateway (v10, JSON, no compression), sharded as Discord shards it (see shards.ts).
+ * Dispatches go to the application's bot unless addressed to another account; voice states go to
+ * every account; each reaches only the sessions whose shard holds its guild.
  */
 export class GatewayServer {
   readonly stats: GatewayStats = {
@@ -92,14 +102,9 @@ export class GatewayServer {
 
   constructor(http: Server, opts: GatewayServerOptions) {
     this.opts = opts;
-    this.clients.set(opts.world.bot.id, {
-      user: opts.world.bot,
-      token: opts.token,
-      session: undefined,
-      socket: undefined,
-    });
+    this.clients.set(opts.world.bot.id, { user: opts.world.bot, token: opts.token, connections: [] });
     for (const [token, user] of opts.otherBots ?? [])
-      this.clients.set(user.id, { user, token, session: undefined, socket: undefined });
+      this.clients.set(user.id, { user, token, connections: [] });
     this.wss = new WebSocketServer({ server: http, path: '/gateway', perMessageDeflate: false });
     this.wss.on('connection', (ws) => this.onConnection(ws));
   }
@@ -108,28 +113,44 @@ export class GatewayServer {
     return this.clients.get(this.opts.world.bot.id) as Client;
   }
 
-  /** The application bot's gateway session id (also the voice session id Discord hands out). */
+  /** The application bot's latest gateway session id. */
   get sessionId(): string | undefined {
-    return this.main.session?.id;
+    return this.main.connections.at(-1)?.session.id;
   }
 
-  /** A bot account's gateway session id. */
-  sessionIdOf(userId: string): string | undefined {
-    return this.clients.get(userId)?.session?.id;
+  /** A bot account's latest session id; with `guildId`, of a session whose shard holds that guild. */
+  sessionIdOf(userId: string, guildId?: string): string | undefined {
+    const connections = this.clients.get(userId)?.connections ?? [];
+    return connections.findLast((c) => guildId === undefined || shardCovers(c.session.shard, guildId))
+      ?.session.id;
+  }
+
+  /** Every session of every bot account, with its shard (what a test asserts about sharding). */
+  shardSessions(): ShardSessionInfo[] {
+    const guildIds = [...this.opts.world.guilds.keys()];
+    return [...this.clients.values()].flatMap((client) =>
+      client.connections.map((c) => ({
+        userId: client.user.id,
+        sessionId: c.session.id,
+        shard: c.session.shard,
+        connected: c.socket?.readyState === 1,
+        guilds: guildIds.filter((g) => shardCovers(c.session.shard, g)).length,
+      })),
+    );
   }
 
   /** Resolves once the application's bot is connected (identified or resumed) and receiving dispatches. */
   waitForClient(): Promise<void> {
-    if (this.main.socket && this.main.session) return Promise.resolve();
+    if (this.main.connections.some((c) => c.socket)) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   /**
-   * Whether a bot account's current session identified with `bit` (false before any Identify).
-   * Intents belong to each account's own session; the default is the application's bot.
+   * Whether a bot account's session identified with `bit` (false before any Identify). Intents
+   * belong to each account's own sessions; the default is the application's bot.
    */
   hasIntent(bit: number, userId = this.opts.world.bot.id): boolean {
-    return ((this.clients.get(userId)?.session?.intents ?? 0) & bit) !== 0;
+    return (this.clients.get(userId)?.connections ?? []).some((c) => (c.session.intents & bit) !== 0);
   }
 
   /**
@@ -156,23 +177,33 @@ export class GatewayServer {
     for (const c of this.clients.values()) this.dispatchTo(c, t, d);
   }
 
+  /** To each session of the account whose shard receives it (its guild's shard; shard 0 otherwise). */
   private dispatchTo(client: Client, t: string, d: unknown): void {
-    const session = client.session;
-    if (!session) return;
+    for (const c of client.connections) if (shardReceives(c.session.shard, t, d)) this.dispatchOn(c, t, d);
+  }
+
+  private dispatchOn(connection: Connection, t: string, d: unknown): void {
+    const { session } = connection;
     const needs = REQUIRED_INTENT[t];
     if (needs !== undefined && (session.intents & needs) === 0) return;
     session.seq++;
     const entry = { s: session.seq, t, d };
     session.log.push(entry);
     if (session.log.length > 1000) session.log.shift();
-    this.send(client, { op: GatewayOpcodes.Dispatch, ...entry });
+    this.send(connection, { op: GatewayOpcodes.Dispatch, ...entry });
   }
 
-  /** Fault: drops the application bot's connection with `code` (4000 → the client resumes; 1000 → it re-identifies). */
-  kill(code = 4000): void {
-    const ws = this.main.socket;
-    this.main.socket = undefined;
-    ws?.close(code, 'sim fault');
+  /**
+   * Fault: drops the application bot's connections (or only its sessions of shard `shardId`) with
+   * `code` (4000 → the client resumes; 1000 → it re-identifies).
+   */
+  kill(code = 4000, shardId?: number): void {
+    for (const c of this.main.connections) {
+      if (shardId !== undefined && c.session.shard[0] !== shardId) continue;
+      const ws = c.socket;
+      c.socket = undefined;
+      ws?.close(code, 'sim fault');
+    }
   }
 
   close(): Promise<void> {
@@ -180,13 +211,13 @@ export class GatewayServer {
     return new Promise((resolve) => this.wss.close(() => resolve()));
   }
 
-  private send(client: Client, payload: unknown): void {
-    if (client.socket?.readyState === 1) client.socket.send(JSON.stringify(payload));
+  private send(connection: Connection, payload: unknown): void {
+    if (connection.socket?.readyState === 1) connection.socket.send(JSON.stringify(payload));
   }
 
   private onConnection(ws: WebSocket): void {
     this.stats.connections++;
-    let client: Client | undefined;
+    let connection: Connection | undefined;
     // Discord allows 120 gateway commands per 60 s per connection and disconnects with 4008
     // beyond (https://discord.com/developers/docs/events/gateway#rate-limiting); counted in
     // windows of 60 s from the first command, as clients (@discordjs/ws) pace themselves. The
@@ -215,11 +246,11 @@ export class GatewayServer {
         ws.close(4002, 'Error while decoding payload.');
         return;
       }
-      client = this.onPayload(ws, client, payload);
+      connection = this.onPayload(ws, connection, payload);
       this.opts.onChange();
     });
     ws.on('close', () => {
-      if (client?.socket === ws) client.socket = undefined;
+      if (connection?.socket === ws) connection.socket = undefined;
       this.opts.onChange();
     });
   }
@@ -229,93 +260,41 @@ export class GatewayServer {
     return [...this.clients.values()].find((c) => c.token === bare);
   }
 
-  /** Handles one payload; returns the client the socket now belongs to. */
+  /** Handles one payload; returns the session the socket now carries. */
   private onPayload(
     ws: WebSocket,
-    current: Client | undefined,
+    current: Connection | undefined,
     payload: GatewaySendPayload,
-  ): Client | undefined {
+  ): Connection | undefined {
     switch (payload.op) {
       case GatewayOpcodes.Heartbeat:
         ws.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null }));
         return current;
-      case GatewayOpcodes.Identify: {
-        const client = this.byToken(payload.d.token);
-        if (!client) {
-          ws.close(4004, 'Authentication failed.');
-          return current;
-        }
-        this.stats.identifies++;
-        client.session = {
-          id: `gw-session-${++this.sessionCounter}`,
-          seq: 0,
-          intents: Number(payload.d.intents ?? 0),
-          log: [],
-        };
-        this.attach(client, ws);
-        const { world } = this.opts;
-        const isApp = client === this.main;
-        this.dispatchTo(client, GatewayDispatchEvents.Ready, {
-          v: 10,
-          user: { ...apiUser(client.user), verified: true, mfa_enabled: false, flags: 0 },
-          guilds: [...world.guilds.keys()].map((id) => ({ id, unavailable: true })),
-          session_id: client.session.id,
-          resume_gateway_url: this.url,
-          shard: [0, 1],
-          application: { id: isApp ? this.opts.applicationId : client.user.id, flags: 0 },
-        });
-        // Without GuildPresences, GUILD_CREATE lists only the bot and the members in voice channels
-        // (https://discord.com/developers/docs/events/gateway-events#guild-create).
-        const allMembers = this.hasIntent(GatewayIntentBits.GuildPresences, client.user.id);
-        for (const g of world.guilds.values())
-          this.dispatchTo(
-            client,
-            GatewayDispatchEvents.GuildCreate,
-            guildCreate(g, world.users, { allMembers, botId: client.user.id }),
-          );
-        return client;
-      }
+      case GatewayOpcodes.Identify:
+        return this.identify(ws, current, payload.d) ?? current;
       case GatewayOpcodes.Resume: {
-        const client = this.byToken(payload.d.token);
-        const session = client?.session;
-        if (!client || !session || payload.d.session_id !== session.id) {
+        const connection = this.byToken(payload.d.token)?.connections.find(
+          (c) => c.session.id === payload.d.session_id,
+        );
+        if (!connection) {
           ws.send(JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null }));
           return current;
         }
         this.stats.resumes++;
-        this.attach(client, ws);
-        for (const e of session.log)
-          if (e.s > payload.d.seq) this.send(client, { op: GatewayOpcodes.Dispatch, ...e });
-        this.dispatchTo(client, GatewayDispatchEvents.Resumed, {});
-        return client;
+        this.attach(connection, ws);
+        for (const e of connection.session.log)
+          if (e.s > payload.d.seq) this.send(connection, { op: GatewayOpcodes.Dispatch, ...e });
+        this.dispatchOn(connection, GatewayDispatchEvents.Resumed, {});
+        return connection;
       }
       case GatewayOpcodes.VoiceStateUpdate:
         if (!current) return current;
-        if (current === this.main) this.stats.voiceStateUpdates++;
-        this.opts.onVoiceStateUpdate(payload.d, current.user.id);
+        if (current.client === this.main) this.stats.voiceStateUpdates++;
+        this.opts.onVoiceStateUpdate(payload.d, current.client.user.id, current.session.id);
         return current;
       case GatewayOpcodes.RequestGuildMembers: {
-        const guild = this.opts.world.guilds.get(payload.d.guild_id as string);
-        if (!guild || !current) return current;
-        const members = [...guild.members.values()].map((m) => {
-          const user = this.opts.world.users.get(m.userId);
-          return {
-            user: user ? apiUser(user) : undefined,
-            roles: m.roles,
-            nick: m.nick,
-            joined_at: m.joinedAt,
-            deaf: false,
-            mute: false,
-            flags: 0,
-          };
-        });
-        this.dispatchTo(current, GatewayDispatchEvents.GuildMembersChunk, {
-          guild_id: guild.id,
-          members,
-          chunk_index: 0,
-          chunk_count: 1,
-          nonce: payload.d.nonce,
-        });
+        const chunk = current && membersChunk(this.opts.world, payload.d.guild_id, payload.d.nonce);
+        if (current && chunk) this.dispatchOn(current, GatewayDispatchEvents.GuildMembersChunk, chunk);
         return current;
       }
       default:
@@ -323,9 +302,72 @@ export class GatewayServer {
     }
   }
 
-  private attach(client: Client, ws: WebSocket): void {
-    if (client.socket && client.socket !== ws) client.socket.terminate();
-    client.socket = ws;
-    if (client === this.main) for (const w of this.readyWaiters.splice(0)) w();
+  /** A new session for the shard the Identify names: READY, then GUILD_CREATE for that shard's guilds. */
+  private identify(
+    ws: WebSocket,
+    current: Connection | undefined,
+    d: { token: string; intents?: unknown; shard?: unknown },
+  ): Connection | undefined {
+    const client = this.byToken(d.token);
+    if (!client) {
+      ws.close(4004, 'Authentication failed.');
+      return current;
+    }
+    const parsed = parseIdentifyShard(d.shard);
+    if (!parsed.ok) {
+      ws.close(4010, 'Invalid shard.');
+      return current;
+    }
+    const { shard } = parsed;
+    const { world } = this.opts;
+    const guilds = [...world.guilds.values()].filter((g) => shardCovers(shard, g.id));
+    if (guilds.length > (this.opts.guildsPerShard ?? GUILDS_PER_SHARD)) {
+      ws.close(4011, 'Sharding required.');
+      return current;
+    }
+    this.stats.identifies++;
+    // A session of this shard whose socket is gone cannot be resumed by a client that identifies
+    // afresh: it is dropped. Live sessions of the same shard stay (two processes may run one shard).
+    client.connections = client.connections.filter((c) => c.socket || c.session.shard[0] !== shard[0]);
+    const connection: Connection = {
+      client,
+      socket: undefined,
+      session: {
+        id: `gw-session-${++this.sessionCounter}`,
+        seq: 0,
+        intents: Number(d.intents ?? 0),
+        shard,
+        log: [],
+      },
+    };
+    client.connections.push(connection);
+    this.attach(connection, ws);
+    const isApp = client === this.main;
+    this.dispatchOn(connection, GatewayDispatchEvents.Ready, {
+      v: 10,
+      user: { ...apiUser(client.user), verified: true, mfa_enabled: false, flags: 0 },
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+      session_id: connection.session.id,
+      resume_gateway_url: this.url,
+      shard: [...shard],
+      application: { id: isApp ? this.opts.applicationId : client.user.id, flags: 0 },
+    });
+    // Without GuildPresences, GUILD_CREATE lists only the bot and the members in voice channels
+    // (https://discord.com/developers/docs/events/gateway-events#guild-create).
+    const allMembers = (connection.session.intents & GatewayIntentBits.GuildPresences) !== 0;
+    for (const g of guilds)
+      this.dispatchOn(
+        connection,
+        GatewayDispatchEvents.GuildCreate,
+        guildCreate(g, world.users, { allMembers, botId: client.user.id }),
+      );
+    return connection;
+  }
+
+  /** The socket now carries `connection`; a socket it had before is cut (the session moved). */
+  private attach(connection: Connection, ws: WebSocket): void {
+    if (connection.socket && connection.socket !== ws) connection.socket.terminate();
+    connection.socket = ws;
+    if (connection.client === this.main) for (const w of this.readyWaiters.splice(0)) w();
   }
 }

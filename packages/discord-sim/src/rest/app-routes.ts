@@ -20,8 +20,13 @@ export function registerAppRoutes(router: Router, ctx: RestContext): void {
     status: 200,
     body: {
       url: ctx.gatewayUrl(),
-      shards: 1,
-      session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      shards: ctx.recommendedShards,
+      session_start_limit: {
+        total: 1000,
+        remaining: 999,
+        reset_after: 0,
+        max_concurrency: ctx.maxConcurrency,
+      },
     },
   });
   router.add('GET', '/gateway/bot', gateway);

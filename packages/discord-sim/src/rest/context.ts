@@ -44,6 +44,10 @@ export interface RestContext {
   commands: CommandStore;
   nextId(): string;
   gatewayUrl(): string;
+  /** The shard count `GET /gateway/bot` recommends. */
+  recommendedShards: number;
+  /** `session_start_limit.max_concurrency`. */
+  maxConcurrency: number;
   interactions: Map<string, IssuedInteraction>;
   /** The sim's clock (ms): performance.now() plus any `DiscordSim.advanceClock` offset. */
   now(): number;

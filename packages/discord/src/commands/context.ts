@@ -1,10 +1,11 @@
-import type { VoiceInfo } from '@troupe/realtime-core';
+import type { VadSpec, VoiceInfo } from '@troupe/realtime-core';
+import type { Store } from '@troupe/store';
 import type { Logger } from 'pino';
 import { type MessageKey, type Params, type Text, type Translator, translator } from '../i18n/translate.ts';
 import type { SceneMemoryStore } from '../memory/scene-memory-store.ts';
+import type { SessionOwnership } from '../ownership/session-ownership.ts';
 import type { ImportedCard } from '../personas/card-parser.ts';
 import type { PersonaRegistry } from '../personas/registry.ts';
-import type { Store } from '../store/store.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { VoiceManagerPort } from '../voice-port.ts';
 import type { GuildDiagnostics } from './diagnostics.ts';
@@ -31,6 +32,10 @@ export interface CommandContext {
   registry: PersonaRegistry;
   voice: VoiceManagerPort;
   usage: UsageTracker;
+  /** Claims a guild's voice session in the database before joining (one host per guild). */
+  ownership: SessionOwnership;
+  /** What the realtime provider in use documents for server VAD (`/settings vad` checks against it). */
+  vadSpec: VadSpec;
   /** Parses a character card (the bot parses off the main thread: see personas/card-parser.ts). */
   importCard(
     bytes: Uint8Array,

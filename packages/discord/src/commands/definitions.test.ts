@@ -48,6 +48,7 @@ describe('command definitions', () => {
       'cap',
       'switch-role',
       'memory',
+      'vad',
     ]);
     expect(sub('scene')).toEqual(['add', 'remove', 'list', 'mode', 'next', 'addressed-only']);
   });

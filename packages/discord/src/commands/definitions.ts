@@ -7,6 +7,7 @@ import {
   type SlashCommandStringOption,
 } from 'discord.js';
 import { type CommandPath, commandLocale } from '../i18n/command-texts.ts';
+import { VAD_LIMITS } from './settings-commands.ts';
 
 /** Anything with Discord's name/description setters (commands, subcommands, options). */
 interface Describable {
@@ -130,6 +131,23 @@ export const COMMANDS = [
       loc(s, 'settings.memory').addIntegerOption((o) =>
         loc(o, 'settings.memory.days').setRequired(true).setMinValue(0).setMaxValue(365),
       ),
+    )
+    .addSubcommand((s) =>
+      loc(s, 'settings.vad')
+        .addIntegerOption((o) =>
+          loc(o, 'settings.vad.silence-ms')
+            .setMinValue(VAD_LIMITS.silenceMs.min)
+            .setMaxValue(VAD_LIMITS.silenceMs.max),
+        )
+        .addIntegerOption((o) =>
+          loc(o, 'settings.vad.padding-ms')
+            .setMinValue(VAD_LIMITS.paddingMs.min)
+            .setMaxValue(VAD_LIMITS.paddingMs.max),
+        )
+        .addNumberOption((o) =>
+          loc(o, 'settings.vad.energy').setMinValue(VAD_LIMITS.energy.min).setMaxValue(VAD_LIMITS.energy.max),
+        )
+        .addBooleanOption((o) => loc(o, 'settings.vad.reset')),
     ),
   command('help'),
   command('privacy'),

@@ -36,6 +36,7 @@ const ADMINS: CommandPath[] = [
   'settings.transcripts',
   'settings.cap',
   'settings.switch-role',
+  'settings.vad',
 ];
 
 function commandLines(t: Translator, paths: readonly CommandPath[]): string {

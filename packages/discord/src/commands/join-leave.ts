@@ -4,6 +4,7 @@
 // before it exists; if it cannot be posted the bot does not join at all, and if the join then
 // fails the notice is taken down again. Refusals and errors stay private to whoever ran /join.
 import type { Persona } from '@troupe/realtime-core';
+import type { GuildSettings } from '@troupe/store';
 import {
   ChannelType,
   type ChatInputCommandInteraction,
@@ -12,7 +13,8 @@ import {
 } from 'discord.js';
 import { modelFailureOf } from '../announce.ts';
 import type { Translator } from '../i18n/translate.ts';
-import type { GuildSettings } from '../store/store.ts';
+import type { ClaimHeld } from '../ownership/session-ownership.ts';
+import type { GuildVad } from '../voice-port.ts';
 import { callerOf } from './caller.ts';
 import { assertOwnChannel } from './channels.ts';
 import { type Announcement, type CommandContext, UserError } from './context.ts';
@@ -60,17 +62,18 @@ export async function handleJoin(
   const guildId = i.guildId;
   const channel = resolveChannel(i);
   const personaId = i.options.getString('persona');
-  const entry = personaId ? ctx.registry.get(guildId, personaId) : undefined;
+  const entry = personaId ? await ctx.registry.get(guildId, personaId) : undefined;
   if (personaId && !entry) throw new UserError('error.unknownPersona', { id: echo(personaId) });
-  const persona = entry?.persona ?? ctx.registry.defaultFor(guildId);
-  const settings = ctx.store.getSettings(guildId);
-  if (personaId && persona.id !== ctx.registry.defaultFor(guildId).id) {
+  const guildDefault = await ctx.registry.defaultFor(guildId);
+  const persona = entry?.persona ?? guildDefault;
+  const settings = await ctx.store.getSettings(guildId);
+  if (personaId && persona.id !== guildDefault.id) {
     const perm = checkPersonaSwitch(callerOf(i), settings);
     if (!perm.ok) throw new UserError(perm.reason);
   }
   const existing = ctx.voice.get(guildId);
   if (existing) return alreadyThere(tr, channel.id, existing.channelId, existing.persona.name);
-  const cap = ctx.usage.checkJoin(guildId);
+  const cap = await ctx.usage.checkJoin(guildId);
   if (!cap.allowed) throw new UserError(cap.text);
   const missing = missingBotPermissions(channel);
   if (missing.length > 0) {
@@ -110,22 +113,28 @@ async function announceAndJoin(
   settings: GuildSettings,
 ): Promise<MessageBody> {
   const guildId = i.guildId;
-  const memoryDays = await memoryRetention(ctx, guildId);
-  let notice: Announcement;
+  // Before anything public: only the host holding the guild's lease may run its session.
+  const claim = await claimGuild(ctx, guildId, channel.id, persona.id);
   try {
-    notice = await ctx.announce(guildId, channel.id, (t) =>
-      joinNoticeText(t, { persona, user: i.user.id, settings, voiceChannelId: channel.id, memoryDays }),
-    );
-  } catch (err) {
-    ctx.logger.warn({ err, guildId, channelId: channel.id }, 'could not post the join notice; not joining');
-    throw new UserError('join.noticeFailed', { channel: channel.id });
+    const memoryDays = await memoryRetention(ctx, guildId);
+    let notice: Announcement;
+    try {
+      notice = await ctx.announce(guildId, channel.id, (t) =>
+        joinNoticeText(t, { persona, user: i.user.id, settings, voiceChannelId: channel.id, memoryDays }),
+      );
+    } catch (err) {
+      ctx.logger.warn({ err, guildId, channelId: channel.id }, 'could not post the join notice; not joining');
+      throw new UserError('join.noticeFailed', { channel: channel.id });
+    }
+    const busy = await joinVoice(ctx, i, tr, channel, persona, notice, vadOf(settings));
+    if (busy) return busy;
+    // A racing join of this host claimed first, for its own channel: record where the session is
+    // (a restart after a crash rejoins it, see voice-restore.ts).
+    if (claim.shared && ctx.voice.get(guildId)?.channelId === channel.id)
+      await ctx.ownership.record(guildId, { channelId: channel.id, personaId: persona.id });
+  } finally {
+    claim.settled();
   }
-  const busy = await joinVoice(ctx, i, tr, channel, persona, notice);
-  if (busy) return busy;
-  // Remembered so that a restart after a crash can rejoin (see voice-restore.ts); not if a racing
-  // /leave already ended it.
-  if (ctx.voice.get(guildId)?.channelId === channel.id)
-    ctx.store.setVoiceSession(guildId, channel.id, persona.id);
   return plain(
     `${tr.t('join.done', { persona: persona.name, channel: channel.id })}\n${tr.t('posted.public', { channel: channel.id })}`,
   );
@@ -136,6 +145,43 @@ export async function memoryRetention(ctx: Pick<CommandContext, 'sceneMemory' | 
   return ctx.sceneMemory?.retentionDays(guildId).catch((err: unknown) => {
     ctx.logger.warn({ err, guildId }, 'could not read the scene memory retention');
     return undefined;
+  });
+}
+
+/** The guild's VAD settings for a new session. */
+export function vadOf(s: GuildSettings): GuildVad {
+  return {
+    silenceMs: s.vadSilenceMs,
+    prefixPaddingMs: s.vadPrefixPaddingMs,
+    energyThreshold: s.vadEnergyThreshold,
+  };
+}
+
+/**
+ * Claims the guild's voice session for this host. Refused: another host runs it (the caller is
+ * told when to try again; the operator, in the log, what is misconfigured).
+ */
+async function claimGuild(
+  ctx: CommandContext,
+  guildId: string,
+  channelId: string,
+  personaId: string,
+): Promise<ClaimHeld> {
+  let claim: Awaited<ReturnType<CommandContext['ownership']['claim']>>;
+  try {
+    claim = await ctx.ownership.claim(guildId, channelId, personaId);
+  } catch (err) {
+    ctx.logger.error({ err, guildId }, 'could not claim the voice session: database unreachable');
+    throw new UserError('join.storeUnavailable');
+  }
+  if (claim.ok) return claim;
+  ctx.logger.warn(
+    { guildId, holder: claim.holderHostId, holderChannelId: claim.channelId, host: ctx.ownership.hostId },
+    'join refused: another host holds this guild’s voice session (if that host should not run this guild, check SHARD_IDS/SHARD_COUNT on both)',
+  );
+  throw new UserError('join.heldElsewhere', {
+    channel: claim.channelId,
+    seconds: Math.ceil(claim.retryAfterMs / 1000),
   });
 }
 
@@ -153,12 +199,14 @@ async function joinVoice(
   channel: VoiceBasedChannel,
   persona: Persona,
   notice: Announcement,
+  vad: GuildVad,
 ): Promise<MessageBody | undefined> {
   try {
     // Exclusive: a /join racing this one (another channel, or someone else in this one) is waited
     // for, and then this one is answered as if it had come second.
     await ctx.voice.join(channel, persona, {
       exclusive: true,
+      vad,
       onQueued: () => {
         i.editReply(tr.t('join.queued', { channel: channel.id })).catch(() => undefined);
       },

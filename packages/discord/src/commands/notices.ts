@@ -1,7 +1,7 @@
 // Public notices: what everyone in a voice channel reads about the AI listening to them.
 import type { Persona } from '@troupe/realtime-core';
+import type { GuildSettings } from '@troupe/store';
 import type { Translator } from '../i18n/translate.ts';
-import type { GuildSettings } from '../store/store.ts';
 
 /**
  * The consent notice posted in the voice channel's chat when a persona starts listening: who is

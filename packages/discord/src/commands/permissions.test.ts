@@ -1,6 +1,6 @@
+import type { GuildSettings } from '@troupe/store';
 import { describe, expect, it } from 'vitest';
 import { translator } from '../i18n/translate.ts';
-import type { GuildSettings } from '../store/store.ts';
 import { checkAdmin, checkPersonaSwitch } from './permissions.ts';
 
 const settings = (role: string | null): GuildSettings => ({
@@ -10,6 +10,10 @@ const settings = (role: string | null): GuildSettings => ({
   transcriptsChannelId: null,
   dailyCapMinutes: null,
   personaSwitchRoleId: role,
+  vadSilenceMs: null,
+  vadPrefixPaddingMs: null,
+  vadEnergyThreshold: null,
+  sceneRetentionDays: null,
 });
 const en = translator('en-US');
 const zh = translator('zh-CN');

@@ -1,5 +1,5 @@
+import type { GuildSettings } from '@troupe/store';
 import type { MessageKey, Text } from '../i18n/translate.ts';
-import type { GuildSettings } from '../store/store.ts';
 
 /** The caller's relevant facts, extracted from the interaction (pure input). */
 export interface Caller {

@@ -22,15 +22,15 @@ export { clip } from './reply.ts';
  * nothing to do. A different card: a new suffixed id, unless `replace` says to replace it, and
  * the reply says which id was used (and if the replaced persona is talking right now).
  */
-function storeImported(
+async function storeImported(
   ctx: CommandContext,
   i: ChatInputCommandInteraction<'cached'>,
   tr: Translator,
   persona: Persona,
-): { reply: string; persona: Persona } {
+): Promise<{ reply: string; persona: Persona }> {
   const guildId = i.guildId;
   const wanted = ctx.registry.uniqueId(persona.id);
-  const existing = ctx.store.listGuildPersonas(guildId).find((p) => p.id === wanted);
+  const existing = (await ctx.store.getGuildPersona(guildId, wanted)) ?? undefined;
   const incoming = { ...persona, id: wanted };
   if (existing && JSON.stringify(existing) === JSON.stringify(incoming))
     return {
@@ -38,9 +38,9 @@ function storeImported(
       persona: existing,
     };
   const replace = existing !== undefined && i.options.getBoolean('replace') === true;
-  const id = existing && !replace ? ctx.registry.freeId(guildId, persona.id) : wanted;
+  const id = existing && !replace ? await ctx.registry.freeId(guildId, persona.id) : wanted;
   const stored = { ...persona, id };
-  ctx.store.putGuildPersona(guildId, stored, i.user.id);
+  await ctx.store.putGuildPersona(guildId, stored, i.user.id);
   const what = { persona: stored.name, id, voice: stored.voice, language: stored.language };
   if (!existing) return { reply: tr.t('persona.import.done', what), persona: stored };
   if (!replace)
@@ -79,11 +79,16 @@ export async function whileInVoice<T>(
 }
 
 /** One page of the guild's persona list (also what the Previous/Next buttons show). */
-export function personaList(ctx: CommandContext, guildId: string, tr: Translator, page: number): MessageBody {
-  return personaListPage(tr, ctx.registry.list(guildId), {
+export async function personaList(
+  ctx: CommandContext,
+  guildId: string,
+  tr: Translator,
+  page: number,
+): Promise<MessageBody> {
+  return personaListPage(tr, await ctx.registry.list(guildId), {
     page,
     activeId: ctx.voice.get(guildId)?.persona.id,
-    defaultId: ctx.registry.defaultFor(guildId).id,
+    defaultId: (await ctx.registry.defaultFor(guildId)).id,
   });
 }
 
@@ -96,14 +101,14 @@ export async function handlePersona(
   const sub = i.options.getSubcommand();
   const guildId = i.guildId;
   if (sub === 'list') return personaList(ctx, guildId, tr, 0);
-  const resolvePersona = () => {
+  const resolvePersona = async () => {
     const id = i.options.getString('persona', true);
-    const entry = ctx.registry.get(guildId, id);
+    const entry = await ctx.registry.get(guildId, id);
     if (!entry) throw new UserError('error.unknownPersona', { id: echo(id) });
     return entry;
   };
   if (sub === 'show') {
-    const { persona, source } = resolvePersona();
+    const { persona, source } = await resolvePersona();
     return personaEmbed(tr, persona, source);
   }
   if (sub === 'set') return switchPersona(ctx, i, tr, resolvePersona);
@@ -112,14 +117,15 @@ export async function handlePersona(
   if (sub === 'remove') {
     const perm = checkAdmin(callerOf(i), 'action.remove');
     if (!perm.ok) throw new UserError(perm.reason);
-    const { persona, source } = resolvePersona();
+    const { persona, source } = await resolvePersona();
     if (source === 'builtin') throw new UserError('persona.remove.builtin', { id: persona.id });
     if (ctx.voice.get(guildId)?.persona.id === persona.id) {
       throw new UserError('persona.remove.talking', { persona: persona.name });
     }
-    ctx.store.removeGuildPersona(guildId, persona.id);
-    const settings = ctx.store.getSettings(guildId);
-    if (settings.defaultPersona === persona.id) ctx.store.updateSettings(guildId, { defaultPersona: null });
+    await ctx.store.removeGuildPersona(guildId, persona.id);
+    const settings = await ctx.store.getSettings(guildId);
+    if (settings.defaultPersona === persona.id)
+      await ctx.store.updateSettings(guildId, { defaultPersona: null });
     return plain(tr.t('persona.remove.done', { persona: persona.name, id: persona.id }));
   }
   throw new UserError('error.unknownSubcommand', { sub: echo(sub) });
@@ -130,19 +136,20 @@ async function switchPersona(
   ctx: CommandContext,
   i: ChatInputCommandInteraction<'cached'>,
   tr: Translator,
-  resolvePersona: () => { persona: Persona },
+  resolvePersona: () => Promise<{ persona: Persona }>,
 ): Promise<MessageBody> {
   const guildId = i.guildId;
-  const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
+  const perm = checkPersonaSwitch(callerOf(i), await ctx.store.getSettings(guildId));
   if (!perm.ok) throw new UserError(perm.reason);
-  const { persona } = resolvePersona();
+  const { persona } = await resolvePersona();
   const session = ctx.voice.get(guildId);
   if (!session) throw new UserError('persona.set.noSession', { id: persona.id, persona: persona.name });
   if (session.persona.id === persona.id) return plain(tr.t('persona.set.already', { persona: persona.name }));
   const { newConnection } = await whileInVoice(ctx, guildId, session.setPersona(persona), () =>
     text('persona.set.endedMeanwhile', { persona: persona.name, id: persona.id }),
   );
-  ctx.store.setVoiceSessionPersona(guildId, persona.id);
+  // A restart after a crash rejoins with the persona switched to.
+  await ctx.ownership.record(guildId, { personaId: persona.id });
   const key = newConnection ? 'persona.set.noticeNewVoice' : 'persona.set.notice';
   await ctx
     .announce(guildId, session.channelId, (t) => t.t(key, { user: `<@${i.user.id}>`, persona: persona.name }))
@@ -191,7 +198,7 @@ async function importCard(
   } catch (err) {
     throw new UserError('persona.import.notACard', { reason: importFailureReason(err) });
   }
-  const stored = storeImported(ctx, i, tr, persona);
+  const stored = await storeImported(ctx, i, tr, persona);
   const lines = [stored.reply];
   const voice = checkVoiceId(stored.persona.voice);
   if (!voice.known) {

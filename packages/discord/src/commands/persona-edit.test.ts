@@ -2,7 +2,7 @@
 // provider's catalogue, the card's suggestion first when editing) and shows what the importer
 // ignored; /persona edit changes an imported persona's voice, greeting and name (admins).
 import { importCharacterCardWithWarnings } from '@troupe/realtime-core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { commandTestContext } from '../testing/command-context.ts';
 import { fakeInteraction } from '../testing/fake-interaction.ts';
 import { P } from '../testing/fake-voice.ts';
@@ -21,8 +21,14 @@ const ferryman = {
   },
 };
 
-function withCard(card: unknown = ferryman) {
-  const kit = commandTestContext();
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const c of open.splice(0).reverse()) await c.close();
+});
+
+async function withCard(card: unknown = ferryman) {
+  const kit = await commandTestContext();
+  open.push(kit);
   kit.ctx.maxCardBytes = 2 * 1024 * 1024;
   kit.ctx.importCard = importCharacterCardWithWarnings;
   kit.ctx.downloadCard = async () => new TextEncoder().encode(JSON.stringify(card));
@@ -32,16 +38,16 @@ function withCard(card: unknown = ferryman) {
 
 describe('/persona import with a voice, and its warnings', () => {
   it('suggests a voice from the card and says why; reports what was ignored, privately', async () => {
-    const { run, card, store } = withCard();
+    const { run, card, store } = await withCard();
     const reply = await run('persona', { sub: 'import', admin: true, options: { card } });
     expect(reply).toMatch(/Imported \*\*Brannoc\*\* as `brannoc` \(voice `wenrounansheng`/);
     expect(reply).toMatch(/Voice `wenrounansheng`, suggested from the card \(tag "male"/);
     expect(reply).toMatch(/Ignored or cut while importing[\s\S]*depth_prompt should be an object/);
-    expect(store.listGuildPersonas('g1')[0]?.voice).toBe('wenrounansheng');
+    expect((await store.listGuildPersonas('g1'))[0]?.voice).toBe('wenrounansheng');
   });
 
   it('takes the admin’s voice, and refuses one that is not a voice id', async () => {
-    const { run, card, store } = withCard();
+    const { run, card, store } = await withCard();
     expect(
       await run('persona', { sub: 'import', admin: true, options: { card, voice: 'bad voice!' } }),
     ).toContain('is not a voice id');
@@ -52,11 +58,11 @@ describe('/persona import with a voice, and its warnings', () => {
     });
     expect(reply).toContain('voice `voice-tone-Abc123`');
     expect(reply).not.toContain('suggested from the card');
-    expect(store.listGuildPersonas('g1')[0]?.voice).toBe('voice-tone-Abc123');
+    expect((await store.listGuildPersonas('g1'))[0]?.voice).toBe('voice-tone-Abc123');
   });
 
   it('autocompletes voices: the catalogue with Chinese names, cloned ids, the card’s suggestion first', async () => {
-    const { run, card, ctx } = withCard();
+    const { run, card, ctx } = await withCard();
     await run('persona', { sub: 'import', admin: true, options: { card, voice: 'voice-tone-Abc123' } });
     const complete = async (sub: string, value: string, persona?: string) => {
       const { interaction, out } = fakeInteraction(
@@ -82,7 +88,7 @@ describe('/persona import with a voice, and its warnings', () => {
 
 describe('/persona edit', () => {
   it('changes voice, greeting and name of an imported persona (admins), card included', async () => {
-    const { run, card, store, voice } = withCard();
+    const { run, card, store, voice } = await withCard();
     await run('persona', { sub: 'import', admin: true, options: { card } });
     expect(await run('persona', { sub: 'edit', options: { persona: 'brannoc', name: 'X' } })).toContain(
       'Only server admins',
@@ -93,8 +99,8 @@ describe('/persona edit', () => {
     expect(await run('persona', { sub: 'edit', admin: true, options: { persona: 'brannoc' } })).toContain(
       'Say what to change',
     );
-    const stored = () => store.listGuildPersonas('g1')[0]!;
-    voice.open('g1', 'vc1', stored());
+    const stored = async () => (await store.listGuildPersonas('g1'))[0]!;
+    voice.open('g1', 'vc1', await stored());
     const reply = await run('persona', {
       sub: 'edit',
       admin: true,
@@ -109,12 +115,12 @@ describe('/persona edit', () => {
       /Updated \*\*Old Brannoc\*\* \(`brannoc`\): voice `qingchunshaonv`, greeting .*, name \(was Brannoc\)/,
     );
     expect(reply).toContain('is talking right now in <#vc1>');
-    expect(stored()).toMatchObject({
+    expect(await stored()).toMatchObject({
       voice: 'qingchunshaonv',
       name: 'Old Brannoc',
       greeting: 'Hop in, {{user}}.',
     });
-    expect(stored().card).toMatchObject({
+    expect((await stored()).card).toMatchObject({
       name: 'Old Brannoc',
       firstMessage: 'Hop in, {{user}}.',
       alternateGreetings: [],

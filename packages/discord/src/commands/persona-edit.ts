@@ -35,7 +35,7 @@ export async function editPersona(
   const perm = checkAdmin(callerOf(i), 'action.editPersona');
   if (!perm.ok) throw new UserError(perm.reason);
   const id = i.options.getString('persona', true);
-  const entry = ctx.registry.get(i.guildId, id);
+  const entry = await ctx.registry.get(i.guildId, id);
   if (!entry) throw new UserError('error.unknownPersona', { id: echo(id) });
   if (entry.source === 'builtin') throw new UserError('persona.edit.builtin', { id: entry.persona.id });
   const voice = i.options.getString('voice')?.trim();

@@ -1,14 +1,24 @@
 import { ChannelType } from 'discord.js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { commandTestContext } from '../testing/command-context.ts';
 import { modelFailureForUsers } from '../voice/model-failure.ts';
 import { VoiceJoinError } from '../voice/types.ts';
 
 const vc = { id: 'vc1', guildId: 'g1', name: 'Lounge', type: ChannelType.GuildVoice };
 
+const contexts: Awaited<ReturnType<typeof commandTestContext>>[] = [];
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+async function setup() {
+  const c = await commandTestContext();
+  contexts.push(c);
+  return c;
+}
+
 describe('public state changes and private errors', () => {
   it('posts the consent notice in the voice channel before joining, in both languages', async () => {
-    const { run, posted, voice } = commandTestContext();
+    const { run, posted, voice } = await setup();
     let noticeBeforeJoin = false;
     const join = voice.join.bind(voice);
     voice.join = async (channel, persona) => {
@@ -31,8 +41,8 @@ describe('public state changes and private errors', () => {
   });
 
   it('says transcripts are on in the notice when they are', async () => {
-    const { run, posted, store } = commandTestContext();
-    store.updateSettings('g1', { transcriptsEnabled: true, transcriptsChannelId: 'txt9' });
+    const { run, posted, store } = await setup();
+    await store.updateSettings('g1', { transcriptsEnabled: true, transcriptsChannelId: 'txt9' });
     await run('join', { voiceChannel: vc });
     expect(posted[0]?.en).toContain(
       'Transcripts are on: what is said here is also posted as text in <#txt9>.',
@@ -40,7 +50,7 @@ describe('public state changes and private errors', () => {
   });
 
   it('does not join when the notice cannot be posted, and says so privately', async () => {
-    const { run, voice, announceFailure } = commandTestContext();
+    const { run, voice, announceFailure } = await setup();
     announceFailure.error = new Error('Missing Permissions');
     const reply = await run('join', { voiceChannel: vc });
     expect(reply).toMatch(/^⚠️ I could not post the notice in <#vc1>.*Send Messages/);
@@ -48,7 +58,7 @@ describe('public state changes and private errors', () => {
   });
 
   it('takes the notice down when the join fails after it was posted', async () => {
-    const { run, voice, posted, retracted } = commandTestContext();
+    const { run, voice, posted, retracted } = await setup();
     voice.join = async () => {
       throw new VoiceJoinError(
         'I could not connect to Lounge within 20 s. Discord voice may be having trouble.',
@@ -61,7 +71,7 @@ describe('public state changes and private errors', () => {
   });
 
   it('words a refused model plainly in the reader’s language; nothing operator-level, nothing public', async () => {
-    const { run, voice, posted, retracted } = commandTestContext();
+    const { run, voice, posted, retracted } = await setup();
     voice.join = async () => {
       throw new VoiceJoinError(`I joined, but ${modelFailureForUsers('credentials')}.`);
     };
@@ -76,7 +86,7 @@ describe('public state changes and private errors', () => {
   });
 
   it('announces leave, persona switch and reset publicly; opt-out and refusals stay private', async () => {
-    const { run, posted, store } = commandTestContext();
+    const { run, posted, store } = await setup();
     await run('join', { voiceChannel: vc });
     await run('persona', { sub: 'set', options: { persona: 'buddy' } });
     expect(posted.at(-1)?.en).toMatch(/<@u1> switched the character to \*\*Buddy\*\*/);
@@ -84,7 +94,7 @@ describe('public state changes and private errors', () => {
     expect(posted.at(-1)?.en).toMatch(/<@u1> reset the conversation: \*\*Buddy\*\* forgot/);
     const before = posted.length;
     expect(await run('voice', { sub: 'optout' })).toContain('will not be sent');
-    store.updateSettings('g1', { personaSwitchRoleId: 'r9' });
+    await store.updateSettings('g1', { personaSwitchRoleId: 'r9' });
     expect(await run('persona', { sub: 'set', options: { persona: 'teller' } })).toMatch(/^⚠️ .*<@&r9>/);
     expect(await run('persona', { sub: 'set', options: { persona: 'nobody' }, admin: true })).toMatch(
       /^⚠️ No persona called/,
@@ -97,7 +107,7 @@ describe('public state changes and private errors', () => {
   });
 
   it('answers in the invoker’s language (zh-CN and zh-TW read Simplified Chinese)', async () => {
-    const { run } = commandTestContext();
+    const { run } = await setup();
     expect(await run('join', { locale: 'zh-CN' })).toMatch(/^⚠️ 请先进入一个语音频道/);
     expect(await run('voice', { sub: 'optout', locale: 'zh-TW' })).toContain('你的声音不会再发送给角色');
     expect(await run('settings', { sub: 'cap', options: { minutes: 5 }, locale: 'zh-CN' })).toMatch(
@@ -107,7 +117,7 @@ describe('public state changes and private errors', () => {
   });
 
   it('/help and /privacy answer privately with embeds in the reader’s language', async () => {
-    const { runFull, posted } = commandTestContext();
+    const { runFull, posted } = await setup();
     const help = await runFull('help', { locale: 'zh-CN' });
     expect(help.body.embeds?.[0]?.title).toBe('Troupe：语音频道里的角色扮演');
     expect(help.reply).toContain('`/语音 不收听我` — 不要把我的声音发给角色');

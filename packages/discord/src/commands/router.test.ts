@@ -1,17 +1,25 @@
 import { importCharacterCardWithWarnings } from '@troupe/realtime-core';
 import { ChannelType } from 'discord.js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { commandTestContext } from '../testing/command-context.ts';
 import { fakeInteraction } from '../testing/fake-interaction.ts';
 import { routeInteraction } from './router.ts';
 
 const vc = { id: 'vc1', guildId: 'g1', name: 'Lounge', type: ChannelType.GuildVoice };
 
-const setup = commandTestContext;
+const contexts: Awaited<ReturnType<typeof commandTestContext>>[] = [];
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+async function setup() {
+  const c = await commandTestContext();
+  contexts.push(c);
+  return c;
+}
 
 describe('interaction router', () => {
   it('joins the caller’s channel with the default persona, then leaves', async () => {
-    const { voice, run } = setup();
+    const { voice, run } = await setup();
     expect(await run('join', { voiceChannel: vc })).toContain('**Captain** joined <#vc1>');
     expect(voice.get('g1')?.persona.id).toBe('captain');
     expect(await run('join', { voiceChannel: vc })).toContain('already in');
@@ -20,7 +28,7 @@ describe('interaction router', () => {
   });
 
   it('explains what to do when not in a voice channel or the persona is unknown', async () => {
-    const { run } = setup();
+    const { run } = await setup();
     expect(await run('join')).toMatch(/Join a voice channel first/);
     expect(await run('join', { voiceChannel: vc, options: { persona: 'nobody' } })).toMatch(
       /`\/persona list`/,
@@ -28,12 +36,12 @@ describe('interaction router', () => {
   });
 
   it('switches persona mid-session, honouring the switch role', async () => {
-    const { store, voice, run, posted } = setup();
+    const { store, voice, run, posted } = await setup();
     await run('join', { voiceChannel: vc });
     expect(await run('persona', { sub: 'set', options: { persona: 'teller' } })).toContain('Switched');
     expect(posted.at(-1)?.en).toMatch(/<@u1> switched the character to \*\*说书人\*\*.*new voice/);
     expect(voice.get('g1')?.persona.id).toBe('teller');
-    store.updateSettings('g1', { personaSwitchRoleId: 'r9' });
+    await store.updateSettings('g1', { personaSwitchRoleId: 'r9' });
     expect(await run('persona', { sub: 'set', options: { persona: 'buddy' } })).toMatch(
       /needs the <@&r9> role/,
     );
@@ -43,14 +51,14 @@ describe('interaction router', () => {
   });
 
   it('imports a card for admins only, visible only in that guild', async () => {
-    const { run, ctx } = setup();
+    const { run, ctx } = await setup();
     const card = { url: 'http://127.0.0.1/card.json', name: 'elf.json', size: 50 };
     expect(await run('persona', { sub: 'import', options: { card } })).toMatch(/Manage Server/);
     expect(await run('persona', { sub: 'import', admin: true, options: { card } })).toContain(
       'Imported **Elf**',
     );
-    expect(ctx.registry.get('g1', 'elf')).toBeDefined();
-    expect(ctx.registry.get('g2', 'elf')).toBeUndefined();
+    expect(await ctx.registry.get('g1', 'elf')).toBeDefined();
+    expect(await ctx.registry.get('g2', 'elf')).toBeUndefined();
     const big = { ...card, size: 10_000 };
     expect(await run('persona', { sub: 'import', admin: true, options: { card: big } })).toMatch(
       /at most 1 KiB/,
@@ -64,7 +72,7 @@ describe('interaction router', () => {
   });
 
   it('imports a real Character Card V2 JSON and rejects a non-card with a fix', async () => {
-    const { run, ctx } = setup();
+    const { run, ctx } = await setup();
     ctx.maxCardBytes = 2 * 1024 * 1024;
     ctx.importCard = importCharacterCardWithWarnings;
     const card = {
@@ -76,7 +84,7 @@ describe('interaction router', () => {
     const att = { url: 'http://127.0.0.1/c.json', name: 'c.json', size: body.length };
     const reply = await run('persona', { sub: 'import', admin: true, options: { card: att } });
     expect(reply).toContain('as `captain-2`');
-    expect(ctx.registry.get('g1', 'captain-2')?.persona.greeting).toBe('Yo-ho!');
+    expect((await ctx.registry.get('g1', 'captain-2'))?.persona.greeting).toBe('Yo-ho!');
     body = '{"hello":1}';
     expect(await run('persona', { sub: 'import', admin: true, options: { card: att } })).toMatch(
       /not a usable Character Card.*SillyTavern/,
@@ -84,7 +92,7 @@ describe('interaction router', () => {
   });
 
   it('handles opt-out, status, reset and settings', async () => {
-    const { store, voice, run } = setup();
+    const { store, voice, run } = await setup();
     expect(await run('voice', { sub: 'optout' })).toContain('will not be sent');
     expect(store.isOptedOut('g1', 'u1')).toBe(true);
     await run('voice', { sub: 'optin' });
@@ -105,11 +113,11 @@ describe('interaction router', () => {
   });
 
   it('refuses /join at the cap and reports unexpected errors without rejecting', async () => {
-    const { store, voice, run } = setup();
-    store.updateSettings('g1', { dailyCapMinutes: 1 });
-    store.addUsage('g1', new Date().toISOString().slice(0, 10), 60_000, 0);
+    const { store, voice, run } = await setup();
+    await store.updateSettings('g1', { dailyCapMinutes: 1 });
+    await store.addUsage('g1', new Date().toISOString().slice(0, 10), 60_000, 0);
     expect(await run('join', { voiceChannel: vc })).toMatch(/used up.*resets at 00:00 UTC/);
-    store.updateSettings('g1', { dailyCapMinutes: null });
+    await store.updateSettings('g1', { dailyCapMinutes: null });
     voice.join = async () => {
       throw new Error('boom');
     };
@@ -117,7 +125,7 @@ describe('interaction router', () => {
   });
 
   it('answers autocomplete with at most 25 valid choices, even for garbage', async () => {
-    const { ctx } = setup();
+    const { ctx } = await setup();
     for (const value of ['cap', 42, undefined, '\u0000\u0000']) {
       const { interaction, out } = fakeInteraction(
         'join',

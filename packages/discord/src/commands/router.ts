@@ -105,7 +105,7 @@ async function pressButton(
     await i.reply({ content: tr.t('error.buttonExpired'), flags: MessageFlags.Ephemeral });
     return;
   }
-  const body = personaList(ctx, i.guildId, tr, page);
+  const body = await personaList(ctx, i.guildId, tr, page);
   await i.update({ ...body, allowedMentions: { parse: [] } });
   log.debug({ page }, 'persona list page shown');
 }
@@ -120,9 +120,9 @@ export async function answerAutocomplete(ctx: CommandContext, i: AutocompleteInt
       if (i.commandName === 'scene' && (sub === 'remove' || sub === 'next')) {
         choices = sceneChoices(ctx, i.guildId, focused.value);
       } else {
-        let list = ctx.registry.search(i.guildId, focused.value);
+        let list = await ctx.registry.search(i.guildId, focused.value);
         if (i.commandName === 'persona' && (sub === 'remove' || sub === 'edit')) {
-          const imported = new Set(ctx.store.listGuildPersonas(i.guildId).map((p) => p.id));
+          const imported = new Set((await ctx.store.listGuildPersonas(i.guildId)).map((p) => p.id));
           list = list.filter((c) => imported.has(c.value));
         }
         choices = list;
@@ -131,10 +131,10 @@ export async function answerAutocomplete(ctx: CommandContext, i: AutocompleteInt
       const personaId = sub === 'edit' ? i.options.getString('persona') : null;
       choices = voiceChoices({
         catalogue: ctx.voiceCatalogue,
-        personas: ctx.store.listGuildPersonas(i.guildId),
+        personas: await ctx.store.listGuildPersonas(i.guildId),
         query: focused.value,
         tr: translator(i.locale),
-        forPersona: personaId ? ctx.registry.get(i.guildId, personaId)?.persona : undefined,
+        forPersona: personaId ? (await ctx.registry.get(i.guildId, personaId))?.persona : undefined,
       });
     }
   } catch (err) {

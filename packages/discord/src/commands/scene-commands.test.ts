@@ -2,7 +2,7 @@
 // permissions like /persona set (addressed-only and forget: admins, or the switch role), public
 // notices for what changed, private refusals in the reader's language.
 import { ChannelType } from 'discord.js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { translator } from '../i18n/translate.ts';
 import { InMemorySceneStore } from '../memory/in-memory-scene-store.ts';
 import { commandTestContext } from '../testing/command-context.ts';
@@ -14,15 +14,21 @@ import { answerAutocomplete } from './router.ts';
 
 const vc = { id: 'vc1', guildId: 'g1', name: 'Lounge', type: ChannelType.GuildVoice };
 
-function live() {
-  const kit = commandTestContext();
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const c of open.splice(0).reverse()) await c.close();
+});
+
+async function live() {
+  const kit = await commandTestContext();
+  open.push(kit);
   const session = kit.voice.open('g1', 'vc1', P.captain);
   return { ...kit, session };
 }
 
 describe('/scene', () => {
   it('adds and removes characters publicly, lists them privately', async () => {
-    const { run, posted, session } = live();
+    const { run, posted, session } = await live();
     expect(await run('scene', { sub: 'add', options: { persona: 'teller' } })).toMatch(
       /\*\*说书人\*\* joined the scene in <#vc1>\.\nEveryone in <#vc1> can see this/,
     );
@@ -42,11 +48,12 @@ describe('/scene', () => {
   });
 
   it('refuses privately: no session, unknown persona, duplicate, full, last one, busy budget', async () => {
-    const empty = commandTestContext();
+    const empty = await commandTestContext();
+    open.push(empty);
     expect(await empty.run('scene', { sub: 'add', options: { persona: 'teller' } })).toMatch(
       /^⚠️ No character is in a voice channel/,
     );
-    const { run, posted, session, ctx } = live();
+    const { run, posted, session, ctx } = await live();
     expect(await run('scene', { sub: 'add', options: { persona: 'nobody' } })).toContain(
       'No persona called `nobody`',
     );
@@ -75,8 +82,8 @@ describe('/scene', () => {
   });
 
   it('needs the switch role to change the cast; addressed-only needs an admin', async () => {
-    const { run, store, session } = live();
-    store.updateSettings('g1', { personaSwitchRoleId: 'r9' });
+    const { run, store, session } = await live();
+    await store.updateSettings('g1', { personaSwitchRoleId: 'r9' });
     expect(await run('scene', { sub: 'add', options: { persona: 'teller' } })).toContain('<@&r9>');
     expect(await run('scene', { sub: 'next' })).toContain('<@&r9>');
     expect(await run('scene', { sub: 'add', roles: ['r9'], options: { persona: 'teller' } })).toContain(
@@ -94,7 +101,7 @@ describe('/scene', () => {
   });
 
   it('sets the mode of the scene’s channel (or the caller’s) and asks a character to speak', async () => {
-    const { run, posted, session, voice } = live();
+    const { run, posted, session, voice } = await live();
     await run('scene', { sub: 'add', options: { persona: 'teller' } });
     expect(await run('scene', { sub: 'mode', options: { mode: 'round-robin' }, locale: 'zh-CN' })).toContain(
       '轮流',
@@ -117,7 +124,7 @@ describe('/scene', () => {
   });
 
   it('completes scene members for remove and next, personas for add', async () => {
-    const { ctx } = live();
+    const { ctx } = await live();
     await ctx.voice.get('g1')?.addCharacter(P.teller);
     const complete = async (sub: string, value: string) => {
       const { interaction, out } = fakeInteraction(
@@ -136,7 +143,7 @@ describe('/scene', () => {
 
 describe('scene memory commands', () => {
   it('/voice forget erases the channel’s memory (admins or the switch role), publicly', async () => {
-    const { run, ctx, posted, store } = live();
+    const { run, ctx, posted, store } = await live();
     const memory = new InMemorySceneStore();
     ctx.sceneMemory = memory;
     const line = {
@@ -153,7 +160,7 @@ describe('scene memory commands', () => {
       { ...line, channelId: 'vc2' },
     ]);
     expect(await run('voice', { sub: 'forget' })).toMatch(/Only server admins .* erase scene memory/);
-    store.updateSettings('g1', { personaSwitchRoleId: 'r9' });
+    await store.updateSettings('g1', { personaSwitchRoleId: 'r9' });
     expect(await run('voice', { sub: 'forget' })).toContain('needs Manage Server or the <@&r9> role');
     expect(await run('voice', { sub: 'forget', roles: ['r9'] })).toContain(
       'Erased the scene memory of <#vc1> (1 lines)',
@@ -165,7 +172,7 @@ describe('scene memory commands', () => {
   });
 
   it('/voice optout erases the member’s stored lines and tells the running session', async () => {
-    const { run, ctx, session } = live();
+    const { run, ctx, session } = await live();
     const memory = new InMemorySceneStore();
     ctx.sceneMemory = memory;
     const at = Date.now();
@@ -181,7 +188,9 @@ describe('scene memory commands', () => {
   });
 
   it('/settings memory sets the retention (admins), shown in /settings show and in the join notice', async () => {
-    const { run, ctx, posted } = commandTestContext();
+    const kit = await commandTestContext();
+    open.push(kit);
+    const { run, ctx, posted } = kit;
     expect(await run('settings', { sub: 'memory', admin: true, options: { days: 7 } })).toContain(
       'stores no scene memory',
     );

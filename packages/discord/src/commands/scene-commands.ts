@@ -30,7 +30,7 @@ export async function handleScene(
     if (!session) throw new UserError('scene.noSession');
     return sceneListBody(tr, session.scene(), session.channelId);
   }
-  const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
+  const perm = checkPersonaSwitch(callerOf(i), await ctx.store.getSettings(guildId));
   if (!perm.ok) throw new UserError(perm.reason);
   if (sub === 'mode') return setMode(ctx, i, tr);
   const session = ctx.voice.get(guildId);
@@ -84,7 +84,7 @@ async function addCharacter(
   session: VoiceSessionPort,
 ): Promise<MessageBody> {
   const id = i.options.getString('persona', true);
-  const entry = ctx.registry.get(i.guildId, id);
+  const entry = await ctx.registry.get(i.guildId, id);
   if (!entry) throw new UserError('error.unknownPersona', { id: echo(id) });
   const { persona } = entry;
   let outcome: AddOutcome;

@@ -18,7 +18,7 @@ export async function handleVoice(
   const sub = i.options.getSubcommand();
   const guildId = i.guildId;
   if (sub === 'optout') {
-    ctx.store.setOptOut(guildId, i.user.id, true);
+    await ctx.store.setOptOut(guildId, i.user.id, true);
     // Heard no more from now, forgotten by the running scene, and erased from stored memory.
     ctx.voice.get(guildId)?.optOut(i.user.id);
     const lines = [tr.t('voice.optout.done')];
@@ -31,19 +31,19 @@ export async function handleVoice(
   }
   if (sub === 'forget') return forgetChannel(ctx, i, tr);
   if (sub === 'optin') {
-    ctx.store.setOptOut(guildId, i.user.id, false);
+    await ctx.store.setOptOut(guildId, i.user.id, false);
     return plain(tr.t('voice.optin.done'));
   }
   const session = ctx.voice.get(guildId);
   if (sub === 'status') {
     return statusEmbed(tr, {
       status: session?.status(),
-      today: ctx.usage.today(guildId),
+      today: await ctx.usage.today(guildId),
       lastEnd: callerOf(i).isAdmin ? ctx.diagnostics.get(guildId) : undefined,
     });
   }
   if (sub === 'reset') {
-    const perm = checkPersonaSwitch(callerOf(i), ctx.store.getSettings(guildId));
+    const perm = checkPersonaSwitch(callerOf(i), await ctx.store.getSettings(guildId));
     if (!perm.ok) throw new UserError(perm.reason);
     if (!session) throw new UserError('error.noSession');
     await whileInVoice(ctx, guildId, session.reset(), () => text('voice.reset.endedMeanwhile'));
@@ -66,7 +66,7 @@ async function forgetChannel(
   i: ChatInputCommandInteraction<'cached'>,
   tr: Translator,
 ): Promise<MessageBody> {
-  const perm = checkForget(callerOf(i), ctx.store.getSettings(i.guildId));
+  const perm = checkForget(callerOf(i), await ctx.store.getSettings(i.guildId));
   if (!perm.ok) throw new UserError(perm.reason);
   const option = i.options.getChannel('channel');
   if (option) {

@@ -131,6 +131,27 @@ export const COMMAND_TEXTS = {
     '场景记忆保留多少天（0 = 不保留）',
   ],
   'settings.memory.days': ['天数', 'Days, 0 to 365', '天数，0 到 365'],
+  'settings.vad': [
+    '语音检测',
+    'When a speaker’s turn starts and ends, for new sessions (admins)',
+    '新会话中如何判断发言的开始和结束（管理员）',
+  ],
+  'settings.vad.silence-ms': [
+    '静音毫秒',
+    'Silence that ends a turn, in ms (100-10000)',
+    '多长的静音算一轮发言结束，毫秒（100-10000）',
+  ],
+  'settings.vad.padding-ms': [
+    '前置毫秒',
+    'Audio kept from before speech is detected, in ms (0-5000)',
+    '检测到语音之前保留的音频，毫秒（0-5000）',
+  ],
+  'settings.vad.energy': [
+    '能量阈值',
+    'Loudness that counts as speech, 0-1 of full scale (higher: fewer noises heard)',
+    '算作语音的响度，满刻度的 0-1（越高，越少噪音被当作语音）',
+  ],
+  'settings.vad.reset': ['恢复默认', 'Put all three back to the defaults first', '先把三项都恢复为默认值'],
   help: ['帮助', 'What Troupe does and how to use it', 'Troupe 是什么、怎么用'],
   privacy: [
     '隐私',

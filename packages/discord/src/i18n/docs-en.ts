@@ -1,6 +1,6 @@
 // English /help and /privacy. The privacy statement must stay true to the code: what leaves the
-// bot (voice/channel-session.ts, realtime-core), what the store keeps (store/migrations.ts, and the
-// host's scene memory: memory/scene-memory-store.ts, voice/cast-memory.ts), what
+// bot (voice/channel-session.ts, realtime-core), what the store keeps (@troupe/store's migrations,
+// scene lines included: memory/store-scene-memory.ts, voice/cast-memory.ts), what
 // transcripts post (transcripts/), and what the operator's logs hold (logger.ts).
 export const EN_DOCS = {
   'help.title': 'Troupe: roleplay characters in voice',

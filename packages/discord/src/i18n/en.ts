@@ -42,6 +42,10 @@ export const EN = {
   'join.timeout':
     'I could not connect to <#{channel}> in time. Discord voice may be having trouble; try `/join` again in a minute.',
   'join.modelFailed': 'I joined, but {reason}.',
+  'join.heldElsewhere':
+    'Another instance of this bot is running the voice session of this server (in <#{channel}>). Try `/join` again in {seconds} s; if it keeps happening, tell whoever runs the bot.',
+  'join.storeUnavailable':
+    'I could not reach my database to start the voice session. Try `/join` again in a minute; if it keeps happening, tell whoever runs the bot.',
   'join.queued':
     '⏳ Joining <#{channel}>… Discord limits how fast a bot may join voice channels, so this can take up to a minute.',
   'join.done': '🎭 **{persona}** joined <#{channel}>. Just talk! `/voice status` shows who is heard.',
@@ -152,6 +156,14 @@ export const EN = {
   'settings.switchEveryone': '• Persona switching: everyone',
   'settings.cannotHoldMessages': '{name} cannot hold messages. Pick a text channel.',
   'settings.minutesRange': 'Minutes must be between 0 (unlimited) and 1440.',
+  'settings.vad':
+    '• Voice detection: turn-ending silence {silence} · padding before speech {padding} · energy threshold {energy}',
+  'settings.vadDefault': 'default',
+  'settings.vadRange':
+    'Silence must be 100–10000 ms, padding 0–5000 ms and the energy threshold between 0 and 1.',
+  'settings.vadUnsupported': 'The voice model in use does not take these values: {problems}',
+  'settings.vadNextJoin':
+    'The session running now keeps its voice detection; the new values apply from the next `/join`.',
 
   // ---- usage, session ends (public, in the server's language) -------------------------------
   'usage.capRefusal':
@@ -178,7 +190,17 @@ export const EN = {
   'ended.storm':
     'Discord refused the voice connection {count} times in a row; wait a minute before trying again',
   'ended.gatewayLost': 'I lost my connection to Discord and could not get back within a minute',
+  'ended.leaseLost':
+    'this instance of the bot lost its claim on this server’s voice session (another instance took over, or its database could not be reached)',
   'ended.disconnected': 'the voice connection dropped and could not be restored',
+  'ended.rateLimited':
+    'Discord rate-limited my voice connection, so I stopped instead of retrying; wait a few minutes before `/join`',
+  'ended.callTerminated':
+    'Discord ended my voice call (the channel was deleted, I was removed, or its voice server changed)',
+  'ended.e2eeGaveUp':
+    'I could not decrypt what anyone here said, even after joining again with new encryption keys, so I left; if it keeps happening, tell whoever runs the bot',
+  'ended.e2eeRejoinFailed':
+    'I left and rejoined to renew the call’s encryption keys, but could not get back in',
   'ended.modelError': 'the connection to the voice model failed (server admins see why in `/voice status`)',
   'leave.someone': 'The character',
   'duration.hm': '{h} h {m} min',

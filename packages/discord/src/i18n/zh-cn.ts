@@ -41,6 +41,10 @@ export const ZH_CN: Record<MessageKey, string> = {
     '我无法在 <#{channel}> 发布告诉大家有 AI 在收听的通知，所以我又离开了。请服务器管理员给我的身份组在该频道授予“发送消息”权限。',
   'join.timeout': '我没能及时连接到 <#{channel}>。Discord 语音可能出了问题；请一分钟后再试 `/加入`。',
   'join.modelFailed': '我加入了，但是{reason}。',
+  'join.heldElsewhere':
+    '本机器人的另一个实例正在运行本服务器的语音会话（在 <#{channel}>）。请在 {seconds} 秒后再试 `/加入`；如果一直这样，请告诉运行机器人的人。',
+  'join.storeUnavailable':
+    '我连不上自己的数据库，无法开始语音会话。请一分钟后再试 `/加入`；如果一直这样，请告诉运行机器人的人。',
   'join.queued': '⏳ 正在加入 <#{channel}>… Discord 限制了机器人加入语音频道的速度，最多可能需要一分钟。',
   'join.done': '🎭 **{persona}** 加入了 <#{channel}>。直接说话吧！`/语音 状态` 可以看到谁被听到了。',
   'join.notice':
@@ -148,6 +152,11 @@ export const ZH_CN: Record<MessageKey, string> = {
   'settings.switchEveryone': '• 切换角色：所有人',
   'settings.cannotHoldMessages': '{name} 不能发送消息。请选择一个文字频道。',
   'settings.minutesRange': '分钟数必须在 0（无限制）到 1440 之间。',
+  'settings.vad': '• 语音检测：结束发言的静音 {silence} · 语音前保留 {padding} · 能量阈值 {energy}',
+  'settings.vadDefault': '默认',
+  'settings.vadRange': '静音须为 100–10000 毫秒，前置为 0–5000 毫秒，能量阈值在 0 到 1 之间。',
+  'settings.vadUnsupported': '当前使用的语音模型不接受这些值：{problems}',
+  'settings.vadNextJoin': '正在进行的会话保持原来的语音检测；新的设置从下一次 `/加入` 开始生效。',
 
   // ---- 用量、会话结束（公开，用服务器的语言） ---------------------------------------------------
   'usage.capRefusal':
@@ -167,7 +176,13 @@ export const ZH_CN: Record<MessageKey, string> = {
     'Discord 要求这里使用端到端加密语音，而我的连接无法建立加密；运行机器人的人可能需要更新它',
   'ended.storm': 'Discord 连续 {count} 次拒绝了语音连接；请等一分钟再试',
   'ended.gatewayLost': '我与 Discord 的连接断开了，一分钟内没能恢复',
+  'ended.leaseLost': '机器人的这个实例失去了本服务器语音会话的归属（另一个实例接管了，或者连不上它的数据库）',
   'ended.disconnected': '语音连接断开了，无法恢复',
+  'ended.rateLimited': 'Discord 限制了我的语音连接频率，所以我停止了重试；请过几分钟再 `/加入`',
+  'ended.callTerminated': 'Discord 结束了我的语音通话（频道被删除、我被移出，或它的语音服务器变了）',
+  'ended.e2eeGaveUp':
+    '即使用新的加密密钥重新加入，我也无法解密这里任何人说的话，所以我离开了；如果反复发生，请告诉运行机器人的人',
+  'ended.e2eeRejoinFailed': '我离开并重新加入以更新通话的加密密钥，但没能回来',
   'leave.someone': '角色',
   'ended.modelError': '与语音模型的连接失败了（服务器管理员可以在 `/语音 状态` 里看到原因）',
   'duration.hm': '{h} 小时 {m} 分钟',

@@ -17,10 +17,13 @@ export async function startBotMetrics(options: {
   host?: string | undefined;
   logger: Logger;
   pollIntervalMs?: number;
+  /** Labels on every series (e.g. which host and shards this process runs, for several processes). */
+  labels?: Record<string, string>;
 }): Promise<BotMetrics> {
   const handle = attachChannelManagerMetrics(options.voice as unknown as MetricsEventSource, {
     pollIntervalMs: options.pollIntervalMs,
   });
+  if (options.labels) handle.metrics.registry.setDefaultLabels(options.labels);
   let server: Awaited<ReturnType<typeof startMetricsServer>>;
   try {
     server = await startMetricsServer({

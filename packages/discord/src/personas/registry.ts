@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadPersonaDir, type Persona } from '@troupe/realtime-core';
-import type { Store } from '../store/store.ts';
+import type { Store } from '@troupe/store';
 
 /** Directory holding the built-in persona YAML files. */
 export const BUILTIN_PERSONA_DIR = resolve(import.meta.dirname, '../../personas');
@@ -15,7 +15,8 @@ export interface PersonaEntry {
 export const MAX_CHOICES = 25;
 
 /**
- * Built-in personas (shipped as files) plus personas imported into each guild (stored in SQLite).
+ * Built-in personas (shipped as files) plus personas imported into each guild (in the store, so
+ * every host sees them).
  * Guild personas are visible only in their own guild and may shadow nothing: their ids must not
  * collide with a built-in (the importer suffixes them).
  */
@@ -39,28 +40,36 @@ export class PersonaRegistry {
   }
 
   /** Every persona usable in `guildId`: built-ins first, then that guild's imports. */
-  list(guildId: string): PersonaEntry[] {
+  async list(guildId: string): Promise<PersonaEntry[]> {
     const out: PersonaEntry[] = [...this.builtins.values()].map((persona) => ({
       persona,
       source: 'builtin',
     }));
-    for (const persona of this.#store.listGuildPersonas(guildId)) out.push({ persona, source: 'guild' });
+    for (const persona of await this.#store.listGuildPersonas(guildId))
+      out.push({ persona, source: 'guild' });
     return out;
   }
 
-  get(guildId: string, id: string): PersonaEntry | undefined {
+  async get(guildId: string, id: string): Promise<PersonaEntry | undefined> {
     const key = id.trim();
     const b = this.builtins.get(key);
     if (b) return { persona: b, source: 'builtin' };
-    const g = this.#store.listGuildPersonas(guildId).find((p) => p.id === key);
+    // A key the store would refuse (empty, too long) names no imported persona.
+    if (key === '' || key.length > 100 || key.includes('\u0000')) return undefined;
+    const g = await this.#store.getGuildPersona(guildId, key);
     return g ? { persona: g, source: 'guild' } : undefined;
   }
 
   /** The guild's default persona, else the first built-in. */
-  defaultFor(guildId: string): Persona {
-    const configured = this.#store.getSettings(guildId).defaultPersona;
-    const found = configured ? this.get(guildId, configured) : undefined;
-    return found?.persona ?? [...this.builtins.values()][0]!;
+  async defaultFor(guildId: string): Promise<Persona> {
+    const configured = (await this.#store.getSettings(guildId)).defaultPersona;
+    const found = configured ? await this.get(guildId, configured) : undefined;
+    return found?.persona ?? this.firstBuiltin;
+  }
+
+  /** The built-in used when a guild has no (valid) default. */
+  get firstBuiltin(): Persona {
+    return [...this.builtins.values()][0]!;
   }
 
   /** Picks an id for an imported persona that never shadows a built-in (re-importing replaces the guild's copy). */
@@ -69,8 +78,8 @@ export class PersonaRegistry {
   }
 
   /** An id for an imported persona taken by nothing: no built-in, no persona of `guildId`. */
-  freeId(guildId: string, wanted: string): string {
-    const taken = new Set(this.#store.listGuildPersonas(guildId).map((p) => p.id));
+  async freeId(guildId: string, wanted: string): Promise<string> {
+    const taken = new Set((await this.#store.listGuildPersonas(guildId)).map((p) => p.id));
     return this.#firstFree(slugify(wanted) || 'persona', (id) => this.builtins.has(id) || taken.has(id));
   }
 
@@ -88,9 +97,9 @@ export class PersonaRegistry {
    * Autocomplete: personas whose id or name starts with (then contains) `query`, case-insensitive,
    * at most 25. Never throws, whatever the input.
    */
-  search(guildId: string, query: unknown): { name: string; value: string }[] {
+  async search(guildId: string, query: unknown): Promise<{ name: string; value: string }[]> {
     const q = typeof query === 'string' ? query.trim().toLowerCase().slice(0, 100) : '';
-    const all = this.list(guildId);
+    const all = await this.list(guildId);
     const score = (p: Persona): number => {
       const id = p.id.toLowerCase();
       const name = p.name.toLowerCase();

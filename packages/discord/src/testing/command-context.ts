@@ -1,13 +1,15 @@
 // A CommandContext over fakes, for unit tests of the command layer: an in-memory store, the fake
 // voice layer, and an announcer that records every public notice in both languages.
-import { stepfunProfile } from '@troupe/realtime-core';
+import { STEPFUN_VAD, stepfunProfile } from '@troupe/realtime-core';
+import { ManualClock } from '@troupe/realtime-core/testing';
+import { openSqliteStore, type Store } from '@troupe/store';
 import { MessageFlags } from 'discord.js';
 import type { CommandContext } from '../commands/context.ts';
 import { GuildDiagnostics } from '../commands/diagnostics.ts';
 import { routeInteraction } from '../commands/router.ts';
 import { translator } from '../i18n/translate.ts';
+import { SessionOwnership } from '../ownership/session-ownership.ts';
 import { PersonaRegistry } from '../personas/registry.ts';
-import { Store } from '../store/store.ts';
 import { UsageTracker } from '../usage/usage-tracker.ts';
 import { type FakeOpts, fakeInteraction } from './fake-interaction.ts';
 import { FakeVoice, P, silentLogger } from './fake-voice.ts';
@@ -18,12 +20,34 @@ export interface Posted {
   zh: string;
 }
 
-export function commandTestContext() {
-  const store = new Store(':memory:');
+/**
+ * `store` defaults to a fresh in-memory SQLite store (closed with `close()`); pass one to share a
+ * database between two contexts (two hosts). `hostId` names this host in voice session leases.
+ */
+export async function commandTestContext(o: { store?: Store; hostId?: string } = {}) {
+  const store = o.store ?? (await openSqliteStore(':memory:'));
   const voice = new FakeVoice();
   const logger = silentLogger();
   const registry = new PersonaRegistry([P.captain, P.teller, P.buddy], store);
-  const usage = new UsageTracker({ store, voice, logger, notify: async () => ({}) });
+  const usage = new UsageTracker({
+    store,
+    voice,
+    logger,
+    notify: async () => ({}),
+    setInterval: () => 0,
+    clearInterval: () => {},
+  });
+  const clock = new ManualClock();
+  const ownership = new SessionOwnership({
+    store,
+    hostId: o.hostId ?? 'test-host',
+    ttlMs: 30_000,
+    clock,
+    logger,
+    hasSession: (g) => voice.get(g) !== undefined,
+    onLost: (g) => void voice.leave(g, 'lease-lost'),
+  });
+  voice.on('sessionEnded', (e) => ownership.sessionEnded(e.guildId));
   const posted: Posted[] = [];
   const retracted: string[] = [];
   /** Set to make the next announcements fail (e.g. no Send Messages). */
@@ -35,6 +59,8 @@ export function commandTestContext() {
     registry,
     voice,
     usage,
+    ownership,
+    vadSpec: STEPFUN_VAD,
     maxCardBytes: 1024,
     importCard: (bytes, _fileName, options = {}) => {
       const data = JSON.parse(new TextDecoder().decode(bytes)) as { data: { name: string } };
@@ -62,5 +88,9 @@ export function commandTestContext() {
       throw new Error(`/${name} was not deferred ephemerally first (calls: ${out.calls.join(', ')})`);
     return out;
   };
-  return { ctx, store, voice, run, runFull, posted, retracted, announceFailure };
+  const close = async () => {
+    await ownership.close();
+    if (!o.store) await store.close();
+  };
+  return { ctx, store, voice, clock, run, runFull, posted, retracted, announceFailure, close };
 }

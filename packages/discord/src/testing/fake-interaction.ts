@@ -57,6 +57,7 @@ export function fakeInteraction(
       getAttachment: get,
       getBoolean: get,
       getInteger: get,
+      getNumber: get,
       getRole: get,
       getFocused: () => {
         if (!o.focused) throw new TypeError('no focused option');

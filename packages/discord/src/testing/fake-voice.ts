@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Persona } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
+import { END_MESSAGES } from '../voice/connection-guard.ts';
 import { SceneChangeError, VoiceBusyError } from '../voice/types.ts';
 import type {
   AddOutcome,
   ChannelScene,
   JoinOptions,
+  LeaveReason,
   SceneView,
   VoiceEvents,
   VoiceManagerPort,
@@ -18,12 +20,15 @@ export class FakeVoice extends EventEmitter implements VoiceManagerPort {
   readonly sessions = new Map<string, FakeSession>();
   readonly left: { guildId: string; reason: string }[] = [];
   readonly channelScenes = new Map<string, ChannelScene>();
+  /** The options of every join, in order. */
+  readonly joins: JoinOptions[] = [];
 
   async join(
     channel: VoiceBasedChannel,
     persona: Persona,
     options: JoinOptions = {},
   ): Promise<VoiceSessionPort> {
+    this.joins.push(options);
     const existing = this.sessions.get(channel.guildId);
     if (existing && options.exclusive) throw new VoiceBusyError(existing.channelId, existing.persona.name);
     const s = new FakeSession(channel.guildId, channel.id, persona);
@@ -36,12 +41,18 @@ export class FakeVoice extends EventEmitter implements VoiceManagerPort {
     this.sessions.set(guildId, s);
     return s;
   }
-  async leave(guildId: string, reason: 'left' | 'cap' = 'left'): Promise<boolean> {
+  async leave(guildId: string, reason: LeaveReason = 'left'): Promise<boolean> {
     const s = this.sessions.get(guildId);
     if (!s) return false;
     this.sessions.delete(guildId);
     this.left.push({ guildId, reason });
-    this.emit('sessionEnded', { guildId, channelId: s.channelId, reason });
+    // As the ChannelManager words it: a lost lease ends the session as a disconnection.
+    this.emit(
+      'sessionEnded',
+      reason === 'lease-lost'
+        ? { guildId, channelId: s.channelId, reason: 'disconnected', message: END_MESSAGES.leaseLost }
+        : { guildId, channelId: s.channelId, reason },
+    );
     return true;
   }
   get(guildId: string): VoiceSessionPort | undefined {

@@ -1,10 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { Store } from '../store/store.ts';
+import { openSqliteStore, type Store } from '@troupe/store';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FakeVoice, P, silentLogger } from '../testing/fake-voice.ts';
 import { type TranscriptMessage, TranscriptPoster } from './transcript-poster.ts';
 
-function setup() {
-  const store = new Store(':memory:');
+const stores: Store[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+async function memoryStore(): Promise<Store> {
+  const store = await openSqliteStore(':memory:');
+  stores.push(store);
+  return store;
+}
+
+async function setup() {
+  const store = await memoryStore();
   const voice = new FakeVoice();
   const sent: { channelId: string; m: TranscriptMessage }[] = [];
   const timers: (() => void)[] = [];
@@ -20,7 +31,7 @@ function setup() {
 
 describe('TranscriptPoster', () => {
   it('posts nothing while transcripts are off', async () => {
-    const { voice, sent, poster } = setup();
+    const { voice, sent, poster } = await setup();
     voice.fire('transcript', {
       guildId: 'g',
       channelId: 'vc',
@@ -34,8 +45,8 @@ describe('TranscriptPoster', () => {
   });
 
   it('batches lines, merges consecutive lines per author and uses the persona identity', async () => {
-    const { store, voice, sent, timers, poster } = setup();
-    store.updateSettings('g', { transcriptsEnabled: true, transcriptsChannelId: 'tc' });
+    const { store, voice, sent, timers, poster } = await setup();
+    await store.updateSettings('g', { transcriptsEnabled: true, transcriptsChannelId: 'tc' });
     const line = (role: 'user' | 'assistant', speaker: string, text: string) =>
       voice.fire('transcript', {
         guildId: 'g',
@@ -58,8 +69,8 @@ describe('TranscriptPoster', () => {
   });
 
   it('defaults to the voice channel chat and survives a failing sink', async () => {
-    const store = new Store(':memory:');
-    store.updateSettings('g', { transcriptsEnabled: true });
+    const store = await memoryStore();
+    await store.updateSettings('g', { transcriptsEnabled: true });
     let calls = 0;
     const poster = new TranscriptPoster({
       store,
@@ -72,9 +83,34 @@ describe('TranscriptPoster', () => {
         },
       },
     });
-    poster.add({ guildId: 'g', voiceChannelId: 'vc', author: 'A', text: 'x' });
-    poster.add({ guildId: 'g', voiceChannelId: 'vc', author: 'B', text: 'y' });
+    void poster.add({ guildId: 'g', voiceChannelId: 'vc', author: 'A', text: 'x' });
+    void poster.add({ guildId: 'g', voiceChannelId: 'vc', author: 'B', text: 'y' });
     await poster.flush();
     expect(calls).toBe(2);
+  });
+
+  it('keeps the order of a guild’s lines while its settings are read from the database', async () => {
+    const store = await memoryStore();
+    await store.updateSettings('g', { transcriptsEnabled: true });
+    let reads = 0;
+    // A host whose cache does not hold the guild yet: every line must wait for the read.
+    const cold = {
+      cachedSettings: () => undefined,
+      getSettings: async (g: string) => {
+        reads++;
+        await new Promise((r) => setTimeout(r, reads === 1 ? 20 : 0));
+        return store.getSettings(g);
+      },
+    } as unknown as Store;
+    const sent: string[] = [];
+    const poster = new TranscriptPoster({
+      store: cold,
+      logger: silentLogger(),
+      sink: { send: async (_g, _c, m) => void sent.push(m.content) },
+    });
+    for (const text of ['one', 'two', 'three'])
+      void poster.add({ guildId: 'g', voiceChannelId: 'vc', author: 'A', text });
+    await poster.flush();
+    expect(sent).toEqual(['one\ntwo\nthree']);
   });
 });

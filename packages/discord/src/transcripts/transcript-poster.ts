@@ -1,6 +1,15 @@
+import type { GuildSettings, Store } from '@troupe/store';
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.ts';
 import type { VoiceManagerPort } from '../voice-port.ts';
+
+/** One final line of a voice conversation. */
+export interface TranscriptLine {
+  guildId: string;
+  voiceChannelId: string;
+  author: string;
+  avatarUrl?: string | undefined;
+  text: string;
+}
 
 /** One message to post under a display identity. */
 export interface TranscriptMessage {
@@ -35,6 +44,8 @@ interface Pending {
 export class TranscriptPoster {
   readonly #pending = new Map<string, Pending>();
   readonly #chains = new Map<string, Promise<void>>();
+  /** Lines waiting for their guild's settings, in order, per guild. */
+  readonly #intake = new Map<string, Promise<void>>();
   readonly #o: {
     store: Store;
     sink: TranscriptSink;
@@ -61,26 +72,45 @@ export class TranscriptPoster {
         clearTimeout: (h) => clearTimeout(h as never),
       },
     };
-    o.voice?.on('transcript', (t) =>
-      this.add({
-        guildId: t.guildId,
-        voiceChannelId: t.channelId,
-        author: t.role === 'assistant' ? t.persona.name : t.speaker,
-        avatarUrl: t.role === 'assistant' ? t.persona.avatarUrl : undefined,
-        text: t.text,
-      }),
+    o.voice?.on(
+      'transcript',
+      (t) =>
+        void this.add({
+          guildId: t.guildId,
+          voiceChannelId: t.channelId,
+          author: t.role === 'assistant' ? t.persona.name : t.speaker,
+          avatarUrl: t.role === 'assistant' ? t.persona.avatarUrl : undefined,
+          text: t.text,
+        }),
     );
   }
 
-  /** Queues one line; ignored when transcripts are off for the guild. */
-  add(line: {
-    guildId: string;
-    voiceChannelId: string;
-    author: string;
-    avatarUrl?: string | undefined;
-    text: string;
-  }) {
-    const settings = this.#o.store.getSettings(line.guildId);
+  /**
+   * Queues one line; ignored when transcripts are off for the guild. The settings come from the
+   * store's memory when cached; lines of one guild keep their order while they are read.
+   */
+  add(line: TranscriptLine): Promise<void> {
+    const cached = this.#o.store.cachedSettings(line.guildId);
+    const before = this.#intake.get(line.guildId);
+    if (cached && !before) {
+      this.#queue(line, cached);
+      return Promise.resolve();
+    }
+    const next = (before ?? Promise.resolve())
+      .then(() => this.#o.store.getSettings(line.guildId))
+      .then(
+        (settings) => this.#queue(line, settings),
+        (err: unknown) =>
+          this.#o.logger.warn({ err, guildId: line.guildId }, 'transcript line dropped: settings unreadable'),
+      );
+    this.#intake.set(line.guildId, next);
+    void next.then(() => {
+      if (this.#intake.get(line.guildId) === next) this.#intake.delete(line.guildId);
+    });
+    return next;
+  }
+
+  #queue(line: TranscriptLine, settings: GuildSettings): void {
     const text = line.text.trim();
     if (!settings.transcriptsEnabled || text === '') return;
     const channelId = settings.transcriptsChannelId ?? line.voiceChannelId;
@@ -96,6 +126,7 @@ export class TranscriptPoster {
 
   /** Posts everything queued now (also used at shutdown); resolves once sent. */
   async flush(): Promise<void> {
+    await Promise.all([...this.#intake.values()]);
     for (const key of [...this.#pending.keys()]) this.#flushKey(key);
     await Promise.all([...this.#chains.values()]);
   }

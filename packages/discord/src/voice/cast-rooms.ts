@@ -12,7 +12,7 @@ import {
   renderPostHistoryInstructions,
 } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
-import type { AddOutcome, SceneView } from '../voice-port.ts';
+import type { AddOutcome, GuildVad, SceneView } from '../voice-port.ts';
 import { createChannelRoom, createModelSession } from './channel-room.ts';
 import type { OpusPacketTarget } from './opus-frame-sink.ts';
 import { createSceneRoom, type SceneSessionFactory, sceneSessions } from './scene-room.ts';
@@ -47,6 +47,7 @@ export interface RoomKit {
   logger: Logger;
   target: OpusPacketTarget;
   settings: ChannelSceneSettings;
+  vad?: GuildVad | undefined;
   isOptedOut(userId: string): boolean;
   peoplePresent(): number;
   /** Every model session opened for the channel (reconnect and error events for metrics and logs). */
@@ -64,7 +65,7 @@ export function maxCast(options: ChannelManagerOptions): number {
 export async function buildSolo(k: RoomKit, persona: Persona, memory: RestoredLine[]): Promise<SoloState> {
   const budget = k.options.scenes?.budget;
   if (budget && !budget.tryAcquire()) throw new VoiceBudgetError(budget.limit);
-  const model = createModelSession(persona, k.options, k.tuning, k.logger);
+  const model = createModelSession(persona, k.options, k.tuning, k.logger, k.vad);
   k.session(model);
   const state: SoloState = { kind: 'solo', model, persona, room: undefined as unknown as Room };
   state.room = createChannelRoom({

@@ -5,7 +5,7 @@
 // — stored lines and this session's — goes to the new one. The controls are in channel-cast.ts.
 import type { Clock, Persona, RealtimeSession, Room, RoomEndReason } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
-import type { SceneView } from '../voice-port.ts';
+import type { GuildVad, SceneView } from '../voice-port.ts';
 import { CastMemory } from './cast-memory.ts';
 import {
   buildScene,
@@ -34,6 +34,10 @@ export interface ChannelCastDeps {
   target: OpusPacketTarget;
   /** The channel's settings object (the manager keeps it; changes arrive through the setters below). */
   settings: ChannelSceneSettings;
+  /** The guild's VAD settings for a single character's session (a scene's room ends turns itself). */
+  vad?: GuildVad | undefined;
+  /** Runs `then` once what the bot says can be heard (DAVE: once the call's group exists). */
+  whenAudible(then: () => void): void;
   peoplePresent(): number;
   /** Every model session opened for the channel. */
   session(session: RealtimeSession): void;
@@ -131,7 +135,7 @@ export class CastStage {
       if (personas.length === 1 && !this.deps.settings.addressedOnly) {
         const solo = await buildSolo(this.kit, personas[0]!, memory[personas[0]!.id] ?? []);
         this.install(solo);
-        if (greet) greetSolo(solo);
+        if (greet) this.deps.whenAudible(() => this.state === solo && greetSolo(solo));
         return;
       }
       const scene = buildScene(this.kit, personas, memory, greet);

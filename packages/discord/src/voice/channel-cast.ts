@@ -36,7 +36,9 @@ export class ChannelCast extends CastStage {
       }
       const next = await buildSolo(this.kit, persona, memory);
       this.install(next);
-      greetSolo(next);
+      this.deps.whenAudible(() => {
+        if (this.state === next) greetSolo(next);
+      });
     });
   }
 

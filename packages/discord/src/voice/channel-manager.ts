@@ -4,7 +4,7 @@
 // follows the bot wherever Discord says it is (a moderator may drag it to another channel).
 import { type Persona, TypedEmitter } from '@troupe/realtime-core';
 import type { Client, VoiceBasedChannel, VoiceState } from 'discord.js';
-import type { ChannelScene, JoinOptions, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
+import type { ChannelScene, JoinOptions, LeaveReason, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
 import { ChannelScenes } from './channel-scenes.ts';
 import { VoiceChannelSession } from './channel-session.ts';
 import { END_MESSAGES } from './connection-guard.ts';
@@ -90,6 +90,7 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       tuning: this.#tuning,
       logger,
       settings: this.#scenes.of(channel.guild.id, channel.id),
+      vad: options.vad,
       // A session that never started was never announced: the /join caller is told why.
       emit: publicEvents(
         (event, ...args) => this.emit(event, ...args),
@@ -144,12 +145,13 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       await inFlight.catch(() => undefined);
   }
 
-  async leave(guildId: string, reason: 'left' | 'cap' = 'left'): Promise<boolean> {
+  async leave(guildId: string, reason: LeaveReason = 'left'): Promise<boolean> {
     // A /leave racing a /join leaves what that join starts, instead of missing it.
     await this.#settled(guildId);
     const session = this.#sessions.get(guildId);
     if (!session) return false;
-    session.end(reason);
+    if (reason === 'lease-lost') session.end('disconnected', END_MESSAGES.leaseLost);
+    else session.end(reason);
     return true;
   }
 

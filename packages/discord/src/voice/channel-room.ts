@@ -1,16 +1,19 @@
 // What a one-character channel is built from: the persona's model session (instructions, voice,
-// the server's turn detection at the channel's tuning, transcription of what it hears) and the
-// realtime-core room that runs the conversation, speaking through an Opus sink. A scene is built
-// in scene-room.ts.
+// the server's turn detection — the guild's VAD settings, else the channel's tuning —
+// transcription of what it hears) and the realtime-core room that runs the conversation, speaking
+// through an Opus sink. A scene is built in scene-room.ts.
 import {
   type Clock,
   type Persona,
   personaToSessionConfig,
+  profileForModel,
   RealtimeSession,
   Room,
 } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
+import type { GuildVad } from '../voice-port.ts';
 import { createOpusFrameSink, type OpusPacketTarget, playbackOutput } from './opus-frame-sink.ts';
+import { guildTurnDetection } from './turn-detection.ts';
 import { type ChannelManagerOptions, roomTuning, type VoiceTuning } from './types.ts';
 
 export function createModelSession(
@@ -18,6 +21,7 @@ export function createModelSession(
   options: ChannelManagerOptions,
   tuning: VoiceTuning,
   logger: Logger,
+  vad?: GuildVad,
 ): RealtimeSession {
   return new RealtimeSession({
     url: options.realtime.url,
@@ -26,7 +30,12 @@ export function createModelSession(
     config: {
       ...personaToSessionConfig(persona),
       inputTranscription: true,
-      turnDetection: { type: 'server_vad', silenceDurationMs: tuning.vadSilenceMs },
+      // The guild's own VAD (`/settings vad`) where set, in the provider's terms.
+      turnDetection: guildTurnDetection(
+        vad,
+        { silenceMs: tuning.vadSilenceMs },
+        profileForModel(options.realtime.model).vad,
+      ),
     },
     logger,
     ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),

@@ -8,6 +8,7 @@ import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
 import type {
   AddOutcome,
+  GuildVad,
   SceneView,
   SessionEndReason,
   VoiceSessionPort,
@@ -15,7 +16,7 @@ import type {
 } from '../voice-port.ts';
 import { ChannelCast } from './channel-cast.ts';
 import { type ConnectionWatch, guardConnection } from './connection-guard.ts';
-import { e2eeSink, e2eeStatus } from './e2ee.ts';
+import { e2eeSink, e2eeStatus, onceE2eeSafe } from './e2ee.ts';
 import { type Emit, forwardRoomEvents, forwardSessionEvents } from './room-events.ts';
 import { keepTransportKeyPrepared } from './transport-key.ts';
 import type { ChannelManagerOptions, ChannelSceneSettings, VoiceTuning } from './types.ts';
@@ -31,6 +32,8 @@ export interface ChannelSessionDeps {
   emit: Emit;
   /** The channel's scene settings (the manager's object for this channel). */
   settings: ChannelSceneSettings;
+  /** The guild's VAD settings, applied to the sessions the channel starts. */
+  vad?: GuildVad | undefined;
   onEnded(session: VoiceChannelSession): void;
   clock?: Clock;
 }
@@ -46,6 +49,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   /** To Discord: only audio that would be end-to-end encrypted (or a call without E2EE). */
   readonly #out: ReturnType<typeof e2eeSink>;
   #idleTimer: unknown;
+  #cancelGreeting: () => void = () => {};
   #ended = false;
 
   constructor(deps: ChannelSessionDeps) {
@@ -71,6 +75,15 @@ export class VoiceChannelSession implements VoiceSessionPort {
       logger: deps.logger,
       target: this.#out,
       settings: deps.settings,
+      vad: deps.vad,
+      // Greets once it can be heard end to end (at once, unless the bot joined an empty channel
+      // whose MLS group forms only when someone arrives).
+      whenAudible: (then) => {
+        this.#cancelGreeting();
+        this.#cancelGreeting = onceE2eeSafe(deps.connection, () => {
+          if (!this.#ended) then();
+        });
+      },
       peoplePresent: () => this.#humans(),
       session: (s) => forwardSessionEvents(s, events),
       attach: (room) => {
@@ -202,6 +215,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
   end(reason: SessionEndReason, message?: string, modelError?: string): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#cancelGreeting();
     this.#clock.clearTimeout(this.#idleTimer);
     // Unregistered first: the room's last usage report may trigger the cap, which must find no session to leave.
     this.#d.onEnded(this);

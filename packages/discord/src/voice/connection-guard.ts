@@ -28,6 +28,8 @@ export const END_MESSAGES = {
     `Discord refused the voice connection ${n} times in a row, so I stopped retrying; wait a minute before trying again`,
   gatewayLost:
     'I lost my connection to Discord and could not get back into the voice channel within a minute',
+  leaseLost:
+    'this bot instance lost its claim on the voice session (another instance of the bot took the server over, or the bot could not reach its database)',
   rateLimited:
     'Discord rate-limited my voice connection, so I stopped instead of retrying; wait a few minutes before /join',
   callTerminated:

@@ -83,6 +83,29 @@ export function waitForE2ee(connection: VoiceConnection, timeoutMs: number): Pro
   });
 }
 
+/**
+ * Runs `fn` once sending is safe (now, if it already is), however long that takes: a bot alone in
+ * a channel has no group until someone joins. Returns a canceller.
+ */
+export function onceE2eeSafe(connection: VoiceConnection, fn: () => void): () => void {
+  if (e2eeSafe(connection)) {
+    fn();
+    return () => {};
+  }
+  const check = () => {
+    if (!e2eeSafe(connection)) return;
+    cancel();
+    fn();
+  };
+  const cancel = () => {
+    connection.off('transitioned', check);
+    connection.off('stateChange', check);
+  };
+  connection.on('transitioned', check);
+  connection.on('stateChange', check);
+  return cancel;
+}
+
 const SILENCE = [0xf8, 0xff, 0xfe];
 
 /** The Opus silence frame, which DAVE sends unencrypted (https://daveprotocol.com/#silence-packets). */

@@ -45,8 +45,11 @@ export class VoiceConnector {
         `I could not connect to ${channel.name} within ${READY_TIMEOUT_MS / 1000} s. Discord voice may be having trouble; try /join again.`,
       );
     }
-    // Nothing may be sent before the call's E2EE group exists: it would go out in the clear.
-    if (!(await waitForE2ee(connection, E2EE_TIMEOUT_MS))) {
+    // Nothing may be sent before the call's E2EE group exists: it would go out in the clear. Alone
+    // in the channel there is no group to wait for (Discord forms it when someone joins); the
+    // session then holds its audio, greeting included, until it exists.
+    const company = channel.members.some((m) => !m.user.bot && m.id !== channel.client.user?.id);
+    if (company && !(await waitForE2ee(connection, E2EE_TIMEOUT_MS))) {
       connection.destroy();
       throw new VoiceJoinError(
         `I connected to ${channel.name}, but its end-to-end encryption could not be set up within ${E2EE_TIMEOUT_MS / 1000} s, so I left rather than talk unencrypted. Try /join again.`,

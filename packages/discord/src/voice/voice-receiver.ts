@@ -19,6 +19,8 @@ interface Member {
   decoder: OpusDecoder;
   packets: number;
   speaking: boolean;
+  /** A stream end not yet told to the room (see #stopped). */
+  pendingStop: unknown;
 }
 
 export interface ReceiverDeps {
@@ -84,6 +86,11 @@ export class VoiceReceiver {
       end: { behavior: EndBehaviorType.AfterSilence, duration: STREAM_END_SILENCE_MS },
     });
     stream.on('data', (packet: Buffer) => {
+      // The member is still talking: the end just seen was a stall's, not theirs (see #stopped).
+      if (m.pendingStop !== undefined) {
+        this.#d.clock.clearTimeout(m.pendingStop);
+        m.pendingStop = undefined;
+      }
       // Still DAVE-encrypted: not Opus, never for the decoder.
       if (!admitReceivedFrame(this.#d.connection, packet)) return this.#d.guard()?.undecryptable();
       this.#d.guard()?.delivered(packet);
@@ -105,16 +112,26 @@ export class VoiceReceiver {
     });
   }
 
+  /**
+   * A stream ended. Told to the room one event-loop turn later, and only if no packet of theirs
+   * arrived meanwhile: when this process stalls (GC, a busy moment) for more than the stream's
+   * 100 ms, the library's end timer fires before the datagrams queued during the stall are read,
+   * and taking that end at its word would cut a sentence in two turns with trailing silence inside.
+   */
   #stopped(m: Member): void {
-    m.speaking = false;
-    this.#room?.speakerStopped(m.userId);
+    if (m.pendingStop !== undefined) return;
+    m.pendingStop = this.#d.clock.setTimeout(() => {
+      m.pendingStop = undefined;
+      m.speaking = false;
+      if (!this.#closed) this.#room?.speakerStopped(m.userId);
+    }, 0);
   }
 
   #member(userId: string, displayName: string): Member {
     let m = this.#members.get(userId);
     if (!m) {
       const decoder = createOpusDecoder({ sampleRate: MODEL_RATE, channels: 1 });
-      m = { userId, displayName, decoder, packets: 0, speaking: false };
+      m = { userId, displayName, decoder, packets: 0, speaking: false, pendingStop: undefined };
       this.#members.set(userId, m);
     }
     m.displayName = displayName;

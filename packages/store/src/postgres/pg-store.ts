@@ -12,6 +12,11 @@ export interface PostgresStoreOptions extends SqlStoreOptions {
   schema?: string;
   /** Connections in the pool, besides the one that listens for changes; default 10. */
   poolSize?: number;
+  /**
+   * How long to wait for a connection before giving up; default 10 s (pg waits forever, so an
+   * unreachable host that drops packets would hang start-up and every query).
+   */
+  connectTimeoutMs?: number;
 }
 
 /** DATABASE_URL with its password hidden, for messages and logs. */
@@ -59,6 +64,7 @@ export async function openPostgresStore(
     options: `-c search_path=${schema}`,
     types: PG_TYPES,
     application_name: 'troupe-store',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
   };
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
   const ownBackends = new Set<number>();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { utcDay } from '../../validate.ts';
 import type { MakeStoreHarness } from '../store-contract.ts';
 import { harnessPerTest } from '../store-contract.ts';
+import { PIRATE } from './settings-personas.ts';
 
 export function usageOptOutContract(name: string, make: MakeStoreHarness): void {
   describe(`store contract (${name}): usage`, () => {
@@ -108,6 +109,41 @@ export function usageOptOutContract(name: string, make: MakeStoreHarness): void 
     it('refuses an empty id', async () => {
       const { store } = await harness();
       await expect(store.setOptOut('g', '', true)).rejects.toThrow(/userId must be a non-empty string/);
+    });
+  });
+
+  describe(`store contract (${name}): forgetting a guild`, () => {
+    const harness = harnessPerTest(make);
+
+    it('deletes everything of one guild, caches included, and nothing of another', async () => {
+      const h = await harness();
+      for (const g of ['g1', 'g2']) {
+        await h.store.updateSettings(g, { dailyCapMinutes: 5 });
+        await h.store.putGuildPersona(g, { ...PIRATE, id: `p-${g}` });
+        await h.store.addUsage(g, '2026-03-01', 10, 10);
+        await h.store.setOptOut(g, 'u1', true);
+        await h.store.claimVoiceSession({
+          guildId: g,
+          hostId: 'h',
+          channelId: 'c',
+          personaId: 'p',
+          ttlMs: 60_000,
+        });
+      }
+      await h.store.forgetGuild('g1');
+      expect(h.store.isOptedOut('g1', 'u1')).toBe(false);
+      expect(h.store.cachedSettings('g1')?.dailyCapMinutes ?? null).toBeNull();
+      const peer = await h.openPeer();
+      for (const s of [h.store, peer]) {
+        expect((await s.getSettings('g1')).dailyCapMinutes).toBeNull();
+        expect(await s.listGuildPersonas('g1')).toEqual([]);
+        expect((await s.getUsage('g1', '2026-03-01')).inputAudioMs).toBe(0);
+        expect(s.isOptedOut('g1', 'u1')).toBe(false);
+        expect((await s.listVoiceSessions()).map((v) => v.guildId)).toEqual(['g2']);
+        expect((await s.getSettings('g2')).dailyCapMinutes).toBe(5);
+        expect(await s.listGuildPersonas('g2')).toHaveLength(1);
+        expect(s.isOptedOut('g2', 'u1')).toBe(true);
+      }
     });
   });
 }
