@@ -100,6 +100,8 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
         stepfunApiKey: info.apiKey,
         realtimeUrl: info.tapUrl,
         offlineDemo: false,
+        // The emulator has no account limit: every channel's characters may connect.
+        modelSessionLimit: 100_000,
       },
       // BENCH_LOG=debug BENCH_LOG_FILE=bot.log: the bot's own log, to see where a step breaks.
       logger: process.env.BENCH_LOG

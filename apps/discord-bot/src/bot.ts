@@ -80,6 +80,11 @@ export async function createBot(o: CreateBotOptions): Promise<Bot> {
       ...o.voiceOptions,
     },
     secrets: [config.discordToken, ...config.secrets].filter((s): s is string => !!s),
+    scenes: {
+      maxCast: config.sceneMaxCast,
+      sessionLimit: config.modelSessionLimit,
+      memoryDays: config.sceneMemoryDays,
+    },
     // Troupe is this bot's only feature: a stale command gets "Unknown command, redeploy", not silence.
     answerUnknownCommands: true,
     discordApiUrl: config.discordApiUrl,

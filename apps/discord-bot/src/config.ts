@@ -40,6 +40,12 @@ export interface BotConfig {
   opusComplexity: number;
   shardIds: number[] | undefined;
   shardCount: number | undefined;
+  /** Model sessions open at once in this process (MODEL_SESSION_LIMIT; StepFun's lowest tier: about 5). */
+  modelSessionLimit: number;
+  /** Most characters in one channel's scene (SCENE_MAX_CAST). */
+  sceneMaxCast: number;
+  /** Days scene lines are kept for guilds that set none (SCENE_MEMORY_DAYS; 0: none stored). */
+  sceneMemoryDays: number;
   /** True when no Discord/StepFun credentials are set: only the offline demo can run. */
   offlineDemo: boolean;
   /** Secret values (tokens, keys) that must never appear in logs. */
@@ -87,6 +93,9 @@ const envSchema = z.object({
   VOICE_OPUS_COMPLEXITY: optional(z.coerce.number().int().min(0).max(10)),
   SHARD_IDS: optional(z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'must be like "0,1,2" or "0-3"')),
   SHARD_COUNT: optional(z.coerce.number().int().min(1)),
+  MODEL_SESSION_LIMIT: optional(z.coerce.number().int().min(1).max(100_000)),
+  SCENE_MAX_CAST: optional(z.coerce.number().int().min(1).max(10)),
+  SCENE_MEMORY_DAYS: optional(z.coerce.number().int().min(0).max(365)),
 });
 
 const FIX: Record<string, string> = {
@@ -115,6 +124,11 @@ const FIX: Record<string, string> = {
     'use 0-10 (default 5: 25 % cheaper than 10 for ~1 dB less waveform SNR on speech), or unset it',
   SHARD_IDS: 'list shard ids like "0,1" or a range "0-3", or unset it',
   SHARD_COUNT: 'use a positive integer, or unset it (discord.js picks the recommended count)',
+  MODEL_SESSION_LIMIT:
+    'use the number of concurrent realtime sessions your StepFun plan allows this process (default 5, the lowest tier), or unset it',
+  SCENE_MAX_CAST: 'use 1-10 characters per channel (default 3), or unset it',
+  SCENE_MEMORY_DAYS:
+    'use 0-365 days (default 30; 0 stores no scene memory unless a server sets it), or unset it',
 };
 
 function isPostgresUrl(text: string): boolean {
@@ -231,6 +245,9 @@ export function parseConfig(
     opusComplexity: e.VOICE_OPUS_COMPLEXITY ?? 5,
     shardIds: e.SHARD_IDS ? parseShardIds(e.SHARD_IDS) : undefined,
     shardCount: e.SHARD_COUNT,
+    modelSessionLimit: e.MODEL_SESSION_LIMIT ?? 5,
+    sceneMaxCast: e.SCENE_MAX_CAST ?? 3,
+    sceneMemoryDays: e.SCENE_MEMORY_DAYS ?? 30,
     offlineDemo: !e.DISCORD_TOKEN && !e.STEPFUN_API_KEY,
     secrets: [e.DISCORD_TOKEN, e.STEPFUN_API_KEY, ...databaseSecrets(e.DATABASE_URL)].filter(
       (s): s is string => !!s,

@@ -35,14 +35,18 @@ export function storeLog(logger: Logger): StoreLog {
 
 /** Opens the configured store; throws {@link StoreOpenError} when it cannot be used. */
 export async function openBotStore(
-  config: { databaseUrl: string | undefined; dbPath: string },
+  config: { databaseUrl: string | undefined; dbPath: string; sceneMemoryDays?: number },
   logger?: Logger,
 ): Promise<Store> {
   const log = logger ? storeLog(logger) : undefined;
-  if (config.databaseUrl) return openPostgres(config.databaseUrl, log);
+  if (config.databaseUrl) return openPostgres(config.databaseUrl, log, config.sceneMemoryDays ?? 30);
   checkSqliteWritable(config.dbPath);
   try {
-    return await openStore({ sqlitePath: config.dbPath, ...(log ? { log } : {}) });
+    return await openStore({
+      sqlitePath: config.dbPath,
+      ...(config.sceneMemoryDays === undefined ? {} : { defaultSceneRetentionDays: config.sceneMemoryDays }),
+      ...(log ? { log } : {}),
+    });
   } catch (err) {
     throw unopenable(config.dbPath, err);
   }
@@ -102,7 +106,7 @@ function pgReason(err: unknown): { code: string | undefined; message: string } {
   return { code: undefined, message: firstLine((err as { cause?: unknown })?.cause ?? err) };
 }
 
-async function openPostgres(url: string, log: StoreLog | undefined): Promise<Store> {
+async function openPostgres(url: string, log: StoreLog | undefined, sceneDays: number): Promise<Store> {
   const where = redactDatabaseUrl(url);
   let host = 'the server';
   let database = 'the database';
@@ -116,7 +120,11 @@ async function openPostgres(url: string, log: StoreLog | undefined): Promise<Sto
     // openStore explains an unparsable URL below.
   }
   try {
-    return await openStore({ databaseUrl: url, ...(log ? { log } : {}) });
+    return await openStore({
+      databaseUrl: url,
+      defaultSceneRetentionDays: sceneDays,
+      ...(log ? { log } : {}),
+    });
   } catch (err) {
     const { code, message } = pgReason(err);
     const detail = (what: string) => `PostgreSQL at ${where}: ${what}`;

@@ -11,9 +11,18 @@ export {
   redactSecrets,
   withTestCapture,
 } from './logger.ts';
+export { InMemorySceneStore } from './memory/in-memory-scene-store.ts';
+export {
+  MAX_RETENTION_DAYS,
+  type SceneMemoryQuery,
+  type SceneMemoryStore,
+  type StoredSceneLine,
+} from './memory/scene-memory-store.ts';
+export { sceneMemoryOf } from './memory/store-scene-memory.ts';
 export { type BotMetrics, startBotMetrics } from './metrics/index.ts';
 export {
   clientShards,
+  DEFAULT_SESSION_LIMIT,
   mountTroupe,
   type TroupeMount,
   TroupeMountError,
@@ -24,11 +33,21 @@ export { BUILTIN_PERSONA_DIR, PersonaRegistry } from './personas/registry.ts';
 export { TranscriptPoster } from './transcripts/transcript-poster.ts';
 export { UsageTracker } from './usage/usage-tracker.ts';
 export { ChannelManager, VoiceBusyError, VoiceJoinError } from './voice/channel-manager.ts';
-export { DEFAULT_TUNING, type VoiceTuning } from './voice/types.ts';
+export {
+  DEFAULT_MAX_CAST,
+  DEFAULT_TUNING,
+  SceneChangeError,
+  VoiceBudgetError,
+  type VoiceTuning,
+} from './voice/types.ts';
 export type {
+  AddOutcome,
+  ChannelScene,
   GuildVad,
   JoinOptions,
   LeaveReason,
+  SceneMemberView,
+  SceneView,
   SessionEndReason,
   TurnLatency,
   VoiceEvents,

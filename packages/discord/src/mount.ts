@@ -7,6 +7,8 @@ import {
   monotonicClock,
   personaHints,
   profileForModel,
+  type SessionBudget,
+  SessionCounter,
   type TransportFactory,
 } from '@troupe/realtime-core';
 import type { ShardFilter, Store } from '@troupe/store';
@@ -26,6 +28,8 @@ import { GuildDiagnostics } from './commands/diagnostics.ts';
 import { COMPONENT_PREFIX, routeInteraction } from './commands/router.ts';
 import { type RestoreOutcome, restoreVoiceSessions } from './commands/voice-restore.ts';
 import { withTestCapture } from './logger.ts';
+import type { SceneMemoryStore } from './memory/scene-memory-store.ts';
+import { SCENE_PRUNE_EVERY_MS, sceneMemoryOf } from './memory/store-scene-memory.ts';
 import { SessionOwnership } from './ownership/session-ownership.ts';
 import { createCardDownloader, type ResolveHost } from './personas/card-download.ts';
 import { createCardParser } from './personas/card-parser.ts';
@@ -35,7 +39,7 @@ import { DiscordTranscriptSink } from './transcripts/discord-sink.ts';
 import { TranscriptPoster } from './transcripts/transcript-poster.ts';
 import { UsageTracker } from './usage/usage-tracker.ts';
 import { ChannelManager } from './voice/channel-manager.ts';
-import type { VoiceTuning } from './voice/types.ts';
+import { DEFAULT_MAX_CAST, type VoiceTuning } from './voice/types.ts';
 import type { VoiceManagerPort } from './voice-port.ts';
 
 /** Everything Troupe needs from its host. Only `realtime`, `store` and `logger` are required. */
@@ -74,6 +78,27 @@ export interface TroupeOptions {
     /** Replaces the WebSocket transport to the model (tests, proxies). */
     transportFactory?: TransportFactory;
   };
+  /** Ensemble scenes: how many characters a channel may hold, and how many model sessions. */
+  scenes?: {
+    /** Most characters in one channel (default 3). */
+    maxCast?: number;
+    /** Most of one scene's characters connected at once (default: maxCast). */
+    maxLiveSessions?: number;
+    /**
+     * Model sessions open at once in this process, shared by every server (a one-character channel
+     * holds one). Default 5: StepFun's lowest tier allows about 5 concurrent sessions per account.
+     */
+    sessionLimit?: number;
+    /** Replaces the process's session counter (e.g. one shared by several mounts in a process). */
+    budget?: SessionBudget;
+    /** Days a scene's lines are kept where a server set no retention (default 30). */
+    memoryDays?: number;
+  };
+  /**
+   * Where scenes' lines are kept per channel and character (see /privacy). Default: the store's own
+   * scene tables, kept `scenes.memoryDays` unless a server sets its own retention.
+   */
+  sceneMemory?: SceneMemoryStore;
   /** Folder of built-in persona YAML files (default: the personas shipped with this package). */
   personaDir?: string;
   /**
@@ -136,6 +161,11 @@ function checkIntents(client: Client): void {
     );
 }
 
+/** StepFun's lowest tier: about 5 concurrent realtime sessions per account. */
+export const DEFAULT_SESSION_LIMIT = 5;
+/** How long scene lines are kept where a server chose nothing. */
+const DEFAULT_MEMORY_DAYS = 30;
+
 /** The shards a ready client runs, as discord.js resolved them (SHARD_IDS/SHARD_COUNT, or 'auto'). */
 export function clientShards(client: Client): ShardFilter {
   const ids = client.options.shards;
@@ -143,11 +173,19 @@ export function clientShards(client: Client): ShardFilter {
   return { shardIds, shardCount: client.options.shardCount ?? Math.max(1, shardIds.length) };
 }
 
-function defaultVoice(o: TroupeOptions, logger: Logger): VoiceManagerPort {
+function defaultVoice(o: TroupeOptions, logger: Logger, memory: SceneMemoryStore): VoiceManagerPort {
+  const s = o.scenes ?? {};
   return new ChannelManager({
     realtime: o.realtime,
     logger: logger.child({ component: 'voice' }),
     isOptedOut: (guildId: string, userId: string) => o.store.isOptedOut(guildId, userId),
+    scenes: {
+      maxCast: s.maxCast ?? DEFAULT_MAX_CAST,
+      ...(s.maxLiveSessions ? { maxLiveSessions: s.maxLiveSessions } : {}),
+      budget: s.budget ?? new SessionCounter(s.sessionLimit ?? DEFAULT_SESSION_LIMIT),
+    },
+    memory,
+    ...(o.now ? { now: o.now } : {}),
     ...(o.voice?.transportFactory ? { transportFactory: o.voice.transportFactory } : {}),
     tuning: {
       ...(o.voice?.playbackFormat ? { playbackFormat: o.voice.playbackFormat } : {}),
@@ -172,7 +210,19 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
   for (const p of registry.builtins.values()) {
     for (const hint of personaHints(p)) logger.warn({ persona: p.id }, `built-in persona: ${hint}`);
   }
-  const voice = await (o.createVoice ?? (() => defaultVoice(o, logger)))({ logger, store });
+  const sceneMemory =
+    o.sceneMemory ?? sceneMemoryOf(store, { defaultDays: o.scenes?.memoryDays ?? DEFAULT_MEMORY_DAYS });
+  // Lines past each guild's retention go at mount and hourly (the host prunes a memory of its own).
+  const prune = () => {
+    if (o.sceneMemory) return;
+    store
+      .pruneSceneLines(Date.now())
+      .catch((err: unknown) => logger.warn({ err }, 'could not delete expired scene lines'));
+  };
+  prune();
+  const pruneTimer = setInterval(prune, SCENE_PRUNE_EVERY_MS);
+  pruneTimer.unref();
+  const voice = await (o.createVoice ?? (() => defaultVoice(o, logger, sceneMemory)))({ logger, store });
   const announce = createAnnouncer(client, logger.child({ component: 'notices' }));
   const now = o.now ?? Date.now;
   const diagnostics = new GuildDiagnostics();
@@ -245,6 +295,13 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
   const onGuildDelete = (guild: Guild) => {
     // The bot was removed from the server: forget everything stored about it (see /privacy).
     diagnostics.forget(guild.id);
+    // The store's own scene lines go with every other table; a scene memory of the host's too.
+    if (o.sceneMemory)
+      o.sceneMemory
+        .forgetGuild(guild.id)
+        .catch((err: unknown) =>
+          logger.warn({ err, guildId: guild.id }, 'could not erase the server’s scene memory'),
+        );
     store.forgetGuild(guild.id).then(
       () => logger.info({ guildId: guild.id }, 'removed from a server: its stored data was deleted'),
       (err: unknown) =>
@@ -269,12 +326,14 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     ownership,
     vadSpec: profileForModel(o.realtime.model).vad,
     importCard: createCardParser(),
+    voiceCatalogue: profileForModel(o.realtime.model).voices,
     maxCardBytes: 2 * 1024 * 1024,
     announce,
     pendingJoins: new Map(),
     diagnostics,
     now,
     downloadCard: createCardDownloader(cardPolicy, cardResolve),
+    sceneMemory,
   };
   const commands = commandBodies();
   const names = new Set(commands.map((c) => c.name));
@@ -300,6 +359,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
       voice,
       usage,
       announce,
+      sceneMemory,
       logger: logger.child({ component: 'voice-restore' }),
     });
   };
@@ -320,6 +380,7 @@ export async function mountTroupe(client: Client, o: TroupeOptions): Promise<Tro
     async unmount() {
       if (unmounted) return;
       unmounted = true;
+      clearInterval(pruneTimer);
       client.off(Events.InteractionCreate, onInteraction);
       client.off(Events.ClientReady, restore);
       client.off(Events.GuildDelete, onGuildDelete);

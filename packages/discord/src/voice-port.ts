@@ -1,6 +1,6 @@
 // The slice of the bot-voice helper's ChannelManager (src/voice/channel-manager.ts) that the app layer
 // consumes. Declared structurally so commands and usage logic can be unit-tested with a fake.
-import type { Persona, RoomEndReason, TurnLatency } from '@troupe/realtime-core';
+import type { Persona, RoomEndReason, SceneMode, TurnLatency } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 
 /** Per-turn latency breakdown, measured by the room. */
@@ -37,15 +37,58 @@ export interface VoiceStatus {
   };
 }
 
-/** One persona bound to one voice channel. */
+/** A character of a channel's scene, as `/scene list` shows it. */
+export interface SceneMemberView {
+  id: string;
+  name: string;
+  lead: boolean;
+  /** Its model session is connected (a scene connects characters when first needed). */
+  live: boolean;
+}
+
+/** Who plays in a channel and how turns are given out. */
+export interface SceneView {
+  /** `solo`: one character answering by itself (server VAD); `scene`: a director picks who answers. */
+  kind: 'solo' | 'scene';
+  /** In cast order; the lead is marked. */
+  characters: SceneMemberView[];
+  mode: SceneMode;
+  addressedOnly: boolean;
+  maxCast: number;
+  /** Connected sessions of this channel, the scene's limit, and the process's when it has one. */
+  sessions: { live: number; sceneLimit: number; processInUse?: number; processLimit?: number };
+}
+
+/** A character added to a scene: talking (connected), waiting for a free model session, or failed to connect. */
+export type AddOutcome = 'connected' | 'waiting' | 'failed';
+
+/** A channel's scene settings (kept while the process runs). */
+export interface ChannelScene {
+  mode: SceneMode;
+  addressedOnly: boolean;
+}
+
+/** One or more characters bound to one voice channel. */
 export interface VoiceSessionPort {
   readonly guildId: string;
   readonly channelId: string;
+  /** The lead character (the only one outside a scene). */
   readonly persona: Persona;
+  /** Every character in the channel, lead first. */
+  readonly characters: readonly Persona[];
   setPersona(persona: Persona): Promise<{ newConnection: boolean }>;
   reset(): Promise<void>;
   announce(instruction: string): void;
   status(): VoiceStatus;
+  scene(): SceneView;
+  /** Adds a character; throws SceneChangeError (full, already there, name taken) or VoiceBudgetError. */
+  addCharacter(persona: Persona): Promise<AddOutcome>;
+  /** Removes a character; throws SceneChangeError (absent, or the last one: use /leave). */
+  removeCharacter(id: string): Promise<void>;
+  /** `/scene next`: the named character (or the next in turn) speaks now; false when it cannot. */
+  nextSpeaker(id?: string): boolean;
+  /** A member opted out: nothing more of theirs is heard, and this session forgets their lines. */
+  optOut(userId: string): void;
 }
 
 export type SessionEndReason = RoomEndReason;
@@ -58,7 +101,10 @@ export interface VoiceEvents {
       channelId: string;
       role: 'user' | 'assistant';
       speaker: string;
+      /** For user lines: the member's user id, when known. */
+      speakerId?: string;
       text: string;
+      /** The character who said it (assistant lines) or the channel's lead (user lines). */
       persona: Persona;
     },
   ];
@@ -131,6 +177,10 @@ export interface VoiceManagerPort {
   join(channel: VoiceBasedChannel, persona: Persona, options?: JoinOptions): Promise<VoiceSessionPort>;
   leave(guildId: string, reason?: LeaveReason): Promise<boolean>;
   get(guildId: string): VoiceSessionPort | undefined;
+  /** A channel's scene settings (defaults until changed). */
+  channelScene(guildId: string, channelId: string): ChannelScene;
+  /** Changes a channel's scene settings; a session in that channel follows at once. */
+  setChannelScene(guildId: string, channelId: string, change: Partial<ChannelScene>): Promise<ChannelScene>;
   destroyAll(): Promise<void>;
   on<K extends keyof VoiceEvents>(event: K, listener: (...args: VoiceEvents[K]) => void): unknown;
   off<K extends keyof VoiceEvents>(event: K, listener: (...args: VoiceEvents[K]) => void): unknown;

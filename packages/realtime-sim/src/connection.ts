@@ -4,6 +4,7 @@ import { newSessionLog, ServerConversation } from './conversation.ts';
 import { THINKING_MODELS } from './models.ts';
 import { replyTiming, responseLog } from './reply.ts';
 import { RATE, ReplyStream } from './reply-stream.ts';
+import { HeldInput, placeholderTranscript } from './script.ts';
 import type { SimLog, SimOptions, SimSessionLog } from './types.ts';
 import { EnergyVad, initialTurnDetection, invalidTurnDetection, vadFor } from './vad.ts';
 import { synthesizeSpeech } from './voice-synth.ts';
@@ -39,6 +40,8 @@ export class SimConnection {
   readonly #vad: EnergyVad;
   /** Only the buffered length matters: replies depend on how long the user spoke, not on what was said. */
   #inputSamples = 0;
+  /** The turn's audio, kept only when a script transcribes it. */
+  readonly #held = new HeldInput(RATE * 60);
   #speechItemId: string | undefined;
   #lastHeardMs = 0;
   #active: ReplyStream | undefined;
@@ -148,6 +151,7 @@ export class SimConnection {
         break;
       case 'input_audio_buffer.clear':
         this.#inputSamples = 0;
+        this.#held.clear();
         this.#emit(this.#events.cleared());
         break;
       case 'conversation.item.create':
@@ -213,7 +217,10 @@ export class SimConnection {
     this.log.appendedSamples += pcm.length;
     this.#simLog.onAppend?.(this.log, pcm.length);
     this.#inputSamples += pcm.length;
-    if (!this.log.config.turn_detection) return;
+    if (!this.log.config.turn_detection) {
+      if (this.#opts.script?.transcribe) this.#held.push(pcm);
+      return;
+    }
     for (const ev of this.#vad.push(pcm)) {
       if (ev.type === 'speech_started') {
         // speech_started already names the user item the turn will become (both samples use one id).
@@ -240,13 +247,20 @@ export class SimConnection {
       );
       return;
     }
-    this.#commitSpan(id('item'), this.#inputSamples / RATE);
+    this.#commitSpan(id('item'), this.#inputSamples / RATE, this.#held.take());
   }
 
-  #commitSpan(itemId: string, seconds: number): void {
+  #commitSpan(itemId: string, seconds: number, pcm?: Int16Array): void {
     this.#lastHeardMs = Math.round(seconds * 1000);
     this.#inputSamples = 0;
-    const text = `(${seconds.toFixed(1)} s of speech)`;
+    const heard = {
+      sessionId: this.log.sessionId,
+      itemId,
+      audioMs: this.#lastHeardMs,
+      labels: this.#conversation.labels,
+      ...(pcm ? { pcm } : {}),
+    };
+    const text = this.#opts.script?.transcribe?.(heard) ?? placeholderTranscript(this.#lastHeardMs);
     const previous = this.#conversation.add({ id: itemId, role: 'user', text, audioMs: this.#lastHeardMs });
     const item = {
       id: itemId,
@@ -295,15 +309,7 @@ export class SimConnection {
     const heardMs = this.#lastHeardMs;
     this.#lastHeardMs = 0;
     const instructionsUsed = instructions ?? this.log.config.instructions ?? '';
-    const log = responseLog(
-      id('resp'),
-      this.log.sessionId,
-      voice,
-      instructionsUsed,
-      labels,
-      heardMs,
-      this.#opts,
-    );
+    const log = responseLog(id('resp'), this.log, { voice, instructionsUsed, labels, heardMs }, this.#opts);
     const ms = log.audioMs;
     this.#simLog.responses.push(log);
     const itemId = id('item');

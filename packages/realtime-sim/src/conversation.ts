@@ -58,6 +58,11 @@ export class ServerConversation {
     return this.add({ id: itemId, role: 'assistant', text: response.transcript });
   }
 
+  /** The labels waiting for the next turn (not taken). */
+  get labels(): readonly string[] {
+    return [...this.#labels];
+  }
+
   /** The labels for the turn being answered; the next turn starts with none. */
   takeLabels(): string[] {
     const labels = this.#labels;

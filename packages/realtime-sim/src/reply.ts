@@ -15,17 +15,31 @@ export function planReply(
   return { transcript: `${who}${what} This is ${voice} speaking.`, ms };
 }
 
-/** The log of a reply about to start: what it answers and what it will say. */
+/**
+ * The log of a reply about to start: what it answers and what it will say (the script's words when
+ * it has some). `items` is the conversation so far: the newest heard user item is what it answers.
+ */
 export function responseLog(
   responseId: string,
-  sessionId: string,
-  voice: string,
-  instructions: string,
-  labels: string[],
-  heardMs: number,
-  opts: Pick<SimOptions, 'replyMs' | 'maxReplyMs'>,
+  session: { sessionId: string; items: readonly { role: string; text: string; audioMs?: number }[] },
+  turn: { voice: string; instructionsUsed: string; labels: string[]; heardMs: number },
+  opts: Pick<SimOptions, 'replyMs' | 'maxReplyMs' | 'script'>,
 ): SimResponseLog {
-  const { transcript, ms } = planReply(voice, labels, heardMs, opts);
+  const { sessionId, items } = session;
+  const { voice, instructionsUsed: instructions, labels, heardMs } = turn;
+  const planned = planReply(voice, labels, heardMs, opts);
+  const lastHeard =
+    heardMs > 0 ? items.findLast((i) => i.role === 'user' && i.audioMs !== undefined) : undefined;
+  const heardText = lastHeard?.text;
+  const scripted = opts.script?.reply?.({
+    sessionId,
+    voice,
+    instructions,
+    labels,
+    heardMs,
+    heardText,
+    items: items.slice(-20).map((i) => ({ role: i.role, text: i.text })),
+  });
   const status = 'in_progress' as const;
   return {
     responseId,
@@ -33,9 +47,10 @@ export function responseLog(
     voice,
     instructions,
     heardMs,
+    ...(heardText !== undefined ? { heardText } : {}),
     labels,
-    transcript,
-    audioMs: ms,
+    transcript: scripted?.trim() ? scripted.trim() : planned.transcript,
+    audioMs: planned.ms,
     cancelled: false,
     status,
   };

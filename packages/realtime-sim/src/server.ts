@@ -6,6 +6,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { type DropMode, SimConnection } from './connection.ts';
 import { RateLimiter } from './limits.ts';
 import { OPENAI_MODELS, REALTIME_PATHS, STEPFUN_MODELS } from './models.ts';
+import type { SimScript } from './script.ts';
 import type { SimLog, SimOptions, SimResponseLog, SimSessionLog } from './types.ts';
 import { type ErrorShape, errorEvent, REFUSALS, refusalResponse, type SimError } from './wire/errors.ts';
 import { ServerEvents } from './wire/server-events.ts';
@@ -22,6 +23,8 @@ export interface RealtimeSim {
   readonly upgrades: { status: number; model: string }[];
   readonly events: EventEmitter<SimEvents>;
   readonly faults: SimFaults;
+  /** What committed turns and replies say (see script.ts); hooks may be set or replaced at any time. */
+  readonly script: SimScript;
   /** Resolves with the next simulator event of that name (e.g. `await sim.once('response.done')`). */
   once<K extends keyof SimEvents>(name: K, timeoutMs?: number): Promise<SimEvents[K]>;
   /** Resolves once `predicate` holds, re-checked on every simulator event. */
@@ -65,7 +68,9 @@ export interface SimFaults {
  * 429 and `Retry-After`. Messages above 16 MiB are closed by ws (1009); smaller ones above
  * `maxMessageBytes` (default 15 MB, the reference's chunk limit) get a `message_too_large` error.
  */
-export async function startRealtimeSim(options: SimOptions = {}): Promise<RealtimeSim> {
+export async function startRealtimeSim(given: SimOptions = {}): Promise<RealtimeSim> {
+  // One script object for every connection: a test may set its hooks after the server started.
+  const options: SimOptions = { ...given, script: given.script ?? {} };
   const apiKey = options.apiKey ?? 'sim-key';
   const dialect = options.dialect ?? 'stepfun';
   const models: readonly string[] =
@@ -293,6 +298,7 @@ export async function startRealtimeSim(options: SimOptions = {}): Promise<Realti
     upgrades,
     events,
     faults,
+    script: options.script!,
     once<K extends keyof SimEvents>(name: K, timeoutMs = 10_000): Promise<SimEvents[K]> {
       const signal = AbortSignal.timeout(timeoutMs);
       return eventsOnce(events as EventEmitter, name, { signal }) as Promise<SimEvents[K]>;

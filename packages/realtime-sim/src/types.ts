@@ -1,3 +1,4 @@
+import type { SimScript } from './script.ts';
 import type { ErrorShape } from './wire/errors.ts';
 import type { Dialect } from './wire/server-events.ts';
 
@@ -42,6 +43,8 @@ export interface SimOptions {
   firstDeltaDelayMs?: number;
   defaultVoice?: string;
   maxMessageBytes?: number;
+  /** Scripted transcripts and replies (script.ts); the server exposes it as `sim.script`. */
+  script?: SimScript;
   quirks?: {
     cancelIgnored?: boolean;
     appendRejectedWhileResponding?: boolean;
@@ -66,6 +69,8 @@ export interface SimResponseLog {
   instructions: string;
   /** Duration of the committed user audio this reply answers. */
   heardMs: number;
+  /** The transcript of the audio this reply answers, when there was audio. */
+  heardText?: string;
   /** Speaker labels (`[Name]` text items) sent before this turn, without brackets. */
   labels: string[];
   transcript: string;

@@ -2,7 +2,7 @@
 // the demo and the e2e tests so both exercise exactly the production wiring.
 
 import { type InteractionHandle, startDiscordSim } from '@troupe/discord-sim';
-import { startRealtimeSim } from '@troupe/realtime-sim';
+import { type SimOptions, startRealtimeSim } from '@troupe/realtime-sim';
 import { openStore, type Store } from '@troupe/store';
 import { PermissionFlagsBits } from 'discord.js';
 import type { Logger } from 'pino';
@@ -43,11 +43,15 @@ export interface HarnessOptions {
   otherGuildLocale?: string;
   /** The API key the bot uses for the local model (default: the right one). */
   stepfunApiKey?: string;
+  /** Options of the local model (e.g. `sessionCapMs` to force rollovers). */
+  realtimeOptions?: SimOptions;
+  /** Bot settings beyond the defaults (MODEL_SESSION_LIMIT, SCENE_MAX_CAST, …). */
+  config?: Partial<BotConfig>;
 }
 
 /** Boots the world: two guilds, one admin, two speakers (English and Chinese), commands registered. */
 export async function startHarness(o: HarnessOptions): Promise<Harness> {
-  const realtime = await startRealtimeSim({ acceptAnyModel: true });
+  const realtime = await startRealtimeSim({ acceptAnyModel: true, ...o.realtimeOptions });
   const discord = await startDiscordSim({
     applicationId: APP_ID,
     users: [
@@ -93,8 +97,12 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     realtimeUrl: rt.url,
     ...(o.realtime?.model ? { model: o.realtime.model } : {}),
     offlineDemo: !o.realtime,
+    ...o.config,
   };
-  const store = await openStore({ sqlitePath: o.dbPath ?? ':memory:' });
+  const store = await openStore({
+    sqlitePath: o.dbPath ?? ':memory:',
+    defaultSceneRetentionDays: config.sceneMemoryDays,
+  });
   const bot = await createBot({
     config,
     logger: o.logger,

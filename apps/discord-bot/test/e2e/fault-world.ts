@@ -133,6 +133,8 @@ export async function startFaultWorld(o: FaultWorldOptions): Promise<FaultWorld>
     realtimeUrl: realtime?.url ?? 'ws://127.0.0.1:9/v1/realtime',
     offlineDemo: false,
     secrets: [FAULT_TOKEN, FAULT_API_KEY],
+    // Many guilds may talk at once here; the session budget has tests of its own.
+    modelSessionLimit: 1000,
   };
   const logs: string[] = [];
   const logger = createLogger({

@@ -1,8 +1,10 @@
-import type { Persona, VadSpec } from '@troupe/realtime-core';
+import type { VadSpec, VoiceInfo } from '@troupe/realtime-core';
 import type { Store } from '@troupe/store';
 import type { Logger } from 'pino';
 import { type MessageKey, type Params, type Text, type Translator, translator } from '../i18n/translate.ts';
+import type { SceneMemoryStore } from '../memory/scene-memory-store.ts';
 import type { SessionOwnership } from '../ownership/session-ownership.ts';
+import type { ImportedCard } from '../personas/card-parser.ts';
 import type { PersonaRegistry } from '../personas/registry.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { VoiceManagerPort } from '../voice-port.ts';
@@ -35,7 +37,13 @@ export interface CommandContext {
   /** What the realtime provider in use documents for server VAD (`/settings vad` checks against it). */
   vadSpec: VadSpec;
   /** Parses a character card (the bot parses off the main thread: see personas/card-parser.ts). */
-  importCard(bytes: Uint8Array, fileName: string): Persona | Promise<Persona>;
+  importCard(
+    bytes: Uint8Array,
+    fileName: string,
+    options?: { voice?: string },
+  ): ImportedCard | Promise<ImportedCard>;
+  /** The realtime provider's voices (autocomplete of `voice` options). */
+  voiceCatalogue: readonly VoiceInfo[];
   /** Max accepted character-card size in bytes. */
   maxCardBytes: number;
   /** Downloads an attachment under the card-source policy (personas/card-download.ts). */
@@ -46,6 +54,8 @@ export interface CommandContext {
    * join settles: a racing /leave waits for them, so it leaves what the join starts.
    */
   pendingJoins: Map<string, Promise<unknown>>;
+  /** Scene memory (per channel and character); undefined when the host stores none. */
+  sceneMemory?: SceneMemoryStore | undefined;
   /** Operator-level reasons kept per guild for admins (never posted publicly). */
   diagnostics: GuildDiagnostics;
   now(): number;

@@ -6,13 +6,14 @@ describe('command definitions', () => {
   const bodies = commandBodies();
   const byName = new Map(bodies.map((b) => [b.name, b]));
 
-  it('registers the seven guild-only commands', () => {
+  it('registers the eight guild-only commands', () => {
     expect([...byName.keys()].sort()).toEqual([
       'help',
       'join',
       'leave',
       'persona',
       'privacy',
+      'scene',
       'settings',
       'voice',
     ]);
@@ -28,7 +29,7 @@ describe('command definitions', () => {
       }
     };
     for (const b of bodies) walk(b.options);
-    expect(found).toHaveLength(5);
+    expect(found).toHaveLength(9);
     for (const o of found) expect(o.autocomplete).toBe(true);
   });
 
@@ -39,7 +40,16 @@ describe('command definitions', () => {
     };
     expect(imp.options?.[0]?.type).toBe(ApplicationCommandOptionType.Attachment);
     const sub = (name: string) => (byName.get(name)?.options ?? []).map((o) => o.name);
-    expect(sub('voice')).toEqual(['status', 'reset', 'optout', 'optin']);
-    expect(sub('settings')).toEqual(['show', 'default-persona', 'transcripts', 'cap', 'switch-role', 'vad']);
+    expect(sub('voice')).toEqual(['status', 'reset', 'optout', 'optin', 'forget']);
+    expect(sub('settings')).toEqual([
+      'show',
+      'default-persona',
+      'transcripts',
+      'cap',
+      'switch-role',
+      'memory',
+      'vad',
+    ]);
+    expect(sub('scene')).toEqual(['add', 'remove', 'list', 'mode', 'next', 'addressed-only']);
   });
 });

@@ -48,7 +48,15 @@ export const COMMANDS = [
     .addSubcommand((s) =>
       loc(s, 'persona.import')
         .addAttachmentOption((o) => loc(o, 'persona.import.card').setRequired(true))
+        .addStringOption((o) => loc(o, 'persona.import.voice').setAutocomplete(true).setMaxLength(64))
         .addBooleanOption((o) => loc(o, 'persona.import.replace')),
+    )
+    .addSubcommand((s) =>
+      loc(s, 'persona.edit')
+        .addStringOption(personaOption('persona.edit.persona', true))
+        .addStringOption((o) => loc(o, 'persona.edit.voice').setAutocomplete(true).setMaxLength(64))
+        .addStringOption((o) => loc(o, 'persona.edit.greeting').setMaxLength(1000))
+        .addStringOption((o) => loc(o, 'persona.edit.name').setMaxLength(80)),
     )
     .addSubcommand((s) =>
       loc(s, 'persona.remove').addStringOption(personaOption('persona.remove.persona', true)),
@@ -57,7 +65,42 @@ export const COMMANDS = [
     .addSubcommand((s) => loc(s, 'voice.status'))
     .addSubcommand((s) => loc(s, 'voice.reset'))
     .addSubcommand((s) => loc(s, 'voice.optout'))
-    .addSubcommand((s) => loc(s, 'voice.optin')),
+    .addSubcommand((s) => loc(s, 'voice.optin'))
+    .addSubcommand((s) =>
+      loc(s, 'voice.forget').addChannelOption((o) =>
+        loc(o, 'voice.forget.channel').addChannelTypes(ChannelType.GuildVoice, ChannelType.GuildStageVoice),
+      ),
+    ),
+  command('scene')
+    .addSubcommand((s) => loc(s, 'scene.add').addStringOption(personaOption('scene.add.persona', true)))
+    .addSubcommand((s) => loc(s, 'scene.remove').addStringOption(personaOption('scene.remove.persona', true)))
+    .addSubcommand((s) => loc(s, 'scene.list'))
+    .addSubcommand((s) =>
+      loc(s, 'scene.mode')
+        .addStringOption((o) =>
+          loc(o, 'scene.mode.mode')
+            .setRequired(true)
+            .addChoices(
+              { name: 'lead', value: 'lead', name_localizations: { 'zh-CN': '主角' } },
+              { name: 'round-robin', value: 'round-robin', name_localizations: { 'zh-CN': '轮流' } },
+              { name: 'natural', value: 'natural', name_localizations: { 'zh-CN': '自然' } },
+            ),
+        )
+        .addChannelOption((o) =>
+          loc(o, 'scene.mode.channel').addChannelTypes(ChannelType.GuildVoice, ChannelType.GuildStageVoice),
+        ),
+    )
+    .addSubcommand((s) => loc(s, 'scene.next').addStringOption(personaOption('scene.next.persona', false)))
+    .addSubcommand((s) =>
+      loc(s, 'scene.addressed-only')
+        .addBooleanOption((o) => loc(o, 'scene.addressed-only.enabled').setRequired(true))
+        .addChannelOption((o) =>
+          loc(o, 'scene.addressed-only.channel').addChannelTypes(
+            ChannelType.GuildVoice,
+            ChannelType.GuildStageVoice,
+          ),
+        ),
+    ),
   command('settings')
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
     .addSubcommand((s) => loc(s, 'settings.show'))
@@ -83,6 +126,11 @@ export const COMMANDS = [
     )
     .addSubcommand((s) =>
       loc(s, 'settings.switch-role').addRoleOption((o) => loc(o, 'settings.switch-role.role')),
+    )
+    .addSubcommand((s) =>
+      loc(s, 'settings.memory').addIntegerOption((o) =>
+        loc(o, 'settings.memory.days').setRequired(true).setMinValue(0).setMaxValue(365),
+      ),
     )
     .addSubcommand((s) =>
       loc(s, 'settings.vad')

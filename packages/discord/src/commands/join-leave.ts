@@ -116,10 +116,11 @@ async function announceAndJoin(
   // Before anything public: only the host holding the guild's lease may run its session.
   const claim = await claimGuild(ctx, guildId, channel.id, persona.id);
   try {
+    const memoryDays = await memoryRetention(ctx, guildId);
     let notice: Announcement;
     try {
       notice = await ctx.announce(guildId, channel.id, (t) =>
-        joinNoticeText(t, { persona, user: i.user.id, settings, voiceChannelId: channel.id }),
+        joinNoticeText(t, { persona, user: i.user.id, settings, voiceChannelId: channel.id, memoryDays }),
       );
     } catch (err) {
       ctx.logger.warn({ err, guildId, channelId: channel.id }, 'could not post the join notice; not joining');
@@ -137,6 +138,14 @@ async function announceAndJoin(
   return plain(
     `${tr.t('join.done', { persona: persona.name, channel: channel.id })}\n${tr.t('posted.public', { channel: channel.id })}`,
   );
+}
+
+/** Days the guild's scene lines are kept, for the notice (undefined when nothing is stored or unknown). */
+export async function memoryRetention(ctx: Pick<CommandContext, 'sceneMemory' | 'logger'>, guildId: string) {
+  return ctx.sceneMemory?.retentionDays(guildId).catch((err: unknown) => {
+    ctx.logger.warn({ err, guildId }, 'could not read the scene memory retention');
+    return undefined;
+  });
 }
 
 /** The guild's VAD settings for a new session. */
@@ -223,8 +232,10 @@ function joinFailure(
   channelId: string,
   err: unknown,
 ): Error {
-  const e = err as { name?: unknown; message?: unknown; userMessage?: unknown };
+  const e = err as { name?: unknown; message?: unknown; userMessage?: unknown; limit?: unknown };
   if (typeof e.userMessage === 'string') return new UserError({ raw: e.userMessage });
+  // Every model session the process may hold is in use (the provider's concurrency limit).
+  if (e.name === 'VoiceBudgetError') return new UserError('join.noModelSession', { limit: Number(e.limit) });
   if (e.name !== 'VoiceJoinError' || typeof e.message !== 'string') return err as Error;
   const message = e.message as string;
   const model = modelFailureOf(/^I joined, but (.+)\.$/s.exec(message)?.[1]);

@@ -6,7 +6,7 @@ import type { Translator } from '../i18n/translate.ts';
 /**
  * The consent notice posted in the voice channel's chat when a persona starts listening: who is
  * listening (a character, an AI), where the audio goes, how to opt out, where the privacy
- * statement is, and whether transcripts are posted.
+ * statement is, whether transcripts are posted, and how long what is said is remembered.
  */
 export function joinNoticeText(
   t: Translator,
@@ -16,6 +16,8 @@ export function joinNoticeText(
     user?: string;
     settings: GuildSettings;
     voiceChannelId: string;
+    /** Days the scene's lines are kept (undefined or 0: nothing is stored). */
+    memoryDays?: number | undefined;
   },
 ): string {
   const lines = [
@@ -28,5 +30,6 @@ export function joinNoticeText(
       t.t('join.noticeTranscripts', { channel: o.settings.transcriptsChannelId ?? o.voiceChannelId }),
     );
   }
+  if (o.memoryDays) lines.push(t.t('join.noticeMemory', { days: o.memoryDays }));
   return lines.join('\n');
 }

@@ -27,3 +27,12 @@ export function checkPersonaSwitch(caller: Caller, settings: GuildSettings): Per
   if (!role || caller.isAdmin || caller.roleIds.includes(role)) return { ok: true };
   return { ok: false, reason: { key: 'error.needsRole', params: { role } } };
 }
+
+/** Erasing a channel's scene memory: admins, or members with the persona-switch role when one is set. */
+export function checkForget(caller: Caller, settings: GuildSettings): PermissionResult {
+  if (caller.isAdmin) return { ok: true };
+  const role = settings.personaSwitchRoleId;
+  if (role && caller.roleIds.includes(role)) return { ok: true };
+  if (role) return { ok: false, reason: { key: 'error.forgetNeedsRole', params: { role } } };
+  return { ok: false, reason: { key: 'error.adminOnly', params: { action: { key: 'action.forget' } } } };
+}

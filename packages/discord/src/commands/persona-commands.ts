@@ -1,16 +1,18 @@
-import { checkVoiceId, type Persona } from '@troupe/realtime-core';
+import { checkVoiceId, type Persona, suggestVoice } from '@troupe/realtime-core';
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { type Text, type Translator, text } from '../i18n/translate.ts';
 import { CardTooLargeError } from '../personas/card-download.ts';
 import { cardBytesProblem, importFailureReason, safeFileName } from '../personas/card-input.ts';
+import type { ImportedCard } from '../personas/card-parser.ts';
 import { CardSourceError } from '../personas/card-source-policy.ts';
 import { containImportedPersona } from '../personas/contain.ts';
 import { callerOf } from './caller.ts';
 import { type CommandContext, UserError } from './context.ts';
 import { echo } from './echo.ts';
 import { checkAdmin, checkPersonaSwitch } from './permissions.ts';
+import { editPersona, VOICE_ID } from './persona-edit.ts';
 import { personaEmbed, personaListPage } from './persona-embeds.ts';
-import { type MessageBody, plain } from './reply.ts';
+import { clip, type MessageBody, plain } from './reply.ts';
 
 export { clip } from './reply.ts';
 
@@ -111,6 +113,7 @@ export async function handlePersona(
   }
   if (sub === 'set') return switchPersona(ctx, i, tr, resolvePersona);
   if (sub === 'import') return importCard(ctx, i, tr);
+  if (sub === 'edit') return editPersona(ctx, i, tr);
   if (sub === 'remove') {
     const perm = checkAdmin(callerOf(i), 'action.remove');
     if (!perm.ok) throw new UserError(perm.reason);
@@ -163,6 +166,9 @@ async function importCard(
 ): Promise<MessageBody> {
   const perm = checkAdmin(callerOf(i), 'action.import');
   if (!perm.ok) throw new UserError(perm.reason);
+  const chosenVoice = i.options.getString('voice')?.trim() || undefined;
+  if (chosenVoice !== undefined && !VOICE_ID.test(chosenVoice))
+    throw new UserError('persona.voice.invalid', { voice: echo(chosenVoice) });
   const file = i.options.getAttachment('card', true);
   const max = Math.floor(ctx.maxCardBytes / 1024);
   if (file.size > ctx.maxCardBytes) {
@@ -180,9 +186,15 @@ async function importCard(
   const problem = cardBytesProblem(bytes);
   if (problem) throw new UserError('persona.import.badFile', { reason: problem });
   let persona: Persona;
+  let imported: ImportedCard;
   try {
+    imported = await ctx.importCard(
+      bytes,
+      safeFileName(file.name),
+      chosenVoice ? { voice: chosenVoice } : {},
+    );
     // Card text is untrusted and written for this server only: fence it before it is stored.
-    persona = containImportedPersona(await ctx.importCard(bytes, safeFileName(file.name)));
+    persona = containImportedPersona(imported.persona);
   } catch (err) {
     throw new UserError('persona.import.notACard', { reason: importFailureReason(err) });
   }
@@ -195,6 +207,25 @@ async function importCard(
         ? tr.t('persona.import.voiceWarning', { voice: stored.persona.voice, closest: voice.closest })
         : tr.t('persona.import.voiceWarningNoGuess', { voice: stored.persona.voice }),
     );
+  }
+  const card = stored.persona.card;
+  if (!chosenVoice && card && !card.voice) {
+    // The voice came from the card's tags and text: say why, and how to change it.
+    const { traits } = suggestVoice(card);
+    const id = stored.persona.id;
+    lines.push(
+      traits.evidence.length
+        ? tr.t('persona.import.voiceSuggested', {
+            voice: stored.persona.voice,
+            id,
+            evidence: traits.evidence.join('; '),
+          })
+        : tr.t('persona.import.voiceGuessed', { voice: stored.persona.voice, id }),
+    );
+  }
+  if (imported.warnings.length > 0) {
+    const list = imported.warnings.slice(0, 12).map((w) => `• ${clip(w.replace(/\s+/g, ' '), 200)}`);
+    lines.push(tr.t('persona.import.warnings', { warnings: list.join('\n') }));
   }
   return plain(lines.join('\n'));
 }

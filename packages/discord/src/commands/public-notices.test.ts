@@ -123,7 +123,7 @@ describe('public state changes and private errors', () => {
     expect(help.reply).toContain('`/语音 不收听我` — 不要把我的声音发给角色');
     const privacy = await runFull('privacy');
     expect(privacy.reply).toMatch(
-      /StepFun[\s\S]*\/voice optout[\s\S]*stores no audio[\s\S]*Removing the bot/,
+      /StepFun[\s\S]*\/voice optout[\s\S]*never audio[\s\S]*\/voice forget[\s\S]*Removing the bot/,
     );
     expect(privacy.body.embeds?.[0]?.fields?.length).toBe(7);
     expect(posted).toHaveLength(0);

@@ -1,4 +1,4 @@
-import { importCharacterCard } from '@troupe/realtime-core';
+import { importCharacterCardWithWarnings } from '@troupe/realtime-core';
 import { ChannelType } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commandTestContext } from '../testing/command-context.ts';
@@ -74,7 +74,7 @@ describe('interaction router', () => {
   it('imports a real Character Card V2 JSON and rejects a non-card with a fix', async () => {
     const { run, ctx } = await setup();
     ctx.maxCardBytes = 2 * 1024 * 1024;
-    ctx.importCard = importCharacterCard;
+    ctx.importCard = importCharacterCardWithWarnings;
     const card = {
       spec: 'chara_card_v2',
       data: { name: 'Captain', description: 'A sky pirate.', first_mes: 'Yo-ho!' },

@@ -17,7 +17,9 @@ import { handleJoin, handleLeave } from './join-leave.ts';
 import { handlePersona, personaList } from './persona-commands.ts';
 import { parsePersonaListButton } from './persona-embeds.ts';
 import { clip, type MessageBody, plain } from './reply.ts';
+import { handleScene } from './scene-commands.ts';
 import { handleSettings } from './settings-commands.ts';
+import { voiceChoices } from './voice-choices.ts';
 import { handleVoice } from './voice-commands.ts';
 
 type Handler = (
@@ -32,6 +34,7 @@ const HANDLERS: Record<string, Handler> = {
   persona: handlePersona,
   voice: handleVoice,
   settings: handleSettings,
+  scene: handleScene,
   help: async (_ctx, _i, tr) => helpBody(tr),
   privacy: async (_ctx, _i, tr) => privacyBody(tr),
 };
@@ -112,16 +115,43 @@ export async function answerAutocomplete(ctx: CommandContext, i: AutocompleteInt
   let choices: { name: string; value: string }[] = [];
   try {
     const focused = i.options.getFocused(true);
+    const sub = i.options.getSubcommand(false);
     if (focused.name === 'persona' && i.guildId) {
-      let list = await ctx.registry.search(i.guildId, focused.value);
-      if (i.commandName === 'persona' && i.options.getSubcommand(false) === 'remove') {
-        const imported = new Set((await ctx.store.listGuildPersonas(i.guildId)).map((p) => p.id));
-        list = list.filter((c) => imported.has(c.value));
+      if (i.commandName === 'scene' && (sub === 'remove' || sub === 'next')) {
+        choices = sceneChoices(ctx, i.guildId, focused.value);
+      } else {
+        let list = await ctx.registry.search(i.guildId, focused.value);
+        if (i.commandName === 'persona' && (sub === 'remove' || sub === 'edit')) {
+          const imported = new Set((await ctx.store.listGuildPersonas(i.guildId)).map((p) => p.id));
+          list = list.filter((c) => imported.has(c.value));
+        }
+        choices = list;
       }
-      choices = list;
+    } else if (focused.name === 'voice' && i.guildId) {
+      const personaId = sub === 'edit' ? i.options.getString('persona') : null;
+      choices = voiceChoices({
+        catalogue: ctx.voiceCatalogue,
+        personas: await ctx.store.listGuildPersonas(i.guildId),
+        query: focused.value,
+        tr: translator(i.locale),
+        forPersona: personaId ? (await ctx.registry.get(i.guildId, personaId))?.persona : undefined,
+      });
     }
   } catch (err) {
     ctx.logger.warn({ err, guildId: i.guildId }, 'autocomplete failed; answering with no choices');
   }
   await i.respond(choices);
+}
+
+/** The characters of the guild's scene whose id or name holds `query`. */
+function sceneChoices(
+  ctx: CommandContext,
+  guildId: string,
+  query: unknown,
+): { name: string; value: string }[] {
+  const q = typeof query === 'string' ? query.trim().toLowerCase() : '';
+  return (ctx.voice.get(guildId)?.characters ?? [])
+    .filter((p) => !q || p.id.includes(q) || p.name.toLowerCase().includes(q))
+    .slice(0, 25)
+    .map((p) => ({ name: clip(p.name, 100), value: p.id }));
 }

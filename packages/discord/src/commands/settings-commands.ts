@@ -1,6 +1,7 @@
 import type { GuildSettings, SettingsPatch } from '@troupe/store';
 import { ChannelType, type ChatInputCommandInteraction } from 'discord.js';
 import type { Translator } from '../i18n/translate.ts';
+import { MAX_RETENTION_DAYS } from '../memory/scene-memory-store.ts';
 import { guildVadProblems } from '../voice/turn-detection.ts';
 import { callerOf } from './caller.ts';
 import { assertOwnChannel } from './channels.ts';
@@ -53,6 +54,12 @@ export async function handleSettings(
     const minutes = i.options.getInteger('minutes', true);
     if (minutes < 0 || minutes > 1440) throw new UserError('settings.minutesRange');
     next = await ctx.store.updateSettings(guildId, { dailyCapMinutes: minutes === 0 ? null : minutes });
+  } else if (sub === 'memory') {
+    const days = i.options.getInteger('days', true);
+    if (days < 0 || days > MAX_RETENTION_DAYS) throw new UserError('settings.daysRange');
+    if (!ctx.sceneMemory) throw new UserError('settings.memoryUnavailable');
+    await ctx.sceneMemory.setRetentionDays(guildId, days);
+    next = await ctx.store.getSettings(guildId);
   } else if (sub === 'switch-role') {
     const role = i.options.getRole('role');
     next = await ctx.store.updateSettings(guildId, { personaSwitchRoleId: role?.id ?? null });
@@ -61,9 +68,10 @@ export async function handleSettings(
   } else {
     throw new UserError('error.unknownSubcommand', { sub: echo(sub) });
   }
+  const retention = await ctx.sceneMemory?.retentionDays(guildId);
   const lines = [
     tr.t(sub === 'show' ? 'settings.current' : 'settings.saved'),
-    await formatSettings(ctx, tr, next),
+    await formatSettings(ctx, tr, next, retention),
   ];
   if (sub === 'vad' && ctx.voice.get(guildId)) lines.push(tr.t('settings.vadNextJoin'));
   return plain(lines.join('\n'));
@@ -101,7 +109,13 @@ function vadPatch(ctx: CommandContext, i: ChatInputCommandInteraction<'cached'>)
 }
 
 /** Human-readable settings summary. */
-export async function formatSettings(ctx: CommandContext, tr: Translator, s: GuildSettings): Promise<string> {
+export async function formatSettings(
+  ctx: CommandContext,
+  tr: Translator,
+  s: GuildSettings,
+  /** Days scene memory is kept; undefined when the bot stores none. */
+  retentionDays?: number,
+): Promise<string> {
   const def = await ctx.registry.defaultFor(s.guildId);
   const transcripts = !s.transcriptsEnabled
     ? tr.t('settings.transcriptsOff')
@@ -117,6 +131,11 @@ export async function formatSettings(ctx: CommandContext, tr: Translator, s: Gui
     s.personaSwitchRoleId
       ? tr.t('settings.switchRole', { role: s.personaSwitchRoleId })
       : tr.t('settings.switchEveryone'),
+    retentionDays === undefined
+      ? tr.t('settings.memoryNone')
+      : retentionDays === 0
+        ? tr.t('settings.memoryOff')
+        : tr.t('settings.memory', { days: retentionDays }),
     tr.t('settings.vad', {
       silence: ms(vad.silenceMs),
       padding: ms(vad.prefixPaddingMs),

@@ -1,9 +1,10 @@
-import type { ChatInputCommandInteraction } from 'discord.js';
+import { ChannelType, type ChatInputCommandInteraction } from 'discord.js';
 import { type Translator, text } from '../i18n/translate.ts';
 import { callerOf } from './caller.ts';
+import { assertOwnChannel } from './channels.ts';
 import { type CommandContext, UserError } from './context.ts';
 import { echo } from './echo.ts';
-import { checkPersonaSwitch } from './permissions.ts';
+import { checkForget, checkPersonaSwitch } from './permissions.ts';
 import { whileInVoice } from './persona-commands.ts';
 import { type MessageBody, plain } from './reply.ts';
 import { statusEmbed } from './voice-status-embed.ts';
@@ -18,8 +19,17 @@ export async function handleVoice(
   const guildId = i.guildId;
   if (sub === 'optout') {
     await ctx.store.setOptOut(guildId, i.user.id, true);
-    return plain(tr.t('voice.optout.done'));
+    // Heard no more from now, forgotten by the running scene, and erased from stored memory.
+    ctx.voice.get(guildId)?.optOut(i.user.id);
+    const lines = [tr.t('voice.optout.done')];
+    const erased = await ctx.sceneMemory?.eraseMember(guildId, i.user.id).catch((err: unknown) => {
+      ctx.logger.error({ err, guildId }, 'could not erase an opted-out member’s scene lines');
+      return undefined;
+    });
+    if (erased !== undefined) lines.push(tr.t('voice.optout.erased', { count: erased }));
+    return plain(lines.join('\n'));
   }
+  if (sub === 'forget') return forgetChannel(ctx, i, tr);
   if (sub === 'optin') {
     await ctx.store.setOptOut(guildId, i.user.id, false);
     return plain(tr.t('voice.optin.done'));
@@ -48,4 +58,30 @@ export async function handleVoice(
     );
   }
   throw new UserError('error.unknownSubcommand', { sub: echo(sub) });
+}
+
+/** `/voice forget [channel]`: erases what the characters remember of a channel (public: it changes every character there). */
+async function forgetChannel(
+  ctx: CommandContext,
+  i: ChatInputCommandInteraction<'cached'>,
+  tr: Translator,
+): Promise<MessageBody> {
+  const perm = checkForget(callerOf(i), await ctx.store.getSettings(i.guildId));
+  if (!perm.ok) throw new UserError(perm.reason);
+  const option = i.options.getChannel('channel');
+  if (option) {
+    assertOwnChannel(i, option);
+    if (option.type !== ChannelType.GuildVoice && option.type !== ChannelType.GuildStageVoice)
+      throw new UserError('join.notVoice', { name: echo(option.name) });
+  }
+  const channel = option?.id ?? ctx.voice.get(i.guildId)?.channelId ?? i.member.voice.channel?.id;
+  if (!channel) throw new UserError('scene.noChannel');
+  if (!ctx.sceneMemory) return plain(tr.t('voice.forget.none'));
+  const count = await ctx.sceneMemory.forget(i.guildId, channel);
+  await ctx
+    .announce(i.guildId, channel, (t) => t.t('voice.forget.notice', { user: `<@${i.user.id}>` }))
+    .catch((err: unknown) =>
+      ctx.logger.warn({ err, guildId: i.guildId }, 'could not post the forget notice'),
+    );
+  return plain(`${tr.t('voice.forget.done', { channel, count })}\n${tr.t('posted.public', { channel })}`);
 }

@@ -16,12 +16,13 @@
 import type { ShardFilter, Store, StoredVoiceSession } from '@troupe/store';
 import { type Client, GatewayOpcodes, type Guild } from 'discord.js';
 import type { Logger } from 'pino';
+import type { SceneMemoryStore } from '../memory/scene-memory-store.ts';
 import type { SessionOwnership } from '../ownership/session-ownership.ts';
 import type { PersonaRegistry } from '../personas/registry.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { VoiceManagerPort } from '../voice-port.ts';
 import type { Announce } from './context.ts';
-import { vadOf } from './join-leave.ts';
+import { memoryRetention, vadOf } from './join-leave.ts';
 import { joinNoticeText } from './notices.ts';
 
 /** What the gateway shows for one guild right after start-up. */
@@ -102,6 +103,8 @@ export interface VoiceRestoreDeps {
   usage: UsageTracker;
   /** Posts the "an AI is listening again" notice before rejoining (no notice, no rejoin). */
   announce?: Announce | undefined;
+  /** Scene memory, for what the notice says is remembered. */
+  sceneMemory?: SceneMemoryStore | undefined;
   logger: Logger;
 }
 
@@ -236,9 +239,10 @@ async function rejoin(
   try {
     let notice: Awaited<ReturnType<Announce>> | undefined;
     const settings = await d.store.getSettings(a.guildId);
+    const memoryDays = await memoryRetention({ sceneMemory: d.sceneMemory, logger: d.logger }, a.guildId);
     try {
       notice = await d.announce?.(a.guildId, channel.id, (t) =>
-        joinNoticeText(t, { persona, settings, voiceChannelId: channel.id }),
+        joinNoticeText(t, { persona, settings, voiceChannelId: channel.id, memoryDays }),
       );
     } catch (err) {
       // People must be told an AI is listening; if that cannot be said, do not listen.

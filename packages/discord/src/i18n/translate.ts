@@ -3,10 +3,12 @@ import { EN_DOCS } from './docs-en.ts';
 import { ZH_DOCS } from './docs-zh-cn.ts';
 import { EN, type MessageKey as ReplyKey } from './en.ts';
 import { type Lang, langOf } from './locale.ts';
+import { EN_SCENES } from './scenes-en.ts';
+import { ZH_SCENES } from './scenes-zh-cn.ts';
 import { ZH_CN } from './zh-cn.ts';
 
 /** Every user-facing text key. */
-export type MessageKey = ReplyKey | keyof typeof EN_DOCS;
+export type MessageKey = ReplyKey | keyof typeof EN_DOCS | keyof typeof EN_SCENES;
 
 /**
  * Values for a text's {placeholders}; user-typed values must already be quoted (see echo.ts). A
@@ -20,8 +22,8 @@ export type Params = Readonly<Record<string, Param>>;
 export type Text = { key: MessageKey; params?: Params | undefined } | { raw: string };
 
 export const CATALOGS: Readonly<Record<Lang, Readonly<Record<MessageKey, string>>>> = {
-  en: { ...EN, ...EN_DOCS },
-  'zh-CN': { ...ZH_CN, ...ZH_DOCS },
+  en: { ...EN, ...EN_DOCS, ...EN_SCENES },
+  'zh-CN': { ...ZH_CN, ...ZH_DOCS, ...ZH_SCENES },
 };
 
 /** The {names} a template uses, sorted and unique. */

@@ -25,8 +25,21 @@ export interface CardParserOptions {
   idleMs?: number;
 }
 
+/** A card read into a persona, with what was ignored or cut on the way (for the importing admin). */
+export interface ImportedCard {
+  persona: Persona;
+  warnings: string[];
+}
+
+/** Reads a card; `voice` (an admin's choice) wins over the card's own and the suggested one. */
+export type ImportCard = (
+  bytes: Uint8Array,
+  fileName: string,
+  options?: { voice?: string },
+) => Promise<ImportedCard>;
+
 type Reply =
-  | { id: number; ok: true; persona: Persona }
+  | { id: number; ok: true; persona: Persona; warnings: string[] }
   | { id: number; ok: false; name: string; message: string };
 
 interface Slot {
@@ -37,9 +50,7 @@ interface Slot {
 }
 
 /** Returns `importCard(bytes, fileName)` that parses in worker threads. */
-export function createCardParser(
-  o: CardParserOptions = {},
-): (bytes: Uint8Array, fileName: string) => Promise<Persona> {
+export function createCardParser(o: CardParserOptions = {}): ImportCard {
   const timeoutMs = o.timeoutMs ?? 10_000;
   const maxHeapMb = o.maxHeapMb ?? 128;
   const concurrency = o.concurrency ?? 2;
@@ -103,7 +114,7 @@ export function createCardParser(
     idle.push(slot);
   };
 
-  return async (bytes, fileName) => {
+  return async (bytes, fileName, options = {}) => {
     const slot = await acquire();
     try {
       await slot.ready;
@@ -112,7 +123,7 @@ export function createCardParser(
       throw toParseError(err, maxHeapMb);
     }
     const id = ++nextId;
-    return new Promise<Persona>((resolve, reject) => {
+    return new Promise<ImportedCard>((resolve, reject) => {
       const { worker } = slot;
       const done = (healthy: boolean, settle: () => void) => {
         clearTimeout(timer);
@@ -124,7 +135,11 @@ export function createCardParser(
       };
       const onMessage = (m: Reply) => {
         if (m.id !== id) return;
-        done(true, () => (m.ok ? resolve(m.persona) : reject(new CardParseError(m.name, m.message))));
+        done(true, () =>
+          m.ok
+            ? resolve({ persona: m.persona, warnings: m.warnings })
+            : reject(new CardParseError(m.name, m.message)),
+        );
       };
       const onError = (err: Error) => done(false, () => reject(toParseError(err, maxHeapMb)));
       const onExit = () =>
@@ -146,7 +161,7 @@ export function createCardParser(
       worker.on('message', onMessage);
       worker.once('error', onError);
       worker.once('exit', onExit);
-      worker.postMessage({ id, bytes, fileName });
+      worker.postMessage({ id, bytes, fileName, ...(options.voice ? { voice: options.voice } : {}) });
     });
   };
 }

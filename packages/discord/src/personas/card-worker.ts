@@ -1,10 +1,13 @@
 // Worker entry: parses character cards off the main thread, one message at a time (see card-parser.ts).
 import { parentPort } from 'node:worker_threads';
-import { importCharacterCard } from '@troupe/realtime-core';
+import { importCharacterCardWithWarnings } from '@troupe/realtime-core';
 
-parentPort?.on('message', ({ id, bytes, fileName }: { id: number; bytes: Uint8Array; fileName: string }) => {
+type Request = { id: number; bytes: Uint8Array; fileName: string; voice?: string };
+
+parentPort?.on('message', ({ id, bytes, fileName, voice }: Request) => {
   try {
-    parentPort?.postMessage({ id, ok: true, persona: importCharacterCard(bytes, fileName) });
+    const { persona, warnings } = importCharacterCardWithWarnings(bytes, fileName, voice ? { voice } : {});
+    parentPort?.postMessage({ id, ok: true, persona, warnings });
   } catch (err) {
     const e = err as { name?: unknown; message?: unknown };
     parentPort?.postMessage({

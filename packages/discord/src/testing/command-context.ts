@@ -1,7 +1,6 @@
 // A CommandContext over fakes, for unit tests of the command layer: an in-memory store, the fake
 // voice layer, and an announcer that records every public notice in both languages.
-
-import { STEPFUN_VAD } from '@troupe/realtime-core';
+import { STEPFUN_VAD, stepfunProfile } from '@troupe/realtime-core';
 import { ManualClock } from '@troupe/realtime-core/testing';
 import { openSqliteStore, type Store } from '@troupe/store';
 import { MessageFlags } from 'discord.js';
@@ -63,10 +62,12 @@ export async function commandTestContext(o: { store?: Store; hostId?: string } =
     ownership,
     vadSpec: STEPFUN_VAD,
     maxCardBytes: 1024,
-    importCard: (bytes) => {
+    importCard: (bytes, _fileName, options = {}) => {
       const data = JSON.parse(new TextDecoder().decode(bytes)) as { data: { name: string } };
-      return { ...P.buddy, id: data.data.name.toLowerCase(), name: data.data.name };
+      const persona = { ...P.buddy, id: data.data.name.toLowerCase(), name: data.data.name };
+      return { persona: options.voice ? { ...persona, voice: options.voice } : persona, warnings: [] };
     },
+    voiceCatalogue: stepfunProfile.voices,
     downloadCard: async () => new TextEncoder().encode(card),
     announce: async (_guildId, channelId, render) => {
       if (announceFailure.error) throw announceFailure.error;

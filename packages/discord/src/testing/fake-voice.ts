@@ -2,10 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { Persona } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 import { END_MESSAGES } from '../voice/connection-guard.ts';
-import { VoiceBusyError } from '../voice/types.ts';
+import { SceneChangeError, VoiceBusyError } from '../voice/types.ts';
 import type {
+  AddOutcome,
+  ChannelScene,
   JoinOptions,
   LeaveReason,
+  SceneView,
   VoiceEvents,
   VoiceManagerPort,
   VoiceSessionPort,
@@ -16,6 +19,7 @@ import type {
 export class FakeVoice extends EventEmitter implements VoiceManagerPort {
   readonly sessions = new Map<string, FakeSession>();
   readonly left: { guildId: string; reason: string }[] = [];
+  readonly channelScenes = new Map<string, ChannelScene>();
   /** The options of every join, in order. */
   readonly joins: JoinOptions[] = [];
 
@@ -54,6 +58,22 @@ export class FakeVoice extends EventEmitter implements VoiceManagerPort {
   get(guildId: string): VoiceSessionPort | undefined {
     return this.sessions.get(guildId);
   }
+  channelScene(guildId: string, channelId: string): ChannelScene {
+    return {
+      ...(this.channelScenes.get(`${guildId}:${channelId}`) ?? { mode: 'lead', addressedOnly: false }),
+    };
+  }
+  async setChannelScene(
+    guildId: string,
+    channelId: string,
+    change: Partial<ChannelScene>,
+  ): Promise<ChannelScene> {
+    const next = { ...this.channelScene(guildId, channelId), ...change };
+    this.channelScenes.set(`${guildId}:${channelId}`, next);
+    const s = this.sessions.get(guildId);
+    if (s?.channelId === channelId) Object.assign(s.settings, next);
+    return next;
+  }
   async destroyAll(): Promise<void> {
     for (const id of [...this.sessions.keys()]) await this.leave(id);
   }
@@ -73,13 +93,54 @@ export class FakeSession implements VoiceSessionPort {
   resets = 0;
   readonly guildId: string;
   readonly channelId: string;
-  persona: Persona;
+  characters: Persona[];
+  readonly settings: ChannelScene = { mode: 'lead', addressedOnly: false };
+  readonly nexts: (string | undefined)[] = [];
+  readonly optedOut: string[] = [];
+  /** What the next addCharacter reports. */
+  addOutcome: AddOutcome = 'connected';
+  maxCast = 3;
   constructor(guildId: string, channelId: string, persona: Persona) {
     this.guildId = guildId;
     this.channelId = channelId;
-    this.persona = persona;
+    this.characters = [persona];
+  }
+  get persona(): Persona {
+    return this.characters[0]!;
+  }
+  set persona(p: Persona) {
+    this.characters[0] = p;
+  }
+  scene(): SceneView {
+    return {
+      kind: this.characters.length > 1 || this.settings.addressedOnly ? 'scene' : 'solo',
+      characters: this.characters.map((p, i) => ({ id: p.id, name: p.name, lead: i === 0, live: true })),
+      ...this.settings,
+      maxCast: this.maxCast,
+      sessions: { live: this.characters.length, sceneLimit: this.maxCast, processInUse: 1, processLimit: 5 },
+    };
+  }
+  async addCharacter(persona: Persona): Promise<AddOutcome> {
+    if (this.characters.some((p) => p.id === persona.id)) throw new SceneChangeError('already', 'already');
+    if (this.characters.length >= this.maxCast) throw new SceneChangeError('full', 'full');
+    this.characters.push(persona);
+    return this.addOutcome;
+  }
+  async removeCharacter(id: string): Promise<void> {
+    if (!this.characters.some((p) => p.id === id)) throw new SceneChangeError('absent', 'absent');
+    if (this.characters.length === 1) throw new SceneChangeError('last', 'last');
+    this.characters = this.characters.filter((p) => p.id !== id);
+  }
+  nextSpeaker(id?: string): boolean {
+    if (id !== undefined && !this.characters.some((p) => p.id === id)) return false;
+    this.nexts.push(id);
+    return true;
+  }
+  optOut(userId: string): void {
+    this.optedOut.push(userId);
   }
   async setPersona(persona: Persona): Promise<{ newConnection: boolean }> {
+    if (this.characters.length > 1) throw new SceneChangeError('inScene', 'in a scene');
     const newConnection = persona.voice !== this.persona.voice;
     this.persona = persona;
     return { newConnection };

@@ -4,14 +4,16 @@
 // follows the bot wherever Discord says it is (a moderator may drag it to another channel).
 import { type Persona, TypedEmitter } from '@troupe/realtime-core';
 import type { Client, VoiceBasedChannel, VoiceState } from 'discord.js';
-import type { JoinOptions, LeaveReason, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
+import type { ChannelScene, JoinOptions, LeaveReason, VoiceEvents, VoiceManagerPort } from '../voice-port.ts';
+import { ChannelScenes } from './channel-scenes.ts';
 import { VoiceChannelSession } from './channel-session.ts';
 import { END_MESSAGES } from './connection-guard.ts';
 import { checkPermissions, refuseStage } from './join-checks.ts';
-import { classifyModelFailure, modelFailureForUsers } from './model-failure.ts';
+import { classifyModelFailure, modelFailureForUsers, publicEvents } from './model-failure.ts';
 import {
   type ChannelManagerOptions,
   DEFAULT_TUNING,
+  VoiceBudgetError,
   VoiceBusyError,
   VoiceJoinError,
   type VoiceTuning,
@@ -30,6 +32,7 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
   /** Set by destroyAll: no new session may start. */
   #closed = false;
   readonly #connector = new VoiceConnector();
+  readonly #scenes = new ChannelScenes();
 
   constructor(options: ChannelManagerOptions) {
     super();
@@ -86,22 +89,13 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       options: this.#options,
       tuning: this.#tuning,
       logger,
+      settings: this.#scenes.of(channel.guild.id, channel.id),
       vad: options.vad,
-      emit: (event, ...args) => {
-        if (event === 'sessionEnded') {
-          // A session that never started was never announced: the /join caller is told why.
-          if (!started) return;
-          const e = args[0] as VoiceEvents['sessionEnded'][0];
-          if (e.reason === 'error' && e.modelError) {
-            // The channel hears plain words; the model's operator advice stays in the log.
-            const kind = classifyModelFailure({ code: e.modelError, message: e.message });
-            const { message: detail, ...rest } = e;
-            this.emit('sessionEnded', { ...rest, message: modelFailureForUsers(kind), detail: detail ?? '' });
-            return;
-          }
-        }
-        this.emit(event, ...args);
-      },
+      // A session that never started was never announced: the /join caller is told why.
+      emit: publicEvents(
+        (event, ...args) => this.emit(event, ...args),
+        () => started,
+      ),
       onEnded: (s) => {
         if (this.#sessions.get(s.guildId) === s) this.#sessions.delete(s.guildId);
       },
@@ -111,6 +105,8 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
       await session.start();
     } catch (err) {
       session.end('error', (err as Error).message);
+      // Every model session of the process is in use: not a model failure, the caller says so.
+      if (err instanceof VoiceBudgetError) throw err;
       const e = err as { code?: string; serverCode?: string; message?: string };
       logger.warn(
         { code: e.code, serverCode: e.serverCode, detail: e.message },
@@ -126,6 +122,21 @@ export class ChannelManager extends TypedEmitter<VoiceEvents> implements VoiceMa
     logger.info({ persona: persona.id }, 'voice session started');
     this.emit('sessionStarted', { guildId: channel.guild.id, channelId: channel.id });
     return session;
+  }
+
+  channelScene(guildId: string, channelId: string): ChannelScene {
+    return { ...this.#scenes.of(guildId, channelId) };
+  }
+
+  async setChannelScene(
+    guildId: string,
+    channelId: string,
+    change: Partial<ChannelScene>,
+  ): Promise<ChannelScene> {
+    const changed = this.#scenes.change(guildId, channelId, change);
+    const session = this.#sessions.get(guildId);
+    if (session?.channelId === channelId) await session.sceneSettingsChanged(changed);
+    return this.channelScene(guildId, channelId);
   }
 
   /** Resolves once no join is in flight in the guild. */

@@ -1,6 +1,7 @@
-// What a voice channel's session is built from: the persona's model session (instructions, voice,
-// the server's turn detection (the guild's VAD settings, else the channel's tuning), transcription of what it hears) and the
-// realtime-core room that runs the conversation, speaking through an Opus sink.
+// What a one-character channel is built from: the persona's model session (instructions, voice,
+// the server's turn detection — the guild's VAD settings, else the channel's tuning —
+// transcription of what it hears) and the realtime-core room that runs the conversation, speaking
+// through an Opus sink. A scene is built in scene-room.ts.
 import {
   type Clock,
   type Persona,
@@ -42,8 +43,8 @@ export function createModelSession(
 }
 
 export interface ChannelRoomDeps {
-  /** Read on every use: transcripts and labels follow a persona switch. */
-  personaName(): string;
+  /** Read on every use: transcripts, labels and the card follow a persona switch. */
+  persona(): Persona;
   model: RealtimeSession;
   /** Where the Opus packets go (the connection, behind the E2EE gate). */
   target: OpusPacketTarget;
@@ -58,7 +59,10 @@ export function createChannelRoom(d: ChannelRoomDeps): Room {
     cast: [
       {
         get name() {
-          return d.personaName();
+          return d.persona().name;
+        },
+        get persona() {
+          return d.persona();
         },
         model: d.model,
       },

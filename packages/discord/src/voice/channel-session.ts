@@ -1,25 +1,25 @@
-// One persona in one voice channel: Discord receive → the room (realtime-core) → Discord send.
-// The conversation itself (floor, labels, barge-in, pacing, usage) is the room's; this file owns
-// the Discord side's lifecycle: the model session, the connection guard, occupancy and the end,
-// and gates both ways on end-to-end encryption (DAVE, e2ee.ts).
+// One voice channel's session: Discord receive → the room (realtime-core) → Discord send. Who plays
+// and the room they play in are the cast's (channel-cast.ts: one character, or a scene); this file
+// owns the Discord side's lifecycle: the connection guard, occupancy and the end, and gates both
+// ways on end-to-end encryption (DAVE, e2ee.ts).
 import { type VoiceConnection, VoiceConnectionStatus } from '@discordjs/voice';
-import {
-  type Clock,
-  monotonicClock,
-  type Persona,
-  personaToSessionConfig,
-  type RealtimeSession,
-  type Room,
-} from '@troupe/realtime-core';
+import { type Clock, monotonicClock, type Persona, type SceneMode } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';
 import type { Logger } from 'pino';
-import type { GuildVad, SessionEndReason, VoiceSessionPort, VoiceStatus } from '../voice-port.ts';
-import { createChannelRoom, createModelSession } from './channel-room.ts';
+import type {
+  AddOutcome,
+  GuildVad,
+  SceneView,
+  SessionEndReason,
+  VoiceSessionPort,
+  VoiceStatus,
+} from '../voice-port.ts';
+import { ChannelCast } from './channel-cast.ts';
 import { type ConnectionWatch, guardConnection } from './connection-guard.ts';
 import { e2eeSink, e2eeStatus, onceE2eeSafe } from './e2ee.ts';
-import { type Emit, forwardVoiceEvents } from './room-events.ts';
+import { type Emit, forwardRoomEvents, forwardSessionEvents } from './room-events.ts';
 import { keepTransportKeyPrepared } from './transport-key.ts';
-import type { ChannelManagerOptions, VoiceTuning } from './types.ts';
+import type { ChannelManagerOptions, ChannelSceneSettings, VoiceTuning } from './types.ts';
 import { VoiceReceiver } from './voice-receiver.ts';
 
 export interface ChannelSessionDeps {
@@ -30,7 +30,9 @@ export interface ChannelSessionDeps {
   tuning: VoiceTuning;
   logger: Logger;
   emit: Emit;
-  /** The guild's VAD settings, applied when the session starts. */
+  /** The channel's scene settings (the manager's object for this channel). */
+  settings: ChannelSceneSettings;
+  /** The guild's VAD settings, applied to the sessions the channel starts. */
   vad?: GuildVad | undefined;
   onEnded(session: VoiceChannelSession): void;
   clock?: Clock;
@@ -38,11 +40,9 @@ export interface ChannelSessionDeps {
 
 export class VoiceChannelSession implements VoiceSessionPort {
   readonly guildId: string;
-  #persona: Persona;
   readonly #d: ChannelSessionDeps;
   readonly #clock: Clock;
-  readonly #model: RealtimeSession;
-  readonly #room: Room;
+  readonly #cast: ChannelCast;
   readonly #receiver: VoiceReceiver;
   readonly #startedAt: number;
   #guard: ConnectionWatch | undefined;
@@ -55,34 +55,56 @@ export class VoiceChannelSession implements VoiceSessionPort {
   constructor(deps: ChannelSessionDeps) {
     this.#d = deps;
     this.guildId = deps.channel.guild.id;
-    this.#persona = deps.persona;
     this.#clock = deps.clock ?? monotonicClock;
     this.#startedAt = this.#clock.now();
-    const { options, tuning } = deps;
-    this.#model = createModelSession(deps.persona, options, tuning, deps.logger, deps.vad);
     this.#out = e2eeSink(deps.connection);
-    this.#room = createChannelRoom({
-      personaName: () => this.#persona.name,
-      model: this.#model,
-      target: this.#out,
-      tuning,
-      clock: this.#clock,
-      logger: deps.logger,
-      isOptedOut: (userId) => options.isOptedOut(this.guildId, userId),
-    });
-    this.#room.on('ended', (e) => this.end(e.reason, e.message, e.modelError));
     this.#receiver = new VoiceReceiver({
       connection: deps.connection,
       channel: deps.channel,
-      room: this.#room,
       clock: this.#clock,
       logger: deps.logger,
       guard: () => this.#guard,
     });
+    const events = { guildId: this.guildId, emit: deps.emit, logger: deps.logger };
+    this.#cast = new ChannelCast({
+      guildId: this.guildId,
+      channelId: () => this.channelId,
+      options: deps.options,
+      tuning: deps.tuning,
+      clock: this.#clock,
+      logger: deps.logger,
+      target: this.#out,
+      settings: deps.settings,
+      vad: deps.vad,
+      // Greets once it can be heard end to end (at once, unless the bot joined an empty channel
+      // whose MLS group forms only when someone arrives).
+      whenAudible: (then) => {
+        this.#cancelGreeting();
+        this.#cancelGreeting = onceE2eeSafe(deps.connection, () => {
+          if (!this.#ended) then();
+        });
+      },
+      peoplePresent: () => this.#humans(),
+      session: (s) => forwardSessionEvents(s, events),
+      attach: (room) => {
+        this.#receiver.playInto(room);
+        return forwardRoomEvents(room, {
+          ...events,
+          channelId: () => this.channelId,
+          persona: (characterId) => this.#cast.personaOf(characterId) ?? deps.persona,
+        });
+      },
+      ended: (e) => this.end(e.reason, e.message, e.modelError),
+    });
   }
 
+  /** The lead character (the only one outside a scene). */
   get persona(): Persona {
-    return this.#persona;
+    return this.#cast.characters[0] ?? this.#d.persona;
+  }
+
+  get characters(): readonly Persona[] {
+    return this.#cast.characters;
   }
 
   /** The channel the bot is in now (a moderator may have moved it: see {@link moveTo}). */
@@ -104,76 +126,84 @@ export class VoiceChannelSession implements VoiceSessionPort {
 
   /** Barge-ins so far (e2e tests and metrics). */
   get bargeIns(): number {
-    return this.#room.bargeIns;
+    return this.#cast.room?.bargeIns ?? 0;
   }
 
   /** Silence frames sent mid-reply because the model's audio had not arrived (polled by metrics). */
   get underruns(): number {
-    return this.#room.underruns;
+    return this.#cast.room?.underruns ?? 0;
   }
 
-  /** Connects the model, wires audio both ways, and greets the channel in character. */
+  /** Connects the model(s), wires audio both ways, and greets the channel in character. */
   async start(): Promise<void> {
-    await this.#model.connect();
+    await this.#cast.start(this.#d.persona);
     keepTransportKeyPrepared(this.#d.connection);
-    forwardVoiceEvents({
-      room: this.#room,
-      model: this.#model,
-      guildId: this.guildId,
-      channelId: () => this.channelId,
-      persona: () => this.#persona,
-      emit: this.#d.emit,
-      logger: this.#d.logger,
-    });
     this.#guard = guardConnection(
       this.#d.connection,
       { maxRejoinAttempts: this.#d.tuning.maxRejoinAttempts, logger: this.#d.logger, clock: this.#clock },
       (reason, message) => this.end(reason, message),
     );
     this.#receiver.start();
-    // Greets once it can be heard end to end (at once, unless the bot joined an empty channel).
-    this.#cancelGreeting = onceE2eeSafe(this.#d.connection, () => {
-      if (this.#persona.greeting && !this.#ended)
-        this.announce(`Greet the people here in character, e.g.: "${this.#persona.greeting}"`);
-    });
     this.checkOccupancy();
   }
 
-  async setPersona(persona: Persona): Promise<{ newConnection: boolean }> {
-    this.#persona = persona;
-    const { instructions, voice } = personaToSessionConfig(persona);
-    return this.#model.update({ instructions, voice });
+  setPersona(persona: Persona): Promise<{ newConnection: boolean }> {
+    return this.#cast.setPersona(persona);
   }
 
-  async reset(): Promise<void> {
-    this.#room.interrupt();
-    await this.#model.reset();
+  reset(): Promise<void> {
+    return this.#cast.reset();
   }
 
   announce(instruction: string): void {
-    this.#room.prompt(instruction);
+    this.#cast.room?.prompt(instruction);
+  }
+
+  scene(): SceneView {
+    return this.#cast.view() ?? this.#cast.emptyView();
+  }
+
+  addCharacter(persona: Persona): Promise<AddOutcome> {
+    return this.#cast.add(persona);
+  }
+
+  removeCharacter(id: string): Promise<void> {
+    return this.#cast.remove(id);
+  }
+
+  nextSpeaker(id?: string): boolean {
+    return this.#cast.next(id);
+  }
+
+  /** The channel's settings changed (the manager already holds the new values). */
+  async sceneSettingsChanged(change: { mode?: SceneMode; addressedOnly?: boolean }): Promise<void> {
+    if (change.mode !== undefined) this.#cast.setMode(change.mode);
+    if (change.addressedOnly !== undefined) await this.#cast.setAddressedOnly(change.addressedOnly);
+  }
+
+  optOut(userId: string): void {
+    this.#cast.optOut(userId);
   }
 
   status(): VoiceStatus {
-    const room = this.#room.status();
+    const { usage, turns } = this.#cast.status();
     return {
-      persona: { id: this.#persona.id, name: this.#persona.name },
+      persona: { id: this.persona.id, name: this.persona.name },
       channelId: this.channelId,
       sessionAgeMs: Math.round(this.#clock.now() - this.#startedAt),
-      realtimeState: this.#model.state.status,
+      realtimeState: this.#cast.realtimeState,
       heard: this.#receiver
         .heard()
         .map((h) => ({ ...h, optedOut: this.#d.options.isOptedOut(this.guildId, h.userId) })),
-      usage: room.usage,
-      turns: room.turns,
+      usage,
+      turns,
       e2ee: { ...e2eeStatus(this.#d.connection), withheldFrames: this.#out.withheld },
     };
   }
 
   /** Starts or stops the empty-channel timer from the channel's current members. */
   checkOccupancy(): void {
-    const humans = this.#d.channel.members.filter((m) => !m.user.bot).size;
-    if (humans > 0) {
+    if (this.#humans() > 0) {
       this.#clock.clearTimeout(this.#idleTimer);
       this.#idleTimer = undefined;
     } else if (this.#idleTimer === undefined) {
@@ -181,7 +211,7 @@ export class VoiceChannelSession implements VoiceSessionPort {
     }
   }
 
-  /** Ends the session once: room flushed, model closed, voice connection destroyed. */
+  /** Ends the session once: room flushed, models closed, voice connection destroyed. */
   end(reason: SessionEndReason, message?: string, modelError?: string): void {
     if (this.#ended) return;
     this.#ended = true;
@@ -190,18 +220,20 @@ export class VoiceChannelSession implements VoiceSessionPort {
     // Unregistered first: the room's last usage report may trigger the cap, which must find no session to leave.
     this.#d.onEnded(this);
     this.#receiver.close();
-    this.#room.end(reason, message, modelError);
-    this.#model.close();
+    this.#cast.end(reason, message, modelError);
     // Destroying inside the connection's own state handler throws in @discordjs/voice 0.19.
     setImmediate(() => {
       if (this.#d.connection.state.status !== VoiceConnectionStatus.Destroyed) this.#d.connection.destroy();
     });
+    const event = { guildId: this.guildId, channelId: this.channelId, reason };
     this.#d.emit('sessionEnded', {
-      guildId: this.guildId,
-      channelId: this.channelId,
-      reason,
+      ...event,
       ...(message ? { message } : {}),
       ...(modelError ? { modelError } : {}),
     });
+  }
+
+  #humans(): number {
+    return this.#d.channel.members.filter((m) => !m.user.bot).size;
   }
 }

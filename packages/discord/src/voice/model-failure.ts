@@ -1,6 +1,9 @@
 // What people in a channel are told when the voice model fails, in their words. The realtime
 // session's own messages are written for the operator (which setting to check, the server's
-// text): those go to the log, never to a channel. Pure.
+// text): those go to the log, never to a channel.
+
+import type { VoiceEvents } from '../voice-port.ts';
+import type { Emit } from './room-events.ts';
 
 /** Failure classes people can act on differently (wait, tell the operator, try again). */
 export type ModelFailureKind = 'credentials' | 'quota' | 'rate' | 'unavailable' | 'unreachable' | 'other';
@@ -46,4 +49,25 @@ const NEXT_STEP: Record<ModelFailureKind, string> = {
 /** One sentence for the channel: what happened and what to do, no settings or server text. */
 export function modelFailureForUsers(kind: ModelFailureKind): string {
   return `${REASONS[kind]}; ${NEXT_STEP[kind]}`;
+}
+
+/**
+ * A session's events as the bot hears them: the end of a session that never started is the
+ * joiner's to tell (not announced), and a model failure is worded for the channel, the model's
+ * operator advice kept as `detail` for the log.
+ */
+export function publicEvents(emit: Emit, started: () => boolean): Emit {
+  return (event, ...args) => {
+    if (event === 'sessionEnded') {
+      if (!started()) return;
+      const e = args[0] as VoiceEvents['sessionEnded'][0];
+      if (e.reason === 'error' && e.modelError) {
+        const kind = classifyModelFailure({ code: e.modelError, message: e.message });
+        const { message: detail, ...rest } = e;
+        emit('sessionEnded', { ...rest, message: modelFailureForUsers(kind), detail: detail ?? '' });
+        return;
+      }
+    }
+    emit(event, ...args);
+  };
 }

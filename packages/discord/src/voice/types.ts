@@ -1,5 +1,6 @@
-import type { Persona, RoomTuning, TransportFactory } from '@troupe/realtime-core';
+import type { Persona, RoomTuning, SceneMode, SessionBudget, TransportFactory } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
+import type { SceneMemoryStore } from '../memory/scene-memory-store.ts';
 import type { PlaybackFormat } from './opus-frame-sink.ts';
 
 export type { TurnLatency, VoiceEvents, VoiceStatus } from '../voice-port.ts';
@@ -48,12 +49,39 @@ export function roomTuning(t: VoiceTuning): Partial<RoomTuning> {
   };
 }
 
+/** How big scenes may get and how many model sessions they may hold. */
+export interface SceneLimits {
+  /** Most characters in one channel's scene. Default 3. */
+  maxCast: number;
+  /** Most of one scene's characters connected at once. Default: maxCast. */
+  maxLiveSessions?: number;
+  /**
+   * Model sessions open at once in this process, shared by every channel (a one-character channel
+   * holds one too). StepFun's lowest tier allows about 5 per account. Without it: unbounded.
+   */
+  budget?: SessionBudget;
+}
+
+export const DEFAULT_MAX_CAST = 3;
+
+/** A channel's scene settings, kept for the channel while the process runs. */
+export interface ChannelSceneSettings {
+  mode: SceneMode;
+  /** Characters answer only when addressed by name (or when one person is present). */
+  addressedOnly: boolean;
+}
+
 export interface ChannelManagerOptions {
   realtime: { url: string; model: string; apiKey: string };
   logger: Logger;
   isOptedOut(guildId: string, userId: string): boolean;
   transportFactory?: TransportFactory;
   tuning?: Partial<VoiceTuning>;
+  scenes?: Partial<SceneLimits>;
+  /** Where the scene's lines are kept per channel and character; without it nothing is stored. */
+  memory?: SceneMemoryStore | undefined;
+  /** Wall clock for stored lines (default Date.now). */
+  now?: () => number;
 }
 
 /** A user-facing reason a join cannot happen. */
@@ -73,6 +101,30 @@ export class VoiceBusyError extends Error {
     super(`${personaName} is already talking in <#${channelId}>`);
     this.channelId = channelId;
     this.personaName = personaName;
+  }
+}
+
+/** A join or a new character refused because every model session of the process is in use. */
+export class VoiceBudgetError extends Error {
+  override name = 'VoiceBudgetError';
+  readonly limit: number;
+  constructor(limit: number) {
+    super(
+      `all ${limit} voice model sessions this bot may hold at once are in use; try again when another channel ends`,
+    );
+    this.limit = limit;
+  }
+}
+
+/** Why a scene change was refused (the command layer words it in the reader's language). */
+export type SceneRefusal = 'full' | 'already' | 'nameTaken' | 'last' | 'absent' | 'inScene';
+
+export class SceneChangeError extends Error {
+  override name = 'SceneChangeError';
+  readonly refusal: SceneRefusal;
+  constructor(refusal: SceneRefusal, message: string) {
+    super(message);
+    this.refusal = refusal;
   }
 }
 

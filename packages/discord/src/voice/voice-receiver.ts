@@ -26,7 +26,6 @@ interface Member {
 export interface ReceiverDeps {
   connection: VoiceConnection;
   channel: VoiceBasedChannel;
-  room: Room;
   clock: Clock;
   logger: Logger;
   /** The connection guard, once it watches (failing decryption may call for a fresh join). */
@@ -36,6 +35,8 @@ export interface ReceiverDeps {
 export class VoiceReceiver {
   readonly #d: ReceiverDeps;
   readonly #members = new Map<string, Member>();
+  /** Where speech goes now: a channel may move from one room to another (one character becoming a scene). */
+  #room: Room | undefined;
   #closed = false;
 
   constructor(deps: ReceiverDeps) {
@@ -48,6 +49,12 @@ export class VoiceReceiver {
 
   close(): void {
     this.#closed = true;
+  }
+
+  /** From now on speech goes to `room`; everyone heard so far is introduced to it. */
+  playInto(room: Room): void {
+    this.#room = room;
+    for (const m of this.#members.values()) room.addSpeaker(m.userId, m.displayName);
   }
 
   /** Everyone heard so far, for `/voice status`. */
@@ -73,7 +80,7 @@ export class VoiceReceiver {
     const member = this.#d.channel.guild.members.cache.get(userId);
     if (member?.user.bot) return;
     const m = this.#member(userId, member?.displayName ?? member?.user.username ?? FALLBACK_SPEAKER_NAME);
-    this.#d.room.addSpeaker(userId, m.displayName);
+    this.#room?.addSpeaker(userId, m.displayName);
     m.speaking = true;
     const stream = receiver.subscribe(userId, {
       end: { behavior: EndBehaviorType.AfterSilence, duration: STREAM_END_SILENCE_MS },
@@ -91,7 +98,7 @@ export class VoiceReceiver {
       m.packets++;
       const pcm = m.decoder.decode(packet);
       // Corrupt: counted by the decoder, and the stream lives on.
-      if (pcm) this.#d.room.hear(userId, { pcm, sampleRate: MODEL_RATE, channels: 1, receivedAt });
+      if (pcm) this.#room?.hear(userId, { pcm, sampleRate: MODEL_RATE, channels: 1, receivedAt });
     });
     stream.on('end', () => this.#stopped(m));
     stream.on('error', (err) => {
@@ -116,7 +123,7 @@ export class VoiceReceiver {
     m.pendingStop = this.#d.clock.setTimeout(() => {
       m.pendingStop = undefined;
       m.speaking = false;
-      if (!this.#closed) this.#d.room.speakerStopped(m.userId);
+      if (!this.#closed) this.#room?.speakerStopped(m.userId);
     }, 0);
   }
 

@@ -16,9 +16,9 @@ describe('room transcripts', () => {
     model.commit('item_bob');
     model.transcribe('user', 'item_bob', 'And I am Bob.');
     model.transcribe('user', 'item_alice', 'Hello, I am Alice.');
-    expect(events.transcript.map((t) => [t.speaker, t.text])).toEqual([
-      ['Bob', 'And I am Bob.'],
-      ['Alice', 'Hello, I am Alice.'],
+    expect(events.transcript.map((t) => [t.speaker, t.speakerId, t.text])).toEqual([
+      ['Bob', 'bob', 'And I am Bob.'],
+      ['Alice', 'alice', 'Hello, I am Alice.'],
     ]);
   });
 
@@ -28,7 +28,7 @@ describe('room transcripts', () => {
     model.commit('item_1');
     model.transcribe('user', 'item_1', 'first half');
     expect(events.transcript).toEqual([
-      { role: 'user', speaker: 'Carol', text: 'first half', character: 'Mara' },
+      { role: 'user', speaker: 'Carol', speakerId: 'carol', text: 'first half', character: 'Mara' },
     ]);
   });
 

@@ -30,6 +30,8 @@ export {
 export { ADDRESSED, AddressBook, type AddressEntry, type AddressHit, MENTIONED } from './scene/addressing.ts';
 export { type DirectionReason, SCENE_MODES, type SceneMode } from './scene/director.ts';
 export { loadPinyin } from './scene/phonetics.ts';
+export { greetingInstruction } from './scene/scene-cards.ts';
+export { injectTail } from './scene/scene-memory.ts';
 export { SCENE_DEFAULTS } from './scene/scene-settings.ts';
 export type {
   DirectedEvent,

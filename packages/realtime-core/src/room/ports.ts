@@ -1,6 +1,7 @@
 // The room's edges: the model sessions it drives, the sink it plays into, and what it tells its owner.
 // Everything here is a type: the room reaches no socket, codec or timer except through these.
 import type { PcmFrame } from '../audio/frames.ts';
+import type { Persona } from '../persona/schema.ts';
 
 export interface ModelAudioMeta {
   responseId: string;
@@ -63,6 +64,12 @@ export interface CastMember {
   /** Transcripts of its replies go out under this name; no speaker label may equal it. Read each time (a getter may follow a persona switch). */
   readonly name: string;
   readonly model: ModelPort;
+  /**
+   * The character it plays, read each time (a persona switch). With a card, a single character's
+   * instructions follow the speaker and the lorebook (see solo-cards.ts); scenes take theirs from
+   * the scene's characters.
+   */
+  readonly persona?: Persona | undefined;
 }
 
 /** A 20 ms frame of a reply, handed to the sink at the moment it is due. */
@@ -121,6 +128,8 @@ export interface RoomTranscript {
   role: 'user' | 'assistant';
   /** The speaker's room label for user lines; the character's name for its own. */
   speaker: string;
+  /** For user lines: the speaker's id (as the transport gave it), when the room knows it. */
+  speakerId?: string;
   text: string;
   /** The cast member whose session produced the transcript. */
   character: string;

@@ -5,14 +5,19 @@ import type { CastDriver, RoomSide, TurnInfo } from './cast-driver.ts';
 import { listenToCastMember } from './cast-listener.ts';
 import type { CastMember, ModelTranscript } from './ports.ts';
 import { PromptQueue } from './prompt-queue.ts';
+import { SoloCards } from './solo-cards.ts';
 import { FALLBACK_SPEAKER_NAME } from './speaker-labels.ts';
 import { TranscriptAttribution } from './transcript-attribution.ts';
+
+/** Who spoke a turn: the room's label for them, and their id. */
+type Who = { label: string; speakerId?: string };
 
 export class SoloCast implements CastDriver {
   readonly live: readonly CastMember[];
   readonly #side: RoomSide;
   readonly #trailingSilence: Int16Array;
-  readonly #attribution = new Map<CastMember, TranscriptAttribution>();
+  readonly #attribution = new Map<CastMember, TranscriptAttribution<Who>>();
+  readonly #cards = new Map<CastMember, SoloCards>();
   readonly #prompts = new PromptQueue();
   readonly #unwire: (() => void)[] = [];
 
@@ -32,8 +37,10 @@ export class SoloCast implements CastDriver {
   }
 
   turnOpened(turn: TurnInfo): void {
+    // Before the turn's audio: the server answers it with the instructions it has by then.
+    for (const cards of this.#cards.values()) cards.turnOpened(turn.label);
     for (const { model } of this.live) model.addText('user', `[${turn.label}]`);
-    for (const a of this.#attribution.values()) a.turnOpened(turn.label);
+    for (const a of this.#attribution.values()) a.turnOpened(turn);
   }
 
   audio(pcm: Int16Array): number {
@@ -45,7 +52,7 @@ export class SoloCast implements CastDriver {
     const step = this.#side.modelRate / 50; // 20 ms, the size a live speaker's frames come in
     for (let at = 0; at < this.#trailingSilence.length; at += step)
       for (const { model } of this.live) model.appendAudio(this.#trailingSilence.subarray(at, at + step));
-    for (const a of this.#attribution.values()) a.turnClosed(turn.label);
+    for (const a of this.#attribution.values()) a.turnClosed(turn);
   }
 
   turnCleared(): void {
@@ -65,12 +72,14 @@ export class SoloCast implements CastDriver {
 
   close(): void {
     for (const unwire of this.#unwire.splice(0)) unwire();
+    for (const cards of this.#cards.values()) cards.close();
   }
 
   #wire(member: CastMember): void {
     const side = this.#side;
-    const attribution = new TranscriptAttribution(FALLBACK_SPEAKER_NAME);
+    const attribution = new TranscriptAttribution<Who>({ label: FALLBACK_SPEAKER_NAME });
     this.#attribution.set(member, attribution);
+    this.#cards.set(member, new SoloCards(member));
     const unlisten = listenToCastMember(member, {
       audio: (pcm, meta) => {
         if (!side.ended()) side.player.audio(member, pcm, meta);
@@ -95,23 +104,32 @@ export class SoloCast implements CastDriver {
     this.#unwire.push(unlisten);
   }
 
-  #onTranscript(member: CastMember, attribution: TranscriptAttribution, t: ModelTranscript): void {
+  #onTranscript(member: CastMember, attribution: TranscriptAttribution<Who>, t: ModelTranscript): void {
     if (!t.final) return;
     const text = t.text.trim();
     if (t.role === 'assistant') {
-      if (text)
-        this.#side.emit('transcript', {
-          role: 'assistant',
-          speaker: member.name,
-          text,
-          character: member.name,
-        });
+      if (!text) return;
+      this.#cards.get(member)?.heard(member.name, text, true);
+      this.#side.emit('transcript', {
+        role: 'assistant',
+        speaker: member.name,
+        text,
+        character: member.name,
+      });
       return;
     }
     // Forgotten even when empty: an empty transcript must not leave its item behind.
-    const speaker = attribution.speakerOf(t.itemId);
+    const who = attribution.speakerOf(t.itemId);
+    if (!text) return;
+    this.#cards.get(member)?.heard(who.label, text, false);
     // Every cast member transcribes the same speech; the first one's transcript is the room's.
-    if (text && member === this.live[0])
-      this.#side.emit('transcript', { role: 'user', speaker, text, character: member.name });
+    if (member === this.live[0])
+      this.#side.emit('transcript', {
+        role: 'user',
+        speaker: who.label,
+        ...(who.speakerId !== undefined ? { speakerId: who.speakerId } : {}),
+        text,
+        character: member.name,
+      });
   }
 }

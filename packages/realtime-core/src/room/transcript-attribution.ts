@@ -9,13 +9,14 @@ const MAX_AWAITING_COMMIT = 8;
 /** Committed items awaiting their transcript. */
 const MAX_AWAITING_TRANSCRIPT = 32;
 
-export class TranscriptAttribution {
-  readonly #closedTurns: string[] = [];
+/** `Who` is whatever identifies a turn's speaker (a label, or the label and the speaker's id). */
+export class TranscriptAttribution<Who = string> {
+  readonly #closedTurns: Who[] = [];
   /** Insertion-ordered, so the oldest entry is evicted first. */
-  readonly #byItem = new Map<string, string>();
-  #lastSpeaker: string;
+  readonly #byItem = new Map<string, Who>();
+  #lastSpeaker: Who;
 
-  constructor(fallbackSpeaker: string) {
+  constructor(fallbackSpeaker: Who) {
     this.#lastSpeaker = fallbackSpeaker;
   }
 
@@ -24,11 +25,11 @@ export class TranscriptAttribution {
     return this.#closedTurns.length + this.#byItem.size;
   }
 
-  turnOpened(speaker: string): void {
+  turnOpened(speaker: Who): void {
     this.#lastSpeaker = speaker;
   }
 
-  turnClosed(speaker: string): void {
+  turnClosed(speaker: Who): void {
     this.#closedTurns.push(speaker);
     if (this.#closedTurns.length > MAX_AWAITING_COMMIT) this.#closedTurns.shift();
   }
@@ -41,7 +42,7 @@ export class TranscriptAttribution {
   }
 
   /** The speaker of `itemId`'s final transcript (empty or not): forgets the item. */
-  speakerOf(itemId: string): string {
+  speakerOf(itemId: string): Who {
     const speaker = this.#byItem.get(itemId) ?? this.#lastSpeaker;
     this.#byItem.delete(itemId);
     return speaker;

@@ -67,7 +67,13 @@ export class EnsembleCast implements CastDriver, SceneControl {
       now: () => side.clock.now(),
       report: (e) => side.emit('sessionBudget', e),
     });
-    this.#record = new SceneRecord(side, this.#members, options.timestamp, this.#limits.memoryChars);
+    this.#record = new SceneRecord(
+      side,
+      this.#members,
+      options.timestamp,
+      this.#limits.memoryChars,
+      (id) => this.#turns.current?.hearers.has(id) ?? false,
+    );
     this.#flow = new SceneFlow({
       clock: side.clock,
       emit: side.emit,
@@ -88,7 +94,7 @@ export class EnsembleCast implements CastDriver, SceneControl {
       floorTaken: () => this.#turns.current !== undefined,
       characterSaid: (m, text) => this.#record.characterSaid(m, text),
     });
-    for (const c of options.characters) this.#admit(c, [], false);
+    for (const c of options.characters) this.#admit(c, options.memory?.[c.id?.trim()] ?? [], false);
     if (options.lead !== undefined && !this.#members.get(options.lead))
       throw new RangeError(`the lead "${options.lead}" is not one of the scene's characters`);
     // Homophones and transliterations need the pinyin dictionary; exact names work without it.
@@ -144,12 +150,14 @@ export class EnsembleCast implements CastDriver, SceneControl {
     if (turn.audioMs < MIN_COMMIT_MS) {
       for (const port of ports) port.clear();
       this.#turns.dropOpen();
+      this.#record.releaseHeld();
       this.#flow.playerTurnDropped();
       return;
     }
     for (const port of ports) port.commit();
     const committedBy = [...turn.hearers].filter((id) => this.#members.get(id)?.seat.status === 'live');
     const closed = this.#turns.close(committedBy);
+    this.#record.releaseHeld();
     if (closed?.status === 'closed') this.#flow.playerTurnClosed(closed);
     else this.#flow.playerTurnDropped();
   }
@@ -157,6 +165,7 @@ export class EnsembleCast implements CastDriver, SceneControl {
   turnCleared(): void {
     for (const port of this.#hearerPorts()) port.clear();
     this.#turns.dropOpen();
+    this.#record.releaseHeld();
     this.#flow.playerTurnDropped();
   }
 

@@ -1,7 +1,7 @@
 // Scene memory: the scene's lines go out for storage (never an opted-out speaker's), and a character
 // that joins, returns, rolls over or reconnects is given the tail of the scene before its next turn.
 import { describe, expect, it } from 'vitest';
-import { BRANNOC, flush, setupScene } from './scene-test-kit.ts';
+import { BRANNOC, flush, MARA, setupScene } from './scene-test-kit.ts';
 import type { RestoredLine } from './scene-types.ts';
 
 let now = 1_700_000_000_000;
@@ -74,6 +74,21 @@ describe('scene memory', () => {
     const firstResponse = texts.calls.findIndex((c) => c.type === 'response');
     const lastText = texts.calls.findLastIndex((c) => c.type === 'text');
     expect(firstResponse).toBeGreaterThan(lastText);
+  });
+
+  it('gives the starting characters their stored lines (options.memory) on their first connection', async () => {
+    const kit = await setupScene({
+      characters: [MARA],
+      memory: {
+        mara: [
+          { speakerKind: 'player', speakerId: 'alice', speakerName: 'Alice', text: 'Where to?', at: 1 },
+          { speakerKind: 'character', speakerId: 'mara', speakerName: 'Mara', text: 'North.', at: 2 },
+        ],
+      },
+    });
+    const m = kit.model('mara');
+    expect(m.texts()).toEqual(['[Alice] Where to?']);
+    expect(m.texts('assistant')).toEqual(['North.']);
   });
 
   it('restores within the character budget, newest lines first kept, and cleans stored names', async () => {

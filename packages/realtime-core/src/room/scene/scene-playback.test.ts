@@ -122,6 +122,22 @@ describe('scene playback', () => {
     expect(kit.asks('brannoc')).toBe(1);
   });
 
+  it('a line heard while a player talks reaches the others after that turn, never between its label and audio', async () => {
+    const kit = await setupScene({ eager: true }, { bargeInMinSpeechMs: 5000 });
+    await kit.say('alice', 'Brannoc, how much?');
+    kit.reply('brannoc', 'Two coins.', 200);
+    // Bob talks over the end of the reply (no barge-in): his turn is open when the line settles.
+    kit.talk('bob', 400);
+    kit.room.speakerStopped('bob');
+    await flush();
+    const calls = kit
+      .model('mara')
+      .calls.map((c) => (c.type === 'text' ? c.text : c.type))
+      .filter((c) => c !== 'audio');
+    const label = calls.lastIndexOf('[Bob]');
+    expect(calls.slice(label)).toEqual(['[Bob]', 'commit', '[Brannoc] Two coins.']);
+  });
+
   it('counts input audio once per session that heard it', async () => {
     const kit = await setupScene({ eager: true }, { usageFlushMs: 60_000 });
     await kit.say('alice', 'Hello all.', { ms: 1000 });

@@ -15,17 +15,33 @@ export class SceneRecord {
   readonly #members: SceneMembers;
   readonly #timestamp: () => number;
   readonly #memoryChars: number;
+  /** Whether `characterId`'s session is hearing a player's open turn (its label is out, its audio coming). */
+  readonly #inTurn: (characterId: string) => boolean;
+  /** Lines held back from sessions hearing an open turn, until it is committed. */
+  readonly #held: { member: SceneMember; text: string }[] = [];
 
   constructor(
     side: RoomSide,
     members: SceneMembers,
     timestamp: (() => number) | undefined,
     memoryChars: number,
+    inTurn: (characterId: string) => boolean = () => false,
   ) {
     this.#side = side;
     this.#members = members;
     this.#timestamp = timestamp ?? (() => side.clock.now());
     this.#memoryChars = memoryChars;
+    this.#inTurn = inTurn;
+  }
+
+  /**
+   * The open turn was committed (or dropped): what was said meanwhile goes to the sessions now. A
+   * line given while a turn is open would sit between the turn's `[Name]` label and its audio, and
+   * the model would take the audio for the line's speaker.
+   */
+  releaseHeld(): void {
+    for (const { member, text } of this.#held.splice(0))
+      if (member.seat.status === 'live') member.seat.port.addText('user', text);
   }
 
   /** A player's turn was transcribed (by `transcriber`'s session). */
@@ -34,6 +50,7 @@ export class SceneRecord {
     this.#side.emit('transcript', {
       role: 'user',
       speaker: turn.label,
+      speakerId: turn.speakerId,
       text,
       character: transcriber.character.name,
     });
@@ -41,7 +58,7 @@ export class SceneRecord {
     // Characters connected after the turn opened did not hear it: they read it.
     for (const m of this.#members.all())
       if (m.seat.status === 'live' && !turn.hearers.has(m.character.id))
-        m.seat.port.addText('user', `[${turn.label}] ${text}`);
+        this.#tell(m, `[${turn.label}] ${text}`);
   }
 
   /** A character's reply was transcribed (posted under its name, whatever of it was heard). */
@@ -64,7 +81,13 @@ export class SceneRecord {
     // Normalised as a player's label is: a character's name cannot close the brackets early either.
     const label = normaliseSpeakerName(name) || FALLBACK_SPEAKER_NAME;
     for (const other of this.#members.all())
-      if (other !== m && other.seat.status === 'live') other.seat.port.addText('user', `[${label}] ${text}`);
+      if (other !== m && other.seat.status === 'live') this.#tell(other, `[${label}] ${text}`);
+  }
+
+  #tell(m: SceneMember, text: string): void {
+    if (m.seat.status !== 'live') return;
+    if (this.#inTurn(m.character.id)) this.#held.push({ member: m, text });
+    else m.seat.port.addText('user', text);
   }
 
   /** A (re)connected session: the scene's tail, then the card's post-history instructions. */

@@ -94,6 +94,8 @@ export interface SceneOptions {
   transcriptWaitMs?: number;
   /** How long a character's reply may take to arrive and play before the scene moves on. Default 30 s. */
   stepTimeoutMs?: number;
+  /** Stored lines of the starting characters, by character id (what `add`'s `memory` is for later ones). */
+  memory?: Readonly<Record<string, readonly RestoredLine[]>>;
   /** Restored scene text per (re)connection, in characters (newest kept). Default 4000. */
   memoryChars?: number;
   /** Connect every character at the start (within the budget) rather than the lead alone. */

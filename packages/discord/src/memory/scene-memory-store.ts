@@ -1,0 +1,48 @@
+// Where scene memory lives: the port the plugin writes the scene's lines to and reads them back
+// from, per guild, channel and character. The host decides the storage (the runner backs it with
+// @troupe/store's SQLite or PostgreSQL); without one, nothing said in voice is stored. Every call
+// is async and may fail: the voice layer logs a failure and carries on without memory.
+
+/** One line of a scene as stored: what was said, by whom, and whose memory it belongs to. */
+export interface StoredSceneLine {
+  guildId: string;
+  channelId: string;
+  /** The character whose memory this line belongs to. */
+  characterId: string;
+  speakerKind: 'member' | 'character';
+  /** A member's user id, or a character (persona) id. */
+  speakerId: string;
+  speakerName: string;
+  text: string;
+  /** ms since the epoch. */
+  at: number;
+}
+
+export interface SceneMemoryQuery {
+  guildId: string;
+  channelId: string;
+  characterId: string;
+  /** The most recent lines, at most this many, oldest first. */
+  limit: number;
+  /** Now (wall clock): lines older than the guild's retention are never returned. */
+  now: number;
+}
+
+export interface SceneMemoryStore {
+  /** Stores lines (an opted-out member's are dropped by the store too); returns how many were kept. */
+  append(lines: readonly StoredSceneLine[]): Promise<number>;
+  recent(query: SceneMemoryQuery): Promise<StoredSceneLine[]>;
+  /** Erases a channel's scene memory (one character's, or every character's); returns lines erased. */
+  forget(guildId: string, channelId: string, characterId?: string): Promise<number>;
+  /** Erases everything a member said in a guild's scenes (an opt-out). */
+  eraseMember(guildId: string, userId: string): Promise<number>;
+  /** The bot was removed from the server: every line of the guild is erased. */
+  forgetGuild(guildId: string): Promise<number>;
+  /** How many days the guild's lines are kept; 0 keeps none. */
+  retentionDays(guildId: string): Promise<number>;
+  /** Sets the guild's retention (null: the store's default); returns the days in force. */
+  setRetentionDays(guildId: string, days: number | null): Promise<number>;
+}
+
+/** Longest retention a guild may choose. */
+export const MAX_RETENTION_DAYS = 365;
