@@ -43,10 +43,13 @@ describe('daily cap with the real voice layer', () => {
     });
     // Bounded: a session that never reaches its cap fails here instead of hanging the suite.
     let turns = 0;
-    for (; turns < 12 && reason === undefined; turns++) await h.discord.speak('Alice', fixturePath('en-alice'));
+    for (; turns < 12 && reason === undefined; turns++)
+      await h.discord.speak('Alice', fixturePath('en-alice'));
     const settled = await Promise.race([
       ended,
-      new Promise<string>((resolve) => setTimeout(() => resolve(`still running after ${turns} turns`), 20_000)),
+      new Promise<string>((resolve) =>
+        setTimeout(() => resolve(`still running after ${turns} turns`), 20_000),
+      ),
     ]);
     expect(settled).toBe('cap');
     // The meter's last write follows the session's end.
