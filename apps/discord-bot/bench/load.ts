@@ -3,6 +3,8 @@
 // persona answers. N grows until playback gaps/underruns or a latency breach. The emulators run in
 // a child process (sim-host.ts) so process.cpuUsage() here is the bot's alone.
 //   BENCH_LOAD_STEPS=100,150  BENCH_LOAD_SECONDS=15  BENCH_LOAD_CONTINUE=1 (measure every step)
+//   BENCH_LOAD_CAST=3: each channel plays a three-character scene (each character its own model session;
+//   latency-to-model is not measured then, as the lead's first session is replaced by the scene's)
 //   BENCH_LOG=debug BENCH_LOG_FILE=bot.log (the bot's log)  BENCH_TRACE_JOINS=1 (each join's time)
 //   BENCH_PROFILE_SIM=sims.cpuprofile (the emulators); node --cpu-prof --cpu-prof-dir=DIR (every process)
 // Past 114 channels one join waits up to a minute: a shard may send 120 gateway commands a minute.
@@ -14,7 +16,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { openStore } from '@troupe/store';
 import pino from 'pino';
-import { createBot } from '../src/bot.ts';
+import { type Bot, createBot } from '../src/bot.ts';
 import { parseConfig } from '../src/config.ts';
 import { deployCommands } from '../src/deploy-commands.ts';
 import { printJson, printTable, r1 } from './harness.ts';
@@ -50,6 +52,9 @@ export interface LoadStep extends WorldMeasurement {
   /** The machine's 1/5/15-minute load averages when the step started and ended (shared machines). */
   loadAvg: { start: number[]; end: number[] };
   breach: string | undefined;
+  /** Characters per channel (BENCH_LOAD_CAST) and how many beyond the first connected. */
+  cast: number;
+  castAdded: number;
 }
 
 // A full GC before each RSS reading, without requiring `node --expose-gc` for `pnpm bench`.
@@ -81,6 +86,26 @@ function simHost(): { call<T>(msg: object): Promise<T>; child: ChildProcess } {
       });
     },
   };
+}
+
+/** BENCH_LOAD_CAST=3: every channel plays a scene of that many characters (each its own model session). */
+const CAST = ['captain-mara', 'shuoshu-ren', 'study-buddy-lin'];
+const castSize = () => Math.max(1, Math.min(CAST.length, Number(process.env.BENCH_LOAD_CAST ?? 1)));
+
+/** Adds `ids` to the scene of every joined channel (as /scene add does); returns how many were added. */
+async function addCast(bot: Bot, guildIds: readonly string[], ids: readonly string[]): Promise<number> {
+  let added = 0;
+  for (const guildId of guildIds) {
+    const session = bot.voice.get(guildId);
+    if (!session) continue;
+    for (const id of ids) {
+      const entry = await bot.registry.get(guildId, id);
+      if (!entry) throw new Error(`no persona ${id}`);
+      const outcome = await session.addCharacter(entry.persona);
+      if (outcome === 'connected') added++;
+    }
+  }
+  return added;
 }
 
 /** Runs one step with `n` channels for `seconds` of conversation. */
@@ -116,6 +141,9 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
     const rssBefore = settledRss();
     const loadAvg = loadavg().map(r1);
     const join = await host.call<JoinReport>({ cmd: 'join', persona: 'captain-mara' });
+    const castAdded = await addCast(bot, info.guildIds, CAST.slice(1, castSize()));
+    // The added characters greet as they connect: measure the conversation, not the introductions.
+    if (castAdded > 0) await new Promise((resolve) => setTimeout(resolve, 8000));
     const cpu0 = process.cpuUsage();
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
@@ -144,6 +172,8 @@ export async function runLoadStep(n: number, seconds: number, salt = 0): Promise
       gatewayRateLimitCloses: join.gatewayRateLimitCloses,
       loadAvg: { start: loadAvg, end: loadavg().map(r1) },
       breach: breachOf(n, m, join, botUnderruns, GAP_MS),
+      cast: castSize(),
+      castAdded,
     };
   } finally {
     await bot?.stop().catch(() => undefined);
@@ -159,6 +189,8 @@ const NONE: Pcts = { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, n: 0 };
 function failedStep(n: number, err: unknown): LoadStep {
   return {
     channels: n,
+    cast: castSize(),
+    castAdded: 0,
     elapsedMs: 0,
     simCpuPct: Number.NaN,
     joined: 0,
@@ -236,10 +268,11 @@ export async function runLoad(options: {
     if (s.breach && !options.continueAfterBreach) break;
   }
   printTable(
-    `Load (${options.seconds} s per step; bot process CPU only, emulators in a child process)`,
+    `Load (${options.seconds} s per step, ${castSize()} character(s) per channel; bot process CPU only, emulators in a child process)`,
     [
       'N',
       'joined',
+      'characters',
       'CPU %',
       'sims CPU %',
       'µs/ch/frame',
@@ -258,6 +291,7 @@ export async function runLoad(options: {
     results.map((s) => [
       String(s.channels),
       String(s.joined),
+      String(s.joined + s.castAdded),
       s.cpuPct,
       s.simCpuPct,
       s.cpuUsPerChannelFrame,
