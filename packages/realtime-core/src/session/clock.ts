@@ -7,21 +7,27 @@ export interface Clock {
   clearInterval(handle: unknown): void;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    (t as { unref?: () => void }).unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  setInterval: (fn, ms) => {
-    const t = setInterval(fn, ms);
-    (t as { unref?: () => void }).unref?.();
-    return t;
-  },
-  clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
-};
+/** A clock on `now`, with unref'd timers: a timer alone never keeps a process alive. */
+export function clockOn(now: () => number): Clock {
+  return {
+    now,
+    setTimeout: (fn, ms) => {
+      const t = setTimeout(fn, ms);
+      (t as { unref?: () => void }).unref?.();
+      return t;
+    },
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    setInterval: (fn, ms) => {
+      const t = setInterval(fn, ms);
+      (t as { unref?: () => void }).unref?.();
+      return t;
+    },
+    clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+  };
+}
+
+/** Wall-clock time (the session's timestamps, reconnect budgets). */
+export const systemClock: Clock = clockOn(() => Date.now());
 
 /** pino-compatible structured logger. */
 export interface Logger {
