@@ -1,5 +1,5 @@
 // Shared bench helpers: interleaved round-robin timing (every candidate runs once per round, so
-// machine noise hits them alike; the figure is the median over rounds, research/perf.md §0),
+// machine noise hits them alike; the figure is the median over rounds),
 // percentiles, tables, and the one-JSON-line-per-benchmark output the root `pnpm bench` collects.
 
 /** One thing to time; `run()` processes `framesPerRun` 20 ms frames. */

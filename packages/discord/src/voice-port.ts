@@ -1,4 +1,4 @@
-// The slice of the bot-voice helper's ChannelManager (src/voice/channel-manager.ts) that the app layer
+// The slice of the bot-voice helper's ChannelManager (voice/channel-manager.ts) that the app layer
 // consumes. Declared structurally so commands and usage logic can be unit-tested with a fake.
 import type { Persona, RoomEndReason, SceneMode, TurnLatency } from '@troupe/realtime-core';
 import type { VoiceBasedChannel } from 'discord.js';

@@ -1,6 +1,6 @@
 // Loads @evan/opus and says honestly which build answered. opusscript 0.0.8 (prism-media's
 // silent fallback) is never used: it corrupts its heap at ~21 instances in one process
-// (research/perf.md §7), so a bot built on it dies at about 20 concurrent speakers.
+// in our measurements, so a bot built on it dies at about 20 concurrent speakers.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

@@ -1,5 +1,5 @@
 // Interleaved round-robin timing: every candidate runs once per round, so machine noise
-// hits them alike; the figure is the median over rounds (research/perf.md §0).
+// hits them alike; the figure is the median over rounds.
 
 export interface Candidate {
   name: string;

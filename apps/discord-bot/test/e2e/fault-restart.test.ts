@@ -1,7 +1,7 @@
 // Issue 7: the real bot (`node src/main.ts`) in a child process, SIGKILLed mid-conversation while
 // in voice in two guilds, then started again on the same SQLite file.
 //
-// Defined behaviour after a crash (src/commands/voice-restore.ts): settings, imported personas,
+// Defined behaviour after a crash (packages/discord/src/commands/voice-restore.ts): settings, imported personas,
 // opt-outs and usage counters are intact (only the usage of the reply cut off by the crash is
 // lost); a guild whose recorded channel still has people gets exactly one rejoin with the
 // recorded persona; a guild whose channel emptied meanwhile gets its stale voice state cleared.

@@ -1,4 +1,4 @@
-// The prepared AES-GCM key (src/voice/transport-key.ts) against the real @discordjs/voice: audio
+// The prepared AES-GCM key (packages/discord/src/voice/transport-key.ts) against the real @discordjs/voice: audio
 // still flows both ways, and a rejoin's new session key is prepared too.
 import { getVoiceConnection, VoiceConnectionStatus } from '@discordjs/voice';
 import { fixturePath } from '@troupe/discord-sim';

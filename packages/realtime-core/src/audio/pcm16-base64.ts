@@ -1,5 +1,5 @@
 // PCM16 little-endian <-> base64, the wire format of realtime audio events.
-// Buffer's native base64 is ~5x faster than btoa/atob loops (research/perf.md §4);
+// Buffer's native base64 is much faster than btoa/atob loops;
 // it is available in Node and in bundlers' Buffer shims.
 import { Buffer } from 'node:buffer';
 
