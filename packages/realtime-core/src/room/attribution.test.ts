@@ -100,7 +100,7 @@ describe('room latency', () => {
   it('measures receive → sent to the model for the last frame of a turn', () => {
     const { room, clock, events } = setupRoom();
     room.hear('alice', {
-      pcm: new Int16Array(480),
+      pcm: new Int16Array(480).fill(999),
       sampleRate: 24_000,
       channels: 1,
       receivedAt: clock.now() - 3,

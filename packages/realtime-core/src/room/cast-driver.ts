@@ -19,6 +19,15 @@ export interface TurnInfo {
   speakerId: string;
   /** Their unique label in this room (`[Ann]`). */
   label: string;
+  /** The label of the speaker whose last words this turn's first words overlapped. */
+  overlapping?: string;
+  /** Closing: silence already sent at the end of the turn (ms), so the model is owed only the rest. */
+  silentTailMs?: number;
+}
+
+/** The text item that opens a turn: the speaker's label, and whom they talked over. */
+export function turnLabelText(turn: TurnInfo): string {
+  return turn.overlapping ? `[${turn.label}, talking over ${turn.overlapping}]` : `[${turn.label}]`;
 }
 
 /** What a driver may use of its room. */

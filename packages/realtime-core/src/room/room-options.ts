@@ -13,8 +13,16 @@ export interface RoomTuning {
   maxHeldMs: number;
   /** Speech a speaker needs before it interrupts a character (the echo guard). */
   bargeInMinSpeechMs: number;
-  /** Silence appended when a turn closes, so the model's server VAD ends it (speakers' transports send nothing in silence). */
+  /**
+   * The turn-end silence: a floor holder silent this long has finished (their turn closes and the
+   * model hears exactly this much silence after their last words, so its server VAD ends the turn
+   * too). Give it the model's VAD `silence_duration_ms`: shorter pauses reach the model as they were.
+   */
   trailingSilenceMs: number;
+  /** Frames quieter than this (RMS, dBFS) are silence: they keep a pause's timing but never open a turn or interrupt. */
+  speechLevelDbfs: number;
+  /** A gap between a speaker's frames shorter than this is network jitter, not a pause (ms). */
+  minGapMs: number;
   /** Frames a reply buffers before it starts playing. */
   preRollFrames: number;
   /** Most reply audio held ahead of playback; a reply past it is cut (see ReplyPlayer.audio). */
@@ -30,6 +38,8 @@ export const DEFAULT_ROOM_TUNING: RoomTuning = {
   maxHeldMs: 4000,
   bargeInMinSpeechMs: 300,
   trailingSilenceMs: 700,
+  speechLevelDbfs: -50,
+  minGapMs: 25,
   preRollFrames: 3,
   maxAheadMs: 60_000,
   maxMissedFrames: 500,

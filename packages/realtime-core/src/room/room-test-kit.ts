@@ -10,7 +10,8 @@ import type { RoomOptions, RoomTuning, SpeakerFrame } from './room-options.ts';
 export const CHARACTER = 'Mara';
 
 /** Sample values that tell speakers' audio apart in what the model heard. */
-export const VOICE: Record<string, number> = { alice: 101, bob: 202, carol: 303, dan: 404 };
+// Each speaker's samples carry their value, all well above the speech gate (−50 dBFS ≈ 104).
+export const VOICE: Record<string, number> = { alice: 1101, bob: 1202, carol: 1303, dan: 1404 };
 
 export function frame(ms: number, value: number, sampleRate = MODEL_RATE, channels: 1 | 2 = 1): SpeakerFrame {
   return { pcm: new Int16Array(((sampleRate * ms) / 1000) * channels).fill(value), sampleRate, channels };
@@ -54,7 +55,7 @@ export function setupRoom(tuning: Partial<RoomTuning> = {}, options: Partial<Roo
   /** `id` talks for `ms` of wall time, one 20 ms frame per 20 ms. */
   function talk(id: string, ms: number, frameMs = 20): void {
     for (let t = 0; t < ms; t += frameMs) {
-      room.hear(id, frame(frameMs, VOICE[id] ?? 1));
+      room.hear(id, frame(frameMs, VOICE[id] ?? 999));
       clock.advance(frameMs);
     }
   }
@@ -62,7 +63,7 @@ export function setupRoom(tuning: Partial<RoomTuning> = {}, options: Partial<Roo
   /** Several speakers talk at once, frame by frame, for `ms`. */
   function together(ids: string[], ms: number): void {
     for (let t = 0; t < ms; t += 20) {
-      for (const id of ids) room.hear(id, frame(20, VOICE[id] ?? 1));
+      for (const id of ids) room.hear(id, frame(20, VOICE[id] ?? 999));
       clock.advance(20);
     }
   }
@@ -75,7 +76,7 @@ export function setupRoom(tuning: Partial<RoomTuning> = {}, options: Partial<Roo
     const end = Math.max(...parts.map((p) => p.to));
     for (let t = 0; t <= end; t += 20) {
       for (const p of parts) if (t === p.to && p.stop !== false) room.speakerStopped(p.id);
-      for (const p of parts) if (t >= p.from && t < p.to) room.hear(p.id, frame(20, VOICE[p.id] ?? 1));
+      for (const p of parts) if (t >= p.from && t < p.to) room.hear(p.id, frame(20, VOICE[p.id] ?? 999));
       if (t < end) clock.advance(20);
     }
   }

@@ -26,7 +26,9 @@ import type { SceneControl } from './scene/scene-types.ts';
 import { SoloCast } from './solo-cast.ts';
 import { SpeakerLabels } from './speaker-labels.ts';
 import { type Speaker, SpeakerTable } from './speakers.ts';
+import { gapBetween, isSpeech, rmsAt, silenceOf } from './speech-gate.ts';
 import { TurnLatencyClock } from './turn-latency.ts';
+import { TurnTiming } from './turn-timing.ts';
 import { UsageMeter } from './usage-meter.ts';
 
 /** Speakers heard within this window count as present (for addressed-only scenes without a presence count). */
@@ -48,8 +50,10 @@ export class Room extends TypedEmitter<AllRoomEvents> {
   readonly #usage = new UsageMeter();
   readonly #player: ReplyPlayer;
   readonly #usageTimer: unknown;
-  /** Armed while someone waits for the floor: passes it at the holder's hangover even if no frame comes. */
-  #floorCheck: unknown;
+  /** The floor's checks by the clock: a waiting speaker at the holder's hangover, a turn at its end silence. */
+  readonly #timing: TurnTiming;
+  /** RMS above which a frame is speech (the speech gate). */
+  readonly #gateRms: number;
   bargeIns = 0;
   underruns = 0;
   droppedHeldMs = 0;
@@ -65,6 +69,14 @@ export class Room extends TypedEmitter<AllRoomEvents> {
       );
     this.#clock = options.clock;
     this.#tuning = { ...DEFAULT_ROOM_TUNING, ...options.tuning };
+    this.#gateRms = rmsAt(this.#tuning.speechLevelDbfs);
+    this.#timing = new TurnTiming({
+      clock: this.#clock,
+      tuning: this.#tuning,
+      state: () => this.#state,
+      someoneWaiting: () => this.#speakers.longestWaiting() !== undefined,
+      passFloor: () => this.#passFloor(),
+    });
     this.#modelRate = options.modelRate ?? MODEL_RATE;
     this.#policy = options.isOptedOut ?? (() => false);
     this.#labels = new SpeakerLabels(() => this.#driver.names());
@@ -117,11 +129,14 @@ export class Room extends TypedEmitter<AllRoomEvents> {
     this.#speakers.ensure(speakerId, displayName);
   }
 
-  /** A frame of a speaker's audio, in any supported rate and channel count. */
+  /**
+   * A speaker's frame, any supported rate and channels. Only speech (above the gate) opens a turn or
+   * interrupts; the holder's pauses reach the model at their true length (rebuilt from arrival
+   * times), and their turn ends after the turn-end silence (`trailingSilenceMs`), never earlier.
+   */
   hear(speakerId: string, frame: SpeakerFrame): void {
     if (this.#state.status === 'ended') return;
     const s = this.#speakers.ensure(speakerId);
-    s.speaking = true;
     if (this.#isOptedOut(s.id)) {
       this.#silence(s);
       return;
@@ -129,21 +144,34 @@ export class Room extends TypedEmitter<AllRoomEvents> {
     const pcm = s.toModel(frame, this.#modelRate);
     if (pcm.length === 0) return;
     const now = this.#clock.now();
-    s.heard(now, samplesToMs(pcm.length, this.#modelRate), this.#tuning.hangoverMs);
+    const loud = isSpeech(pcm, this.#gateRms);
+    const gapMs = gapBetween(s.lastFrameAt, s.lastFrameMs, now, this.#tuning.minGapMs);
+    const wasHolder = this.#state.status === 'turn' && this.#state.speaker === s;
+    s.heard(now, samplesToMs(pcm.length, this.#modelRate), this.#tuning.hangoverMs, loud);
+    if (loud) s.speaking = true;
     const holder = this.#state.status === 'turn' ? this.#state.speaker : undefined;
-    // The holder's frames stopped arriving (e.g. they stopped decoding) without their stream ending.
-    if (holder && holder !== s && now - holder.lastFrameAt > this.#tuning.hangoverMs) this.#passFloor();
-    if (this.#state.status === 'quiet') this.#set(this.#turnOf(s));
+    // Someone else speaks while the holder has been silent past the hangover: the floor moves on.
+    if (loud && holder && holder !== s && now - holder.lastSpeechAt > this.#tuning.hangoverMs)
+      this.#passFloor();
+    if (loud && this.#state.status === 'quiet') this.#set(this.#turnOf(s));
     // Read afresh: passing the floor emits events, and a listener may have ended the room.
     const st = this.#current();
     if (st.status === 'ended') return;
     if (st.status !== 'turn' || st.speaker !== s) {
-      this.droppedHeldMs += s.hold(pcm, this.#modelRate, now, this.#tuning.maxHeldMs);
-      this.#armFloorCheck();
+      // Held with its pauses; silence before any held speech is not held.
+      if (loud || s.heldMs > 0) {
+        if (gapMs > 0 && s.heldMs > 0)
+          this.#hold(s, silenceOf(gapMs, this.#tuning.trailingSilenceMs, this.#modelRate), now);
+        this.#hold(s, pcm, now);
+      }
+      this.#timing.armFloorCheck();
       return;
     }
-    this.#send(pcm);
+    if (wasHolder && gapMs > 0)
+      this.#sendTurnAudio(s, silenceOf(gapMs, this.#tuning.trailingSilenceMs, this.#modelRate), false);
+    this.#sendTurnAudio(s, pcm, loud);
     if (frame.receivedAt !== undefined) s.lastInboundMs = this.#clock.now() - frame.receivedAt;
+    this.#timing.armTurnEnd();
     if (this.#player.active && s.burstMs >= this.#tuning.bargeInMinSpeechMs) this.interrupt();
   }
 
@@ -230,7 +258,8 @@ export class Room extends TypedEmitter<AllRoomEvents> {
     if (prev.status === 'ended') return;
     this.#state = next;
     if (prev.status === 'turn' && next.status !== 'ended') this.#closeTurn(prev.speaker, prev.label);
-    if (next.status === 'turn') this.#openTurn(next.speaker, next.label);
+    if (next.status === 'turn')
+      this.#openTurn(next.speaker, next.label, prev.status === 'turn' ? prev : undefined);
     if (next.status === 'ended') this.#shutDown(next);
   }
 
@@ -260,25 +289,14 @@ export class Room extends TypedEmitter<AllRoomEvents> {
     }
   }
 
-  /**
-   * While someone waits, checks the floor when the holder's hangover runs out: a holder whose frames
-   * stopped without their stream ending (undecodable packets) must not keep a speaker who has
-   * already finished waiting until someone else happens to talk.
-   */
-  #armFloorCheck(): void {
-    const st = this.#state;
-    if (this.#floorCheck !== undefined || st.status !== 'turn') return;
-    const due = st.speaker.lastFrameAt + this.#tuning.hangoverMs + 1 - this.#clock.now();
-    this.#floorCheck = this.#clock.setTimeout(
-      () => {
-        this.#floorCheck = undefined;
-        const now = this.#current();
-        if (now.status !== 'turn' || !this.#speakers.longestWaiting()) return;
-        if (this.#clock.now() - now.speaker.lastFrameAt > this.#tuning.hangoverMs) this.#passFloor();
-        if (this.#speakers.longestWaiting()) this.#armFloorCheck();
-      },
-      Math.max(0, due),
-    );
+  #hold(s: Speaker, pcm: Int16Array, now: number): void {
+    this.droppedHeldMs += s.hold(pcm, this.#modelRate, now, this.#tuning.maxHeldMs);
+  }
+
+  /** The holder's audio; the silence since their last speech is counted, so a closing turn owes only the rest. */
+  #sendTurnAudio(s: Speaker, pcm: Int16Array, loud: boolean): void {
+    this.#send(pcm);
+    s.quietTailMs = loud ? 0 : s.quietTailMs + samplesToMs(pcm.length, this.#modelRate);
   }
 
   /** The speaker who has waited longest, purging anyone opted out since they were held. */
@@ -290,14 +308,21 @@ export class Room extends TypedEmitter<AllRoomEvents> {
     return undefined;
   }
 
-  #openTurn(s: Speaker, label: string): void {
-    this.#driver.turnOpened({ speakerId: s.id, label });
+  #openTurn(s: Speaker, label: string, prev?: { speaker: Speaker; label: string }): void {
+    // Held speech that began before the previous speaker's last words overlapped them: the model is told.
+    const since = s.waitingSince;
+    const overlapping =
+      prev && since !== undefined && since < prev.speaker.lastSpeechAt ? prev.label : undefined;
+    this.#driver.turnOpened({ speakerId: s.id, label, ...(overlapping ? { overlapping } : {}) });
     this.#latency.begin(label);
+    s.quietTailMs = 0;
     for (const pcm of s.takeHeld()) this.#send(pcm);
+    this.#timing.armTurnEnd();
   }
 
   #closeTurn(s: Speaker, label: string): void {
-    this.#driver.turnClosed({ speakerId: s.id, label });
+    this.#timing.turnClosed();
+    this.#driver.turnClosed({ speakerId: s.id, label, silentTailMs: s.quietTailMs });
     this.#latency.speechEnded();
     if (s.lastInboundMs !== undefined) this.emit('inbound', { speakerId: s.id, ms: s.lastInboundMs });
   }
@@ -362,7 +387,7 @@ export class Room extends TypedEmitter<AllRoomEvents> {
   #shutDown(ended: Extract<RoomState, { status: 'ended' }>): void {
     this.#player.close();
     this.#clock.clearInterval(this.#usageTimer);
-    this.#clock.clearTimeout(this.#floorCheck);
+    this.#timing.close();
     this.#driver.close();
     this.#flushUsage();
     this.emit('ended', {

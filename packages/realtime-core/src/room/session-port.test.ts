@@ -43,7 +43,7 @@ describe('room over a real RealtimeSession', () => {
     const { wire, room, clock } = await connectedRoom();
     room.addSpeaker('u1', 'Ann');
     for (let i = 0; i < 5; i++) {
-      room.hear('u1', frame(20, 55));
+      room.hear('u1', frame(20, 555));
       clock.advance(20);
     }
     room.speakerStopped('u1');
@@ -54,7 +54,7 @@ describe('room over a real RealtimeSession', () => {
     });
     const appends = wire.sentOfType('input_audio_buffer.append');
     expect(appends).toHaveLength(5 + 35);
-    expect(appends[0]!.audio).toBe(encodePcm16Base64(new Int16Array(480).fill(55)));
+    expect(appends[0]!.audio).toBe(encodePcm16Base64(new Int16Array(480).fill(555)));
   });
 
   it('plays reply deltas as frames and truncates at what was played when a speaker barges in', async () => {
@@ -70,7 +70,7 @@ describe('room over a real RealtimeSession', () => {
     expect(sink.audio('r1')).toHaveLength(11);
     room.addSpeaker('u1', 'Ann');
     for (let i = 0; i < 5; i++) {
-      room.hear('u1', frame(20, 55));
+      room.hear('u1', frame(20, 555));
       clock.advance(20);
     }
     const truncate = wire.sentOfType('conversation.item.truncate');

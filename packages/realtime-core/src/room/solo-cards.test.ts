@@ -24,7 +24,7 @@ function soloRoom(persona: Persona | undefined) {
   room.addSpeaker('bob', 'Bob');
   const turn = (id: string, itemId: string, text: string) => {
     for (let t = 0; t < 200; t += 20) {
-      room.hear(id, frame(20, 7));
+      room.hear(id, frame(20, 777));
       clock.advance(20);
     }
     room.speakerStopped(id);

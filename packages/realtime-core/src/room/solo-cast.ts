@@ -1,7 +1,7 @@
 // One character whose model session runs server VAD: the room's labels and audio go to it, a
 // closed turn gets trailing silence (speakers' transports send nothing in silence, so the server's
 // VAD would never hear the end), and the server answers by itself. What a room did before scenes.
-import type { CastDriver, RoomSide, TurnInfo } from './cast-driver.ts';
+import { type CastDriver, type RoomSide, type TurnInfo, turnLabelText } from './cast-driver.ts';
 import { listenToCastMember } from './cast-listener.ts';
 import type { CastMember, ModelTranscript } from './ports.ts';
 import { PromptQueue } from './prompt-queue.ts';
@@ -39,7 +39,7 @@ export class SoloCast implements CastDriver {
   turnOpened(turn: TurnInfo): void {
     // Before the turn's audio: the server answers it with the instructions it has by then.
     for (const cards of this.#cards.values()) cards.turnOpened(turn.label);
-    for (const { model } of this.live) model.addText('user', `[${turn.label}]`);
+    for (const { model } of this.live) model.addText('user', turnLabelText(turn));
     for (const a of this.#attribution.values()) a.turnOpened(turn);
   }
 
@@ -50,7 +50,9 @@ export class SoloCast implements CastDriver {
 
   turnClosed(turn: TurnInfo): void {
     const step = this.#side.modelRate / 50; // 20 ms, the size a live speaker's frames come in
-    for (let at = 0; at < this.#trailingSilence.length; at += step)
+    // The silence the turn already ended with counts: the model hears the turn-end silence once.
+    const sent = Math.round(((turn.silentTailMs ?? 0) * this.#side.modelRate) / 1000);
+    for (let at = Math.min(sent, this.#trailingSilence.length); at < this.#trailingSilence.length; at += step)
       for (const { model } of this.live) model.appendAudio(this.#trailingSilence.subarray(at, at + step));
     for (const a of this.#attribution.values()) a.turnClosed(turn);
   }

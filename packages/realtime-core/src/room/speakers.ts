@@ -19,7 +19,13 @@ export class Speaker {
   speaking = false;
   frames = 0;
   lastFrameAt = Number.NEGATIVE_INFINITY;
-  /** Speech in the current burst (pauses shorter than the hangover do not break it). */
+  /** Length of the latest frame (ms): the next one is due when it has played. */
+  lastFrameMs = 0;
+  /** When the latest frame louder than the speech gate arrived. */
+  lastSpeechAt = Number.NEGATIVE_INFINITY;
+  /** Silence sent for them since their last speech in their open turn (ms). */
+  quietTailMs = 0;
+  /** Speech in the current burst (pauses shorter than the hangover do not break it); silence never counts. */
   burstMs = 0;
   /** Handed to the room → sent to the model, for the speaker's latest frame (ms), when measured. */
   lastInboundMs: number | undefined;
@@ -50,11 +56,18 @@ export class Speaker {
     return r.resampler.push(frame.pcm);
   }
 
-  /** Counts `ms` of speech at `now` into the burst, which restarts after a pause longer than `hangoverMs`. */
-  heard(now: number, ms: number, hangoverMs: number): void {
-    if (now - this.lastFrameAt > hangoverMs) this.burstMs = 0;
+  /**
+   * A frame of `ms` arrived at `now`. Speech (`loud`) counts into the burst, which restarts after a
+   * pause longer than `hangoverMs`; silence frames and noise below the gate never do.
+   */
+  heard(now: number, ms: number, hangoverMs: number, loud: boolean): void {
+    if (loud) {
+      if (now - this.lastSpeechAt > hangoverMs) this.burstMs = 0;
+      this.lastSpeechAt = now;
+      this.burstMs += ms;
+    }
     this.lastFrameAt = now;
-    this.burstMs += ms;
+    this.lastFrameMs = ms;
     this.frames++;
   }
 

@@ -8,7 +8,7 @@
 // and every (re)connection is given the scene's tail (SceneLog).
 import { samplesToMs } from '../../audio/pcm.ts';
 import { addressNames } from '../../persona/card/render.ts';
-import type { CastDriver, RoomSide, TurnInfo } from '../cast-driver.ts';
+import { type CastDriver, type RoomSide, type TurnInfo, turnLabelText } from '../cast-driver.ts';
 import { listenToCastMember } from '../cast-listener.ts';
 import type { PlaybackReport } from '../pacer.ts';
 import type { CastMember, ModelError, ModelTranscript } from '../ports.ts';
@@ -121,7 +121,7 @@ export class EnsembleCast implements CastDriver, SceneControl {
 
   turnOpened(turn: TurnInfo): void {
     const hearers = this.#members.all().filter((m) => m.seat.status === 'live');
-    for (const m of hearers) (m.seat as { port: ScenePort }).port.addText('user', `[${turn.label}]`);
+    for (const m of hearers) (m.seat as { port: ScenePort }).port.addText('user', turnLabelText(turn));
     this.#turns.open(
       turn.speakerId,
       turn.label,

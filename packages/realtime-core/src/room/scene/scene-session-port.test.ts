@@ -63,7 +63,7 @@ describe('scene over real RealtimeSessions', () => {
     expect(mara.sentOfType('session.update')[0]!.session.turn_detection).toBeNull();
     room.addSpeaker('u1', 'Ann');
     for (let i = 0; i < 10; i++) {
-      room.hear('u1', frame(20, 55));
+      room.hear('u1', frame(20, 555));
       clock.advance(20);
     }
     room.speakerStopped('u1');
@@ -104,7 +104,7 @@ describe('scene over real RealtimeSessions', () => {
     await room.scene!.ready();
     room.addSpeaker('u1', 'Ann');
     for (let i = 0; i < 10; i++) {
-      room.hear('u1', frame(20, 55));
+      room.hear('u1', frame(20, 555));
       clock.advance(20);
     }
     room.speakerStopped('u1');

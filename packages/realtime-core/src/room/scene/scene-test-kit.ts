@@ -66,7 +66,7 @@ export async function setupScene(scene: Partial<SceneOptions> = {}, tuning: Part
   /** `id` talks for `ms`, one 20 ms frame per 20 ms. */
   function talk(id: string, ms: number): void {
     for (let t = 0; t < ms; t += 20) {
-      room.hear(id, frame(20, VOICE[id] ?? 1));
+      room.hear(id, frame(20, VOICE[id] ?? 999));
       clock.advance(20);
     }
   }
