@@ -76,6 +76,7 @@ export async function buildSolo(k: RoomKit, persona: Persona, memory: RestoredLi
     clock: k.clock,
     logger: k.logger,
     isOptedOut: k.isOptedOut,
+    vad: k.vad,
   });
   try {
     await model.connect();
@@ -118,6 +119,7 @@ export function buildScene(
     clock: k.clock,
     logger: k.logger,
     isOptedOut: k.isOptedOut,
+    vad: k.vad,
     peoplePresent: k.peoplePresent,
     greet,
   });

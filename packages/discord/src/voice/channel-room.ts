@@ -52,6 +52,8 @@ export interface ChannelRoomDeps {
   clock: Clock;
   logger: Logger;
   isOptedOut(userId: string): boolean;
+  /** The guild's VAD (its silence is the turn-end silence of the room too). */
+  vad?: GuildVad | undefined;
 }
 
 export function createChannelRoom(d: ChannelRoomDeps): Room {
@@ -72,6 +74,6 @@ export function createChannelRoom(d: ChannelRoomDeps): Room {
     clock: d.clock,
     logger: d.logger,
     isOptedOut: (userId) => d.isOptedOut(userId),
-    tuning: roomTuning(d.tuning),
+    tuning: roomTuning(d.tuning, d.vad),
   });
 }

@@ -203,6 +203,10 @@ export class VoiceChannelSession implements VoiceSessionPort {
 
   /** Starts or stops the empty-channel timer from the channel's current members. */
   checkOccupancy(): void {
+    // Whoever left the channel stops being heard now (their stream never ends on silence).
+    const present = this.#d.channel.members;
+    for (const userId of this.#receiver.receiving)
+      if (!present.has(userId)) this.#receiver.memberLeft(userId);
     if (this.#humans() > 0) {
       this.#clock.clearTimeout(this.#idleTimer);
       this.#idleTimer = undefined;

@@ -13,6 +13,7 @@ import {
   type SceneSessions,
 } from '@troupe/realtime-core';
 import type { Logger } from 'pino';
+import type { GuildVad } from '../voice-port.ts';
 import { createOpusFrameSink, type OpusPacketTarget, playbackOutput } from './opus-frame-sink.ts';
 import {
   type ChannelManagerOptions,
@@ -80,6 +81,8 @@ export function sceneSessions(
 }
 
 export interface SceneRoomDeps {
+  /** The guild's VAD: its silence ends a player's turn. */
+  vad?: GuildVad | undefined;
   characters: readonly Persona[];
   memory: Readonly<Record<string, readonly RestoredLine[]>>;
   sessions: SceneSessions;
@@ -118,6 +121,6 @@ export function createSceneRoom(d: SceneRoomDeps): Room {
     clock: d.clock,
     logger: d.logger,
     isOptedOut: (userId) => d.isOptedOut(userId),
-    tuning: roomTuning(d.tuning),
+    tuning: roomTuning(d.tuning, d.vad),
   });
 }

@@ -13,13 +13,15 @@ export interface VoiceTuning {
   bargeInMinSpeechMs: number;
   /** Packets encoded before playback starts, so a bursty model does not underrun at once. */
   preRollPackets: number;
-  /** Silence appended once when Discord stops sending, so server VAD ends the turn. */
-  trailingSilenceMs: number;
   /** Floor hangover: a speaker keeps the floor through pauses shorter than this. */
   hangoverMs: number;
   /** Rejoin attempts allowed before giving up (Discord close 4017 storms). */
   maxRejoinAttempts: number;
-  /** Server VAD silence the model waits for before ending a turn. */
+  /**
+   * The turn-end silence, one setting for both sides: the model's server VAD `silence_duration_ms`
+   * and the room's end of a speaker's turn (a guild's `/settings vad silence-ms` replaces it). Pauses
+   * shorter than it reach the model as they were, within one turn.
+   */
   vadSilenceMs: number;
   /** Opus packets at the model's 24 kHz mono (no resampler, default) or resampled to 48 kHz stereo. */
   playbackFormat: PlaybackFormat;
@@ -31,20 +33,20 @@ export const DEFAULT_TUNING: VoiceTuning = {
   idleLeaveMs: 60_000,
   bargeInMinSpeechMs: 300,
   preRollPackets: 3,
-  trailingSilenceMs: 700,
   hangoverMs: 700,
   maxRejoinAttempts: 5,
-  vadSilenceMs: 500,
+  vadSilenceMs: 700,
   playbackFormat: 'mono24k',
   opusComplexity: 5,
 };
 
 /** The room's share of the tuning: the conversation rules (the rest is Discord's). */
-export function roomTuning(t: VoiceTuning): Partial<RoomTuning> {
+export function roomTuning(t: VoiceTuning, vad?: { silenceMs?: number | null }): Partial<RoomTuning> {
   return {
     hangoverMs: t.hangoverMs,
     bargeInMinSpeechMs: t.bargeInMinSpeechMs,
-    trailingSilenceMs: t.trailingSilenceMs,
+    // The room ends a turn at the same silence as the model's VAD: neither ends it before the other.
+    trailingSilenceMs: vad?.silenceMs ?? t.vadSilenceMs,
     preRollFrames: t.preRollPackets,
   };
 }

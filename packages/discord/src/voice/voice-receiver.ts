@@ -1,5 +1,8 @@
-// Discord receive → the room: one Opus stream per member who starts speaking, decoded straight to
-// the model's rate and handed over frame by frame; the stream's end is the speaker's stop. A frame
+// Discord receive → the room: one Opus stream per member from their first packet until they leave
+// the channel, decoded straight to the model's rate and handed over frame by frame. The stream never
+// ends on silence: Discord clients stop sending while their VAD hears a pause, and the library's
+// speaking events lag its stream ends, so ending streams on silence loses whole phrases. Pauses and
+// turn ends are the room's to judge, from the audio and its arrival times. A frame
 // still end-to-end encrypted (the bot is not in the call's MLS group yet, or its keys are stale)
 // never reaches the decoder; what gets through and what does not is told to the connection guard.
 import { EndBehaviorType, type VoiceConnection } from '@discordjs/voice';
@@ -10,17 +13,12 @@ import type { Logger } from 'pino';
 import type { ConnectionWatch } from './connection-guard.ts';
 import { admitReceivedFrame } from './e2ee.ts';
 
-/** Discord ends a member's stream after this much silence (it sends nothing while they are quiet). */
-const STREAM_END_SILENCE_MS = 100;
-
 interface Member {
   userId: string;
   displayName: string;
   decoder: OpusDecoder;
   packets: number;
   speaking: boolean;
-  /** A stream end not yet told to the room (see #stopped). */
-  pendingStop: unknown;
 }
 
 export interface ReceiverDeps {
@@ -82,15 +80,8 @@ export class VoiceReceiver {
     const m = this.#member(userId, member?.displayName ?? member?.user.username ?? FALLBACK_SPEAKER_NAME);
     this.#room?.addSpeaker(userId, m.displayName);
     m.speaking = true;
-    const stream = receiver.subscribe(userId, {
-      end: { behavior: EndBehaviorType.AfterSilence, duration: STREAM_END_SILENCE_MS },
-    });
+    const stream = receiver.subscribe(userId, { end: { behavior: EndBehaviorType.Manual } });
     stream.on('data', (packet: Buffer) => {
-      // The member is still talking: the end just seen was a stall's, not theirs (see #stopped).
-      if (m.pendingStop !== undefined) {
-        this.#d.clock.clearTimeout(m.pendingStop);
-        m.pendingStop = undefined;
-      }
       // Still DAVE-encrypted: not Opus, never for the decoder.
       if (!admitReceivedFrame(this.#d.connection, packet)) return this.#d.guard()?.undecryptable();
       this.#d.guard()?.delivered(packet);
@@ -100,38 +91,37 @@ export class VoiceReceiver {
       // Corrupt: counted by the decoder, and the stream lives on.
       if (pcm) this.#room?.hear(userId, { pcm, sampleRate: MODEL_RATE, channels: 1, receivedAt });
     });
-    stream.on('end', () => this.#stopped(m));
     stream.on('error', (err) => {
-      this.#d.logger.warn(
-        { err: err.message, userId },
-        'voice receive stream failed; waiting for the next speech',
-      );
+      this.#d.logger.warn({ err: err.message, userId }, 'voice receive stream failed; receiving again');
       this.#d.guard()?.receiveError(err);
-      // A broken stream never emits 'end': without this the member would keep the floor.
-      this.#stopped(m);
+      // The library dropped the subscription: take the member's next packet on a new one at once
+      // (their turn stays open; the room ends it when they have been silent long enough).
+      this.#d.clock.setTimeout(() => this.#subscribe(userId), 0);
     });
   }
 
   /**
-   * A stream ended. Told to the room one event-loop turn later, and only if no packet of theirs
-   * arrived meanwhile: when this process stalls (GC, a busy moment) for more than the stream's
-   * 100 ms, the library's end timer fires before the datagrams queued during the stall are read,
-   * and taking that end at its word would cut a sentence in two turns with trailing silence inside.
+   * The member left the channel (or the bot did): their stream closes, and their turn ends now
+   * rather than after the turn-end silence.
    */
-  #stopped(m: Member): void {
-    if (m.pendingStop !== undefined) return;
-    m.pendingStop = this.#d.clock.setTimeout(() => {
-      m.pendingStop = undefined;
-      m.speaking = false;
-      if (!this.#closed) this.#room?.speakerStopped(m.userId);
-    }, 0);
+  memberLeft(userId: string): void {
+    const m = this.#members.get(userId);
+    if (!m) return;
+    this.#d.connection.receiver.subscriptions.get(userId)?.destroy();
+    m.speaking = false;
+    this.#room?.speakerStopped(userId);
+  }
+
+  /** Members whose audio is being received (to tell who left). */
+  get receiving(): string[] {
+    return [...this.#members.keys()].filter((id) => this.#d.connection.receiver.subscriptions.has(id));
   }
 
   #member(userId: string, displayName: string): Member {
     let m = this.#members.get(userId);
     if (!m) {
       const decoder = createOpusDecoder({ sampleRate: MODEL_RATE, channels: 1 });
-      m = { userId, displayName, decoder, packets: 0, speaking: false, pendingStop: undefined };
+      m = { userId, displayName, decoder, packets: 0, speaking: false };
       this.#members.set(userId, m);
     }
     m.displayName = displayName;
