@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFrames, gapsOf, type PlanOptions, planTransmission } from './transmit-plan.ts';
 
-const va: PlanOptions = { mode: 'voice-activity', hangoverFrames: 0, trailingSilenceFrames: 5, roomSilenceFrames: 0 };
+const va: PlanOptions = {
+  mode: 'voice-activity',
+  hangoverFrames: 0,
+  trailingSilenceFrames: 5,
+  roomSilenceFrames: 0,
+};
 /** `#` voiced frame, `_` silent frame. */
 const frames = (pattern: string) => [...pattern].map((c) => c === '#');
 /** `A` audio, `s` silence frame, `.` nothing sent. */
