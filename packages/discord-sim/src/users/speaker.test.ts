@@ -80,6 +80,15 @@ describe('speakPcm in voice-activity mode (the default)', () => {
 });
 
 describe('the RTP clock between utterances', () => {
+  it('an utterance ends at its last packet; a clip with no speech sends nothing', async () => {
+    const { packets, state } = await speakToFake(withPauses([tone(100), { pauseMs: 500 }]).pcm);
+    expect(packets).toHaveLength(10);
+    expect(state.timestamp).toBe((0xffff_fe00 + 10 * 960) >>> 0);
+    const silent = await speakToFake(new Int16Array(48_000));
+    expect(silent.packets).toHaveLength(0);
+    expect(silent.state).toMatchObject({ sequence: 65_530, timestamp: 0xffff_fe00 });
+  });
+
   it('advances by the time since the last utterance ended, like a capture clock', async () => {
     const state: RtpSenderState = { ssrc: 7, sequence: 0, timestamp: 0, clockAtMs: performance.now() - 1000 };
     const packets: RtpPacketSpec[] = [];

@@ -198,6 +198,7 @@ export async function speakPcm(
   if (state.clockAtMs !== undefined && start > state.clockAtMs)
     state.timestamp = (state.timestamp + Math.round((start - state.clockAtMs) / 20) * FRAME) >>> 0;
   const firstTimestamp = state.timestamp;
+  // A clip the gate hears no speech in sends nothing and resolves at once (a VAD client stays quiet).
   for (let i = 0; i < slots.length; i++) {
     const kind: SlotKind = slots[i] ?? 'quiet';
     if (kind === 'quiet') continue; // the slot's time passes at the next due packet
@@ -229,11 +230,13 @@ export async function speakPcm(
     else emit(spec);
   }
   if (held) emit(held);
-  // Trailing quiet slots of the clip are the user being silent: their time passes too.
-  const end = start + slots.length * 20 - performance.now();
-  if (end > 0 && slots.at(-1) === 'quiet') await sleep(end);
-  state.timestamp = (firstTimestamp + slots.length * FRAME) >>> 0;
-  state.clockAtMs = start + slots.length * 20;
+  // The utterance ends with its last packet: speak() resolves then (load tests time from it), and
+  // the silence after it is covered by the capture clock at the next utterance (`clockAtMs`).
+  const used = slots.findLastIndex((k) => k !== 'quiet') + 1;
+  if (used > 0) {
+    state.timestamp = (firstTimestamp + used * FRAME) >>> 0;
+    state.clockAtMs = start + used * 20;
+  }
   await Promise.all(inFlight);
   return result;
 }
