@@ -1,3 +1,13 @@
+export {
+  type FixturePauseClip,
+  type FixturePhrase,
+  fixtureWithPause,
+  measurePauses,
+  type Pause,
+  type SpeechWithPauses,
+  trimSilence,
+  withPauses,
+} from './audio/pauses.ts';
 export { createRng } from './audio/rng.ts';
 export {
   type AlignedSnr,
@@ -44,6 +54,7 @@ export { startDiscordSim } from './start-sim.ts';
 export { type E2eeOutcome, looksLikeDaveFrame, SimDaveParticipant } from './users/dave-participant.ts';
 export { type E2eeFate, type Heard, type HeardPacket, Listener } from './users/listener.ts';
 export { encodeSpeech, type PreEncodedSpeech, type SpeakOptions, type SpeakResult } from './users/speaker.ts';
+export { classifyFrames, planTransmission, type SlotKind, type SpeakMode } from './users/transmit-plan.ts';
 export type { DaveStats } from './voice/dave-hub.ts';
 export { type PreparedVoiceFuzz, summarizeFuzz, type VoiceFuzzReport } from './voice/fuzz-driver.ts';
 export {

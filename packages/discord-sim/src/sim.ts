@@ -224,7 +224,9 @@ export class DiscordSim {
   }
 
   /**
-   * `user` speaks into its voice channel as real Opus RTP, paced at 20 ms; resolves when done.
+   * `user` speaks into its voice channel as real Opus RTP, paced at 20 ms; resolves after the last
+   * packet. By default its client is in voice-activity mode: pauses in the clip become 5 silence
+   * frames and then no packets (see `SpeakOptions.mode` for push-to-talk and open-mic).
    * Every bot in the channel receives it; in an E2EE call the user's DAVE client encrypts each
    * frame. The op 5 Speaking that maps its SSRC goes out first, as Discord does.
    */

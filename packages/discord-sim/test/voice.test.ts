@@ -69,7 +69,9 @@ describe('voice server with the real @discordjs/voice client', () => {
     const received = collect(connection, alice);
     // 256 kb/s: Opus is perceptual, so waveform SNR on buzzy espeak speech needs a high bitrate
     // (measured with libopus: 96k → 26 dB, 160k → 31 dB, 256k → 35 dB).
+    // Push-to-talk: every frame of the clip is sent, so the decoded stream lines up with the WAV.
     const result = await h.sim.speak('alice', fixturePath('en-alice'), {
+      mode: 'push-to-talk',
       extensionWords: 1,
       paddingBytes: 4,
       bitrate: 256_000,
