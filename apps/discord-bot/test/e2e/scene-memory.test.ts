@@ -93,7 +93,10 @@ function storedRows(): { character_id: string; speaker_id: string; speaker_kind:
 
 /** The newest open session of `voice` opened after the first `after` sessions. */
 function sessionOf(voice: string, after: number): SimSessionLog | undefined {
-  return h.realtime.sessions.slice(after).filter((s) => s.config.voice === voice && !s.closed).at(-1);
+  return h.realtime.sessions
+    .slice(after)
+    .filter((s) => s.config.voice === voice && !s.closed)
+    .at(-1);
 }
 
 /** Waits for a session of `voice` (opened after `after`) whose items satisfy `ok`; its items' texts. */
