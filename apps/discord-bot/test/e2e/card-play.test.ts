@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { silentLogger } from '@troupe/discord/testing';
-import type { SimAttachment, SimResponseLog } from '@troupe/realtime-sim';
+import type { SimAttachment } from '@troupe/discord-sim';
+import type { SimResponseLog } from '@troupe/realtime-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALICE_ID,
