@@ -59,6 +59,8 @@ export interface SimFaults {
    * 1008): what an exhausted quota looks like when the refusal comes after the handshake.
    */
   refuseAfterAccept(n: number, error: { code: string | number; message: string; closeCode?: number }): void;
+  /** Ends every open session now as the cap does (`sessionCapMs`): a session_expired error, then close. */
+  expireSessions(): void;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function startRealtimeSim(given: SimOptions = {}): Promise<Realtime
   const sessions: SimSessionLog[] = [];
   const upgrades: RealtimeSim['upgrades'] = [];
   const live = new Map<WebSocket, SimConnection>();
+  const expiries = new Map<WebSocket, () => void>();
   let startDelayMs = 0;
   let reject = {
     n: 0,
@@ -210,21 +213,21 @@ export async function startRealtimeSim(given: SimOptions = {}): Promise<Realtime
           conn.sendError({ type: 'server_error', code: 'server_error', message: String(err) });
         }
       });
-      const cap = later(
-        () => {
-          if (!live.has(ws)) return;
-          // The developer guide: "实时会话的最长持续时间为30分钟".
-          conn.sendError({
-            type: 'invalid_request_error',
-            code: 'session_expired',
-            message: 'Your session hit the maximum duration of 30 minutes.',
-          });
-          ws.close(1000, 'session_expired');
-        },
-        options.sessionCapMs ?? 30 * 60_000,
-      );
+      const expire = () => {
+        if (!live.has(ws)) return;
+        // The developer guide: "实时会话的最长持续时间为30分钟".
+        conn.sendError({
+          type: 'invalid_request_error',
+          code: 'session_expired',
+          message: 'Your session hit the maximum duration of 30 minutes.',
+        });
+        ws.close(1000, 'session_expired');
+      };
+      expiries.set(ws, expire);
+      const cap = later(expire, options.sessionCapMs ?? 30 * 60_000);
       ws.on('close', () => {
         cancel(cap);
+        expiries.delete(ws);
         limiter.closed();
         live.delete(ws);
         conn.onClose();
@@ -285,6 +288,9 @@ export async function startRealtimeSim(given: SimOptions = {}): Promise<Realtime
     },
     refuseAfterAccept: (n, e) => {
       refuseAfter = { n, code: e.code, message: e.message, closeCode: e.closeCode ?? 1008 };
+    },
+    expireSessions: () => {
+      for (const expire of [...expiries.values()]) expire();
     },
   };
 

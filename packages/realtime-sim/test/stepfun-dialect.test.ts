@@ -237,6 +237,14 @@ describe('stepfun dialect: refusals (api-reference/error-codes)', () => {
     expect(await closed).toBe(1000);
   });
 
+  it('ends every open session on demand as the cap would (expireSessions)', async () => {
+    const { c } = await open({});
+    const closed = new Promise<number>((resolve) => c.ws.on('close', (code) => resolve(code)));
+    sim.faults.expireSessions();
+    expect(errorCode(await c.next('error'))).toBe('session_expired');
+    expect(await closed).toBe(1000);
+  });
+
   it('serves the Step Plan path with the same protocol', async () => {
     sim = await startRealtimeSim({ apiKey: 'k' });
     const c = rawClient({ ...sim, url: sim.url.replace('/v1/realtime', '/step_plan/v1/realtime') }, MODEL);

@@ -34,6 +34,10 @@ try {
   console.log(
     `Model heard speakers: ${result.speakerLabels.join(', ')}; interrupted replies: ${result.interruptedResponses}`,
   );
+  for (const s of result.scene)
+    console.log(
+      `Scene: ${s.player} called ${s.addressed} by name; lines that followed: ${s.answeredBy.join(' → ') || '(none)'}`,
+    );
   const e = result.e2ee;
   console.log(
     e.encrypted

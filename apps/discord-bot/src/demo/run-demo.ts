@@ -2,9 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TurnLatency, VoiceEvents } from '@troupe/discord';
-import { fixturePath } from '@troupe/discord-sim';
 import { createOpusDecoder } from '@troupe/opus';
 import type { Logger } from 'pino';
+import {
+  INTERRUPTION,
+  recordingOf,
+  SCENE_STEPS,
+  type SceneStep,
+  STORY_STEP,
+  scriptScene,
+} from './demo-scene.ts';
 import {
   ALICE_ID,
   channelMessages,
@@ -38,6 +45,17 @@ export interface DemoResult {
   interruptedResponses: number;
   /** End-to-end encryption of the call, as the bot and a listener saw it. */
   e2ee: DemoE2ee;
+  /** The scene's turns: who the player called, and the characters who spoke, in order. */
+  scene: DemoSceneTurn[];
+}
+
+/** One player turn of the two-character scene. */
+export interface DemoSceneTurn {
+  player: string;
+  /** The character the player called by name. */
+  addressed: string;
+  /** The characters' lines that followed, by name: the one called, then the one who reacted. */
+  answeredBy: string[];
 }
 
 /** The call's DAVE state after the greeting, and what 小明's client made of every frame. */
@@ -67,13 +85,15 @@ export interface DemoOptions {
 const STEP_TIMEOUT_MS = 15_000;
 
 /**
- * The scripted scene: Alice (English) summons the captain, talks; 小明 switches to the storyteller by
- * slash command (different voice) and speaks Chinese; Alice interrupts the storyteller mid-reply.
+ * The scripted scene (demo-scene.ts): Alice (English) summons the captain; 小明 adds the storyteller
+ * (another voice) with /scene add; each player calls one character by name, who answers and calls
+ * on the other, who reacts; then Alice cuts the captain short mid-story with a question for 老柳.
  */
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const t0 = performance.now();
   const lines: DemoLine[] = [];
   const turns: TurnLatency[] = [];
+  const scene: DemoSceneTurn[] = [];
   const push = (kind: DemoLine['kind'], who: string, text: string) => {
     const line = { atMs: performance.now() - t0, kind, who, text };
     lines.push(line);
@@ -82,7 +102,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   push('event', 'demo', 'starting a local Discord and a local realtime model, logging the bot in…');
   const h: Harness = await startHarness({
     logger: o.logger,
-    ...(o.realtime ? { realtime: o.realtime } : {}),
+    // The local model's replies are kept short: the whole scene plays in real time.
+    ...(o.realtime ? { realtime: o.realtime } : { realtimeOptions: { replyMs: 1600 } }),
   });
   push(
     'event',
@@ -149,6 +170,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
     const captain = (await h.bot.registry.get(GUILD_ID, 'captain-mara'))!.persona;
     const teller = (await h.bot.registry.get(GUILD_ID, 'shuoshu-ren'))!.persona;
+    const names = { captain: captain.name, teller: teller.name };
+    const ids: Record<string, string> = { Alice: ALICE_ID, 小明: XIAOMING_ID };
+    // What each player says now, as the local model hears it (unused with the real model).
+    const saying = new Map<string, SceneStep>();
+    if (!o.realtime) scriptScene(h.realtime, { captain: captain.voice, teller: teller.voice }, saying);
     const greeted = personaSaid(captain.name, 'the captain’s greeting');
     await slash('Alice', 'join', undefined, { persona: captain.id }, '/join persona:captain-mara');
     await greeted;
@@ -173,24 +199,49 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       }
     };
     await untilQuiet();
-    const captainReply = personaSaid(captain.name, 'the captain’s reply');
-    push('event', 'Alice', 'starts speaking (a recorded English phrase)…');
-    await h.discord.speak(ALICE_ID, fixturePath('en-alice'));
-    await captainReply;
+    // A second character joins: the storyteller, in his own voice, greets the scene.
+    const tellerGreets = personaSaid(teller.name, 'the storyteller’s greeting');
+    await slash('小明', 'scene', 'add', { persona: teller.id }, '/scene add persona:shuoshu-ren');
+    await tellerGreets;
     await untilQuiet();
 
-    await slash('小明', 'persona', 'set', { persona: teller.id }, '/persona set persona:shuoshu-ren');
+    /** `step.player` speaks; resolves once `waits` are met and the scene is quiet again. */
+    const speakStep = async (step: SceneStep, waits: Promise<void>[]) => {
+      saying.set(step.player, step);
+      const hears = o.realtime ? 'a recorded phrase' : `a recorded phrase, heard as “${step.heard}”`;
+      push('event', step.player, `speaks (${hears})…`);
+      await h.discord.speak(ids[step.player]!, recordingOf(step.recording));
+      await Promise.all(waits);
+    };
+    // Each player calls one character by name; the one called answers and calls the other, who reacts.
+    for (const step of SCENE_STEPS) {
+      const addressed = names[step.addressed];
+      const other = step.addressed === 'captain' ? names.teller : names.captain;
+      const from = lines.length;
+      // The real model hears the recordings (which name nobody) and decides for itself whom it
+      // calls on: any answer will do. The local one is scripted to call the other character.
+      const waits = o.realtime
+        ? [waitFor('transcript', (t) => t.role === 'assistant', 'an answer')]
+        : [personaSaid(addressed, `${addressed}’s answer`), personaSaid(other, `${other}’s reaction`)];
+      await speakStep(step, waits);
+      await untilQuiet();
+      const answeredBy = lines
+        .slice(from)
+        .filter((l) => l.kind === 'persona')
+        .map((l) => l.who);
+      scene.push({ player: step.player, addressed, answeredBy });
+    }
 
-    // 小明 asks in Chinese; as soon as the storyteller's audio reaches Discord, Alice barges in.
+    // 小明 asks the captain for a story; as soon as it reaches Alice, she cuts in with a question for 老柳.
     const audibleSoFar = aliceEars.heard().packets.filter((p) => !p.silence).length;
-    push('event', '小明', 'starts speaking (a recorded Chinese phrase)…');
-    await h.discord.speak(XIAOMING_ID, fixturePath('zh-mei'));
-    // 10 packets = the first 200 ms of the storyteller's answer reached Alice.
+    await speakStep(STORY_STEP, []);
+    // 10 packets = the first 200 ms of the captain's story reached Alice.
     await aliceEars.waitForPackets(audibleSoFar + 10, STEP_TIMEOUT_MS);
-    push('event', 'Alice', 'interrupts the storyteller mid-reply');
-    const afterInterrupt = personaSaid(teller.name, 'the storyteller’s answer to Alice', 'Alice');
-    await h.discord.speak(ALICE_ID, fixturePath('en-alice'));
-    await afterInterrupt;
+    push('event', 'Alice', 'interrupts the captain mid-story');
+    const afterInterrupt = o.realtime
+      ? waitFor('transcript', (t) => t.role === 'assistant', 'an answer to Alice')
+      : personaSaid(teller.name, 'the storyteller’s answer to Alice', 'Alice');
+    await speakStep(INTERRUPTION, [afterInterrupt]);
     await untilQuiet();
 
     await slash('Alice', 'leave', undefined, undefined, '/leave');
@@ -231,6 +282,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       interruptedResponses: h.realtime.responses.filter((r) => r.cancelled || r.truncatedAtMs !== undefined)
         .length,
       e2ee,
+      scene,
     };
   } finally {
     if (wav) h.discord.listener(XIAOMING_ID).onPacket = undefined;

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { silentLogger } from '@troupe/discord/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run-demo.ts';
+import { voicesOfRecording } from './listener-voices.ts';
+import { LIU, MARA } from './scene-helpers.ts';
 
 const outDir = mkdtempSync(join(tmpdir(), 'troupe-demo-test-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('pnpm demo', () => {
-  it('runs end to end: both speakers, two personas, an audible listener WAV', {
+  it('runs end to end: both speakers, a two-character scene, an audible listener WAV', {
     timeout: 60_000,
   }, async () => {
     const live: { n: number; wavBytes: number }[] = [];
@@ -38,6 +40,13 @@ describe('pnpm demo', () => {
     expect(r.lines.some((l) => l.kind === 'user' && l.who === 'Alice')).toBe(true);
     expect(r.interruptedResponses).toBeGreaterThanOrEqual(1);
     expect(r.personasHeard.length).toBeGreaterThanOrEqual(2);
+    // Each player called one character by name: that one answered, and the other reacted.
+    const captain = 'Captain Mara Voss';
+    const teller = '说书人 老柳';
+    expect(r.scene).toEqual([
+      { player: 'Alice', addressed: captain, answeredBy: [captain, teller] },
+      { player: '小明', addressed: teller, answeredBy: [teller, captain] },
+    ]);
     expect(r.turns.length).toBeGreaterThanOrEqual(1);
     const wav = readFileSync(r.wavPath);
     expect(wav.subarray(0, 4).toString('ascii')).toBe('RIFF');
@@ -49,6 +58,16 @@ describe('pnpm demo', () => {
     expect(r.heardMs / r.wavMs).toBeLessThan(0.9);
     expect(r.heardMs).toBeGreaterThan(1000);
     expect(r.heardDbfs).toBeGreaterThan(-40);
+    // Both characters' voices are in the WAV, told apart by pitch (48 kHz stereo, after the header).
+    const stereo = new Int16Array(wav.buffer, wav.byteOffset + 44, (wav.length - 44) / 2);
+    const mono = new Int16Array(stereo.length / 2);
+    for (let i = 0; i < mono.length; i++) mono[i] = (stereo[2 * i]! + stereo[2 * i + 1]!) >> 1;
+    const windows = voicesOfRecording(mono, 48_000, [MARA, LIU]);
+    const count = (v: string | undefined) => windows.filter((w) => w === v).length;
+    expect(count(MARA)).toBeGreaterThanOrEqual(10);
+    expect(count(LIU)).toBeGreaterThanOrEqual(10);
+    // Nearly every audible window is one of the two voices.
+    expect(count(undefined) / windows.length).toBeLessThan(0.2);
     // Under DAVE: the bot and the listener share the group, and nothing went out in the clear.
     expect(r.e2ee).toMatchObject({
       encrypted: true,

@@ -105,3 +105,26 @@ export function recordVoices(discord: DiscordSim, user: string, voices: readonly
     },
   };
 }
+
+/**
+ * The voice of each audible 200 ms window of `mono` (a recording such as the demo's listener WAV):
+ * windows quieter than `floorDbfs` are skipped; undefined where no voice matched.
+ */
+export function voicesOfRecording(
+  mono: Int16Array,
+  rate: number,
+  voices: readonly string[],
+  floorDbfs = -35,
+): (string | undefined)[] {
+  const size = rate / 5;
+  const out: (string | undefined)[] = [];
+  for (let w = 0; w + size <= mono.length; w += size) {
+    const win = mono.subarray(w, w + size);
+    let sum = 0;
+    for (const s of win) sum += s * s;
+    const dbfs = 20 * Math.log10(Math.sqrt(sum / win.length) / 32768);
+    if (dbfs < floorDbfs) continue;
+    out.push(voiceOfPitch(estimatePitchHz(win, rate), voices));
+  }
+  return out;
+}
