@@ -48,11 +48,14 @@ describe('voice pipeline end to end (real discord.js + @discordjs/voice, both si
       const all = h!.model.sessions[0]!.items;
       return all.filter((i) => i.audioMs !== undefined).length >= 2 ? all : undefined;
     });
+    // The second speaker's label says they talked over the first ("[bob, talking over alice]").
+    const label = (text: string | undefined) => /^\[(alice|bob)\b/.exec(text ?? '')?.[1];
     const sequence = items
-      .filter((i) => i.text === '[alice]' || i.text === '[bob]' || i.audioMs !== undefined)
-      .map((i) => (i.audioMs === undefined ? i.text : 'audio'));
+      .filter((i) => label(i.text) !== undefined || i.audioMs !== undefined)
+      .map((i) => (i.audioMs === undefined ? `[${label(i.text)}]` : 'audio'));
     // Each label is directly followed by that speaker's committed audio: the turns did not interleave.
     expect(sequence.slice(0, 4)).toEqual(expect.arrayContaining(['[alice]', '[bob]']));
+    expect(items.some((i) => /^\[(alice|bob), talking over (alice|bob)\]$/.test(i.text ?? ''))).toBe(true);
     expect(sequence[1]).toBe('audio');
     expect(sequence[3]).toBe('audio');
   });
