@@ -1,12 +1,16 @@
-// `pnpm bench` for the bot: per-frame costs against the typical peer path, then the load ramp.
+// `pnpm bench` for the bot: per-frame costs against the typical peer path, conversation fidelity
+// (pauses as a real client sends them), then the load ramp.
 // Human tables plus one JSON line per benchmark ({"bench":...}), like every package's bench.
 // The resampler quality/speed bench lives in packages/realtime-core/bench and runs under the
 // root `pnpm bench`; BENCH_RESAMPLER=1 also runs it from here (no duplicate implementation).
+import { runFidelity } from './fidelity.ts';
 import { runFrameCosts } from './frame-costs.ts';
 import { runLoad } from './load.ts';
 
 const env = process.env;
 runFrameCosts({ rounds: Number(env.BENCH_ROUNDS ?? 9), runs: Number(env.BENCH_RUNS ?? 500) });
+
+if (env.BENCH_FIDELITY !== '0') await runFidelity();
 
 if (env.BENCH_RESAMPLER === '1') {
   // Non-literal specifier: the core bench is type-checked by its own package, not this one.

@@ -31,7 +31,7 @@ describe('deployCommands', () => {
         api,
       });
       const global = await deployCommands({ token: 'a.b.c', appId: '111111111111111111', api });
-      expect(guild).toEqual({ count: 7, scope: 'guild 222222222222222222' });
+      expect(guild).toEqual({ count: 8, scope: 'guild 222222222222222222' });
       expect(global.scope).toBe('global');
       expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
         'PUT /api/v10/applications/111111111111111111/guilds/222222222222222222/commands',

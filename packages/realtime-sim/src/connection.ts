@@ -215,7 +215,7 @@ export class SimConnection {
     }
     const pcm = base64ToPcm16(e.audio);
     this.log.appendedSamples += pcm.length;
-    this.#simLog.onAppend?.(this.log, pcm.length);
+    this.#simLog.onAppend?.(this.log, pcm.length, pcm);
     this.#inputSamples += pcm.length;
     if (!this.log.config.turn_detection) {
       if (this.#opts.script?.transcribe) this.#held.push(pcm);

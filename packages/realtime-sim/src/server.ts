@@ -36,7 +36,8 @@ export interface RealtimeSim {
 export interface SimEvents {
   'response.done': [SimResponseLog];
   connection: [SimSessionLog];
-  append: [SimSessionLog, number];
+  /** Input audio as the server decoded it (samples at 24 kHz mono), for tests of what the model heard. */
+  append: [SimSessionLog, number, Int16Array];
 }
 
 export interface SimFaults {
@@ -84,7 +85,7 @@ export async function startRealtimeSim(given: SimOptions = {}): Promise<Realtime
   const log: SimLog = {
     responses: [],
     errors: [],
-    onAppend: (s, n) => events.emit('append', s, n),
+    onAppend: (s, n, pcm) => events.emit('append', s, n, pcm),
     onResponseDone: (r) => events.emit('response.done', r),
   };
   const sessions: SimSessionLog[] = [];

@@ -104,6 +104,6 @@ export interface SimSessionLog {
 export interface SimLog {
   responses: SimResponseLog[];
   errors: { sessionId: string; code: string; message: string }[];
-  onAppend?: (session: SimSessionLog, samples: number) => void;
+  onAppend?: (session: SimSessionLog, samples: number, pcm: Int16Array) => void;
   onResponseDone?: (response: SimResponseLog) => void;
 }

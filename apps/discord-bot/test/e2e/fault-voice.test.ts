@@ -59,6 +59,11 @@ function trimZeros(pcm: Int16Array): Int16Array {
   return pcm.slice(0, end);
 }
 
+/** The samples that are not digital silence, in order (the decoded speech without its pauses). */
+function speechOnly(pcm: Int16Array): Int16Array {
+  return pcm.filter((v) => v !== 0);
+}
+
 function trimmedSeconds(pcm: Int16Array): number {
   return trimZeros(pcm).length / MODEL_RATE;
 }
@@ -115,13 +120,15 @@ describe('voice fuzz: 10,000 hostile datagrams while another member talks', () =
     expect(v.crashes).toEqual([]);
     expect(report.sent).toBe(PACKETS);
     expect(v.tap.turns[0]?.label).toBe('[Pleb]');
-    // Bit-exact: no packet of Pleb's speech was lost, reordered or mixed with the flood. Only the
-    // trailing silence may be a frame short: the receiver ends a stream 100 ms after the last
-    // speech packet, which is when the fifth of Discord's five silence frames is due.
+    // Bit-exact speech: no packet of Pleb's was lost, reordered or mixed with the flood. His client
+    // sends nothing in his pauses (voice activity), and the room rebuilds each pause from arrival
+    // times: the silences may differ by the flood's jitter (±20 ms per pause), the speech may not.
     const fuzzed = v.tap.audioOf('Pleb');
     expect(trimmedSeconds(clean)).toBeGreaterThan(2.5);
-    expect(Buffer.from(trimZeros(fuzzed).buffer).equals(Buffer.from(trimZeros(clean).buffer))).toBe(true);
-    expect(clean.length - fuzzed.length).toBeLessThanOrEqual(480);
+    expect(Buffer.from(speechOnly(fuzzed).buffer).equals(Buffer.from(speechOnly(clean).buffer))).toBe(true);
+    expect(Math.abs(trimZeros(clean).length - trimZeros(fuzzed).length)).toBeLessThanOrEqual(
+      (MODEL_RATE / 50) * 2,
+    );
     expect(answer.heardMs).toBeGreaterThan(2500);
     // And the answer was played to the channel.
     const before = v.w.discord.listener('Pleb').heard().packets.length;
@@ -157,11 +164,14 @@ describe('voice fuzz: 10,000 hostile datagrams while another member talks', () =
     expect(report.byKind['ext-lookalike']).toBe(0);
     expect(shield.extensionLookalikes - shieldBefore.extensionLookalikes).toBeGreaterThanOrEqual(0);
     // Everything sealed with the right key reached Teller's decoder; exactly the RFC 6716-illegal ones were refused.
-    expect(teller?.packets).toBe(report.expected.decoded);
-    expect(teller?.corruptPackets).toBe(report.expected.corrupt);
+    expect(teller?.packets).toBe(report.expected.decodedResubscribing);
+    expect(teller?.corruptPackets).toBe(report.expected.corruptResubscribing);
     expect(report.expected.corrupt).toBeGreaterThan(1000);
-    // Mis-keyed packets break Teller's stream once per burst: logged once each, not per packet.
-    expect(logsMatching(v.w, /voice receive stream failed/)).toHaveLength(report.expected.streamErrors);
+    // Mis-keyed packets break Teller's stream (the bot receives her again at once, so nothing of hers
+    // is lost): logged at most once per 10 s per member, not per packet or per broken stream.
+    const failures = logsMatching(v.w, /voice receive stream failed/);
+    expect(failures.length).toBeGreaterThanOrEqual(1);
+    expect(failures.length).toBeLessThanOrEqual(Math.ceil(report.expected.streamErrors / 2));
     expect(logsMatching(v.w, /runt/)).toHaveLength(1);
     const warnings = v.w.logs.filter((l) => (JSON.parse(l) as { level: number }).level >= 40);
     expect(warnings.length).toBeLessThan(report.expected.streamErrors + 10);

@@ -34,6 +34,12 @@ export interface VoiceFuzzReport {
     corrupt: number;
     /** Rounds whose hostile tail breaks the live stream (one receive error each). */
     streamErrors: number;
+    /**
+     * For a receiver that takes the speaker back at once after a broken stream (Troupe's): every
+     * authenticated payload reaches the decoder, the hostile tail's included.
+     */
+    decodedResubscribing: number;
+    corruptResubscribing: number;
     /** Datagrams that fail authentication, all rounds. */
     rejected: number;
   };
@@ -74,7 +80,14 @@ export async function runVoiceFuzz(
 export function summarizeFuzz(plan: FuzzRound[], seed: number): VoiceFuzzReport {
   const byKind = Object.fromEntries(FUZZ_KINDS.map((k) => [k, 0])) as Record<FuzzKind, number>;
   const byFate: Record<FuzzFate, number> = { delivered: 0, rejected: 0, filtered: 0, ignored: 0 };
-  const expected = { decoded: 0, corrupt: 0, streamErrors: 0, rejected: 0 };
+  const expected = {
+    decoded: 0,
+    corrupt: 0,
+    streamErrors: 0,
+    rejected: 0,
+    decodedResubscribing: 0,
+    corruptResubscribing: 0,
+  };
   const datagrams: FuzzDatagram[] = [];
   for (const round of plan) {
     for (const d of round.survivable) {
@@ -83,6 +96,11 @@ export function summarizeFuzz(plan: FuzzRound[], seed: number): VoiceFuzzReport 
         if (d.opusProblem) expected.corrupt++;
       }
     }
+    for (const d of [...round.survivable, ...round.hostile])
+      if (d.fate === 'delivered') {
+        expected.decodedResubscribing++;
+        if (d.opusProblem) expected.corruptResubscribing++;
+      }
     const rejected = round.hostile.filter((d) => d.fate === 'rejected').length;
     expected.rejected += rejected;
     if (rejected > 0) expected.streamErrors++;

@@ -19,7 +19,15 @@ interface Member {
   decoder: OpusDecoder;
   packets: number;
   speaking: boolean;
+  /** Left the channel: their stream is not taken up again. */
+  left: boolean;
+  /** When a failed stream of theirs was last logged, and how many failures since went unlogged. */
+  errorLoggedAt: number;
+  errorsSuppressed: number;
 }
+
+/** A member's receive failures are logged at most this often. */
+const ERROR_LOG_EVERY_MS = 10_000;
 
 export interface ReceiverDeps {
   connection: VoiceConnection;
@@ -80,6 +88,7 @@ export class VoiceReceiver {
     const m = this.#member(userId, member?.displayName ?? member?.user.username ?? FALLBACK_SPEAKER_NAME);
     this.#room?.addSpeaker(userId, m.displayName);
     m.speaking = true;
+    m.left = false;
     const stream = receiver.subscribe(userId, { end: { behavior: EndBehaviorType.Manual } });
     stream.on('data', (packet: Buffer) => {
       // Still DAVE-encrypted: not Opus, never for the decoder.
@@ -92,11 +101,23 @@ export class VoiceReceiver {
       if (pcm) this.#room?.hear(userId, { pcm, sampleRate: MODEL_RATE, channels: 1, receivedAt });
     });
     stream.on('error', (err) => {
-      this.#d.logger.warn({ err: err.message, userId }, 'voice receive stream failed; receiving again');
+      // Once per member per burst of failures: a flood of forged packets must not flood the log.
+      const now = this.#d.clock.now();
+      if (now - m.errorLoggedAt >= ERROR_LOG_EVERY_MS) {
+        this.#d.logger.warn(
+          { err: err.message, userId, suppressed: m.errorsSuppressed },
+          'voice receive stream failed; receiving again',
+        );
+        m.errorLoggedAt = now;
+        m.errorsSuppressed = 0;
+      } else m.errorsSuppressed++;
       this.#d.guard()?.receiveError(err);
-      // The library dropped the subscription: take the member's next packet on a new one at once
-      // (their turn stays open; the room ends it when they have been silent long enough).
-      this.#d.clock.setTimeout(() => this.#subscribe(userId), 0);
+    });
+    // A broken stream closes, and the library forgets the subscription on 'close' (registered
+    // before ours): take the member's very next packet on a new one (their turn stays open; the
+    // room ends it when they have been silent long enough). Not after memberLeft or close.
+    stream.once('close', () => {
+      if (!this.#closed && !m.left) this.#subscribe(userId);
     });
   }
 
@@ -107,6 +128,7 @@ export class VoiceReceiver {
   memberLeft(userId: string): void {
     const m = this.#members.get(userId);
     if (!m) return;
+    m.left = true;
     this.#d.connection.receiver.subscriptions.get(userId)?.destroy();
     m.speaking = false;
     this.#room?.speakerStopped(userId);
@@ -121,7 +143,16 @@ export class VoiceReceiver {
     let m = this.#members.get(userId);
     if (!m) {
       const decoder = createOpusDecoder({ sampleRate: MODEL_RATE, channels: 1 });
-      m = { userId, displayName, decoder, packets: 0, speaking: false };
+      m = {
+        userId,
+        displayName,
+        decoder,
+        packets: 0,
+        speaking: false,
+        left: false,
+        errorLoggedAt: Number.NEGATIVE_INFINITY,
+        errorsSuppressed: 0,
+      };
       this.#members.set(userId, m);
     }
     m.displayName = displayName;
