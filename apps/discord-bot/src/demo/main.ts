@@ -1,6 +1,7 @@
 // `pnpm demo`: the whole pipeline offline (local Discord + local realtime model), real bot in between.
 import pino from 'pino';
 import { DEFAULT_MODEL } from '../config.ts';
+import { formatPauses } from './pause-timeline.ts';
 import { formatLatencyTable, formatLine } from './report.ts';
 import { runDemo } from './run-demo.ts';
 
@@ -38,6 +39,7 @@ try {
     console.log(
       `Scene: ${s.player} called ${s.addressed} by name; lines that followed: ${s.answeredBy.join(' → ') || '(none)'}`,
     );
+  for (const p of result.pauses) console.log(formatPauses(p));
   const e = result.e2ee;
   console.log(
     e.encrypted

@@ -23,6 +23,7 @@ import {
   XIAOMING_ID,
 } from './harness.ts';
 import { ListenerTimeline, LiveWavFile } from './live-wav.ts';
+import { type DemoPauses, innerPauses, ModelInputTap } from './pause-timeline.ts';
 import type { DemoLine } from './report.ts';
 import { rmsDbfs } from './wav.ts';
 
@@ -47,6 +48,8 @@ export interface DemoResult {
   e2ee: DemoE2ee;
   /** The scene's turns: who the player called, and the characters who spoke, in order. */
   scene: DemoSceneTurn[];
+  /** Each spoken line's pauses, as said and as the model heard them (local model only). */
+  pauses: DemoPauses[];
 }
 
 /** One player turn of the two-character scene. */
@@ -174,6 +177,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const ids: Record<string, string> = { Alice: ALICE_ID, 小明: XIAOMING_ID };
     // What each player says now, as the local model hears it (unused with the real model).
     const saying = new Map<string, SceneStep>();
+    // What the local model heard of each line, to compare its pauses with the recording's.
+    const modelInput = o.realtime ? undefined : new ModelInputTap(h.realtime);
+    const pauses: DemoPauses[] = [];
     if (!o.realtime) scriptScene(h.realtime, { captain: captain.voice, teller: teller.voice }, saying);
     const greeted = personaSaid(captain.name, 'the captain’s greeting');
     await slash('Alice', 'join', undefined, { persona: captain.id }, '/join persona:captain-mara');
@@ -210,8 +216,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       saying.set(step.player, step);
       const hears = o.realtime ? 'a recorded phrase' : `a recorded phrase, heard as “${step.heard}”`;
       push('event', step.player, `speaks (${hears})…`);
-      await h.discord.speak(ids[step.player]!, recordingOf(step.recording));
+      const mark = modelInput?.mark();
+      const clip = recordingOf(step.recording);
+      await h.discord.speak(ids[step.player]!, clip);
       await Promise.all(waits);
+      if (modelInput && mark)
+        pauses.push({
+          player: step.player,
+          spoken: innerPauses(clip),
+          heard: innerPauses(modelInput.since(mark)),
+        });
     };
     // Each player calls one character by name; the one called answers and calls the other, who reacts.
     for (const step of SCENE_STEPS) {
@@ -283,6 +297,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         .length,
       e2ee,
       scene,
+      pauses,
     };
   } finally {
     if (wav) h.discord.listener(XIAOMING_ID).onPacket = undefined;

@@ -48,6 +48,18 @@ describe('pnpm demo', () => {
       { player: '小明', addressed: teller, answeredBy: [teller, captain] },
     ]);
     expect(r.turns.length).toBeGreaterThanOrEqual(1);
+    // The model's timeline keeps the players' pauses: each pause in a recording (their client sends
+    // nothing while silent) is in what the model heard of that turn. Within 40 ms: a recording's
+    // pause begins and ends inside 20 ms frames, which the client's VAD sends as speech, so the wire
+    // carries it up to a frame shorter at each edge (pause-fidelity.test.ts holds ±20 ms on pauses
+    // that fall on frame edges).
+    expect(r.pauses.length).toBeGreaterThanOrEqual(3);
+    expect(r.pauses.some((p) => p.spoken.length > 0)).toBe(true);
+    for (const p of r.pauses) {
+      expect(p.heard.length).toBe(p.spoken.length);
+      for (const ms of p.spoken)
+        expect(Math.min(...p.heard.map((h) => Math.abs(h - ms)))).toBeLessThanOrEqual(40);
+    }
     const wav = readFileSync(r.wavPath);
     expect(wav.subarray(0, 4).toString('ascii')).toBe('RIFF');
     expect(wav.length).toBeGreaterThan(44 + 48_000);
