@@ -1,32 +1,15 @@
 // Where scene memory lives: the port the plugin writes the scene's lines to and reads them back
-// from, per guild, channel and character. The host decides the storage (the runner backs it with
-// @troupe/store's SQLite or PostgreSQL); without one, nothing said in voice is stored. Every call
+// from, per guild, channel and character. By default the plugin's own store keeps them
+// (store-scene-memory.ts); a host may pass another implementation (tests use an in-memory one). Every call
 // is async and may fail: the voice layer logs a failure and carries on without memory.
 
-/** One line of a scene as stored: what was said, by whom, and whose memory it belongs to. */
-export interface StoredSceneLine {
-  guildId: string;
-  channelId: string;
-  /** The character whose memory this line belongs to. */
-  characterId: string;
-  speakerKind: 'member' | 'character';
-  /** A member's user id, or a character (persona) id. */
-  speakerId: string;
-  speakerName: string;
-  text: string;
-  /** ms since the epoch. */
-  at: number;
-}
+import type { SceneLine, SceneQuery } from '@troupe/store';
 
-export interface SceneMemoryQuery {
-  guildId: string;
-  channelId: string;
-  characterId: string;
-  /** The most recent lines, at most this many, oldest first. */
-  limit: number;
-  /** Now (wall clock): lines older than the guild's retention are never returned. */
-  now: number;
-}
+/** One line of a scene as stored: what was said, by whom, and whose memory it belongs to (the store's shape). */
+export type StoredSceneLine = SceneLine;
+
+/** Which lines to read back: the most recent of one character in one channel, within retention. */
+export type SceneMemoryQuery = SceneQuery;
 
 export interface SceneMemoryStore {
   /** Stores lines (an opted-out member's are dropped by the store too); returns how many were kept. */
