@@ -74,7 +74,8 @@ export class VoiceReceiver {
     return [...this.#members.values()].map((m) => ({
       userId: m.userId,
       displayName: m.displayName,
-      speaking: m.speaking,
+      // Talking now, as the library sees it (its stream stays open through pauses).
+      speaking: this.#d.connection.receiver.speaking.users.has(m.userId),
       packets: m.packets,
       corruptPackets: m.decoder.corruptPackets,
     }));

@@ -17,12 +17,17 @@ describe('room floor', () => {
   });
 
   it('keeps the holder on the floor through a pause shorter than the turn-end silence: one label, the pause kept', () => {
-    const { model, talk, clock } = setupRoom({ hangoverMs: 700 });
+    const { model, talk, clock, room } = setupRoom({ hangoverMs: 700 });
     talk('alice', 200);
-    clock.advance(600);
+    // As a Discord client does: five silence frames, then nothing until she speaks again.
+    for (let i = 0; i < 5; i++) {
+      room.hear('alice', frame(20, 0));
+      clock.advance(20);
+    }
+    clock.advance(500);
     talk('alice', 200);
     expect(model.labels).toEqual(['[Alice]']);
-    // Her transport sent nothing in the pause; the model still hears it, at its length.
+    // Her transport sent nothing for 500 ms; the model still hears the whole pause, at its length.
     expect(model.audioMs).toBe(1000);
   });
 

@@ -73,6 +73,16 @@ describe('pauses in a speaker’s turn', () => {
     expect(room.bargeIns).toBe(0);
   });
 
+  it('a late or lost packet in the middle of speech is not a pause: nothing is inserted', () => {
+    const { model, room, clock, talk } = setupRoom();
+    talk('alice', 200);
+    clock.advance(40); // one packet 40 ms late (network jitter), then the rest on time
+    talk('alice', 200);
+    expect(model.audioMs).toBe(400);
+    expect(model.labels).toEqual(['[Alice]']);
+    expect(room.state.status).toBe('turn');
+  });
+
   it('speech over a reply still interrupts it once it lasts the barge-in minimum', () => {
     const { model, talk } = setupRoom({ bargeInMinSpeechMs: 100 });
     model.speak('r1', 2000);
@@ -87,6 +97,7 @@ describe('pauses in a speaker’s turn', () => {
     for (let t = 0; t < 1000; t += 20) {
       room.hear('alice', frame(20, VOICE.alice!));
       if (t < 200 || (t >= 500 && t < 700)) room.hear('bob', frame(20, VOICE.bob!));
+      else if (t < 300) room.hear('bob', frame(20, 0)); // his client's five silence frames
       clock.advance(20);
     }
     clock.advance(800);

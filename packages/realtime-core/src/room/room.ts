@@ -145,7 +145,8 @@ export class Room extends TypedEmitter<AllRoomEvents> {
     if (pcm.length === 0) return;
     const now = this.#clock.now();
     const loud = isSpeech(pcm, this.#gateRms);
-    const gapMs = gapBetween(s.lastFrameAt, s.lastFrameMs, now, this.#tuning.minGapMs);
+    // A client goes quiet only after silence frames: a gap after speech is a late or lost packet.
+    const gapMs = s.lastLoud ? 0 : gapBetween(s.lastFrameAt, s.lastFrameMs, now, this.#tuning.minGapMs);
     const wasHolder = this.#state.status === 'turn' && this.#state.speaker === s;
     s.heard(now, samplesToMs(pcm.length, this.#modelRate), this.#tuning.hangoverMs, loud);
     if (loud) s.speaking = true;

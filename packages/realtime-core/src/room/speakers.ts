@@ -23,6 +23,8 @@ export class Speaker {
   lastFrameMs = 0;
   /** When the latest frame louder than the speech gate arrived. */
   lastSpeechAt = Number.NEGATIVE_INFINITY;
+  /** The latest frame was speech (a gap after it is jitter or loss, not a pause). */
+  lastLoud = false;
   /** Silence sent for them since their last speech in their open turn (ms). */
   quietTailMs = 0;
   /** Speech in the current burst (pauses shorter than the hangover do not break it); silence never counts. */
@@ -68,6 +70,7 @@ export class Speaker {
     }
     this.lastFrameAt = now;
     this.lastFrameMs = ms;
+    this.lastLoud = loud;
     this.frames++;
   }
 
