@@ -26,7 +26,7 @@ import type { SceneControl } from './scene/scene-types.ts';
 import { SoloCast } from './solo-cast.ts';
 import { SpeakerLabels } from './speaker-labels.ts';
 import { type Speaker, SpeakerTable } from './speakers.ts';
-import { gapBetween, isSpeech, rmsAt, silenceOf } from './speech-gate.ts';
+import { isSpeech, rmsAt, silenceOf } from './speech-gate.ts';
 import { TurnLatencyClock } from './turn-latency.ts';
 import { TurnTiming } from './turn-timing.ts';
 import { UsageMeter } from './usage-meter.ts';
@@ -145,8 +145,7 @@ export class Room extends TypedEmitter<AllRoomEvents> {
     if (pcm.length === 0) return;
     const now = this.#clock.now();
     const loud = isSpeech(pcm, this.#gateRms);
-    // A client goes quiet only after silence frames: a gap after speech is a late or lost packet.
-    const gapMs = s.lastLoud ? 0 : gapBetween(s.lastFrameAt, s.lastFrameMs, now, this.#tuning.minGapMs);
+    const gapMs = s.pauseBefore(now, this.#tuning.minGapMs);
     const wasHolder = this.#state.status === 'turn' && this.#state.speaker === s;
     s.heard(now, samplesToMs(pcm.length, this.#modelRate), this.#tuning.hangoverMs, loud);
     if (loud) s.speaking = true;

@@ -4,6 +4,7 @@
 import { checkPcmFrame, type PcmFrame } from '../audio/frames.ts';
 import { samplesToMs } from '../audio/pcm.ts';
 import { createResampler, type Resampler } from '../audio/resampler.ts';
+import { gapBetween } from './speech-gate.ts';
 
 interface HeldChunk {
   pcm: Int16Array;
@@ -56,6 +57,14 @@ export class Speaker {
       return resampler.push(frame.pcm);
     }
     return r.resampler.push(frame.pcm);
+  }
+
+  /**
+   * The pause their transport left unsent before a frame arriving at `now` (ms, 0 if none). A
+   * client goes quiet only after silence frames: a gap after speech is a late or lost packet.
+   */
+  pauseBefore(now: number, minGapMs: number): number {
+    return this.lastLoud ? 0 : gapBetween(this.lastFrameAt, this.lastFrameMs, now, minGapMs);
   }
 
   /**
