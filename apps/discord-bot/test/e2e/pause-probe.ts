@@ -1,14 +1,15 @@
 // What the model heard of a member's speech, for the pause-fidelity test and bench: the input audio
-// the model server decoded (per session, in order), the labels and commits it holds, and the
+// the model server decoded (the demo's ModelInputTap), the labels and commits it holds, and the
 // packets the bot's receiver counted.
 import { fixtureWithPause, measurePauses } from '@troupe/discord-sim';
+import { ModelInputTap } from '../../src/demo/pause-timeline.ts';
 import type { VoiceHarness } from './voice-harness.ts';
 
 export interface PauseProbe {
-  /** Chunks of model input received so far in the open session (a mark for `heardSince`). */
-  mark(): number;
+  /** Where the model's input stands now (a mark for `heardSince`). */
+  mark(): Map<string, number>;
   /** The model's input since `mark`, upsampled to 48 kHz for the fixtures' pause meter. */
-  heardSince(mark: number): Int16Array;
+  heardSince(mark: Map<string, number>): Int16Array;
   labels(name: string): number;
   commits(): number;
   packetsOf(name: string): number;
@@ -17,26 +18,11 @@ export interface PauseProbe {
 }
 
 export function pauseProbe(h: VoiceHarness, listener = 'carol'): PauseProbe {
-  const heard = new Map<string, Int16Array[]>();
-  h.model.events.on('append', (s, _n, pcm) => {
-    const chunks = heard.get(s.sessionId) ?? [];
-    chunks.push(pcm);
-    heard.set(s.sessionId, chunks);
-  });
+  const input = new ModelInputTap(h.model);
   const session = () => h.model.sessions.find((s) => !s.closed)!;
   return {
-    mark: () => heard.get(session().sessionId)?.length ?? 0,
-    heardSince(mark) {
-      const chunks = (heard.get(session().sessionId) ?? []).slice(mark);
-      const up = new Int16Array(chunks.reduce((n, c) => n + c.length, 0) * 2);
-      let at = 0;
-      for (const c of chunks)
-        for (let i = 0; i < c.length; i++, at += 2) {
-          up[at] = c[i]!;
-          up[at + 1] = c[i]!;
-        }
-      return up;
-    },
+    mark: () => input.mark(),
+    heardSince: (mark) => input.since(mark),
     labels: (name) => session().items.filter((i) => i.text?.startsWith(`[${name}`)).length,
     commits: () => session().items.filter((i) => i.role === 'user' && i.audioMs !== undefined).length,
     packetsOf: (name) =>
