@@ -297,9 +297,9 @@ export function runFrameCosts(
   const rounds = Math.max(7, options.rounds ?? 9);
   const runs = options.runs ?? 500;
   const speech = speech48kMono();
-  const celt = timeInterleaved(inboundCandidates(encodePackets(speech, 'audio')), runs, rounds);
-  const crypto = timeInterleaved(transportCryptoCandidates(), runs, rounds);
   const packets = encodePackets(speech, 'audio');
+  const celt = timeInterleaved(inboundCandidates(packets), runs, rounds);
+  const crypto = timeInterleaved(transportCryptoCandidates(), runs, rounds);
   const dave = timeInterleaved(daveCandidates(packets, runs, rounds), runs, rounds);
   const deltaMs = 100;
   const outbound = timeInterleaved(

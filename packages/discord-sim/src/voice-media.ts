@@ -3,6 +3,7 @@
  * each bot's packets to the other bots and to the simulated listeners. Frames are end-to-end
  * encrypted by the simulated users' DAVE clients in DAVE calls; the SFU only re-seals transport.
  */
+import { isSilenceFrame } from '@troupe/opus';
 import { VoiceOpcodes } from 'discord-api-types/voice/v8';
 import { sineTone } from './audio/signal.ts';
 import type { World } from './model/world.ts';
@@ -22,8 +23,6 @@ import { type PreparedVoiceFuzz, runVoiceFuzz } from './voice/fuzz-driver.ts';
 import { planVoiceFuzz, type VoiceFuzzOptions } from './voice/voice-fuzz.ts';
 import type { VoiceServer } from './voice/voice-server.ts';
 import type { VoiceSession } from './voice/voice-session.ts';
-
-const isSilence = (f: Uint8Array) => f.length === 3 && f[0] === 0xf8 && f[1] === 0xff && f[2] === 0xfe;
 
 export class VoiceMedia {
   private readonly world: World;
@@ -126,7 +125,7 @@ export class VoiceMedia {
   onBotPacket(s: VoiceSession, p: ParsedRtp, atMs: number): void {
     const guild = this.world.guilds.get(s.guildId);
     if (!guild) return;
-    if (s.daveVersion > 0 && !isSilence(p.opus) && !looksLikeDaveFrame(p.opus))
+    if (s.daveVersion > 0 && !isSilenceFrame(p.opus) && !looksLikeDaveFrame(p.opus))
       this.voice.stats.unencryptedFromBot++;
     const rekeying =
       this.dave.session(s.channelId)?.pendingTransition !== undefined || this.sealedForOldEpoch(s, p);
@@ -190,7 +189,7 @@ export class VoiceMedia {
       return { opus: out.kind === 'undecryptable' ? undefined : out.opus, fate: out.kind };
     }
     if (looksLikeDaveFrame(frame)) return { opus: undefined, fate: 'undecryptable' };
-    return { opus: frame, fate: isSilence(frame) ? 'silence' : 'unencrypted' };
+    return { opus: frame, fate: isSilenceFrame(frame) ? 'silence' : 'unencrypted' };
   }
 
   private seal(s: VoiceSession, spec: RtpPacketSpec): Uint8Array {

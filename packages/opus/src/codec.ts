@@ -6,6 +6,16 @@ export type OpusSampleRate = 8000 | 12000 | 16000 | 24000 | 48000;
 /** The 3-byte Opus packet Discord treats as silence. */
 export const SILENCE_FRAME: Uint8Array = Uint8Array.of(0xf8, 0xff, 0xfe);
 
+/** The packet is Discord's silence frame (DAVE sends it unencrypted: https://daveprotocol.com/#silence-packets). */
+export function isSilenceFrame(frame: Uint8Array): boolean {
+  return (
+    frame.length === 3 &&
+    frame[0] === SILENCE_FRAME[0] &&
+    frame[1] === SILENCE_FRAME[1] &&
+    frame[2] === SILENCE_FRAME[2]
+  );
+}
+
 // Neither @evan/opus binding has a reset method; libopus' reset is a CTL (it ignores the argument).
 const OPUS_RESET_STATE = 4028;
 

@@ -3,6 +3,7 @@ export { bestLagSnr, checkOpusBackend } from './check.ts';
 export {
   createOpusDecoder,
   createOpusEncoder,
+  isSilenceFrame,
   type OpusDecoder,
   type OpusEncoder,
   type OpusSampleRate,

@@ -27,8 +27,6 @@ export interface ReplyPlan {
 export class ReplyStream {
   readonly plan: ReplyPlan;
   sentSamples = 0;
-  /** True once audio went out: the voice is then locked for the session. */
-  spoke = false;
   readonly #words: string[];
   readonly #io: ConnectionIo;
   readonly #events: ServerEvents;
@@ -92,7 +90,6 @@ export class ReplyStream {
     const chunkSamples = (p.chunkMs * RATE) / 1000;
     const chunk = p.audio.subarray(this.sentSamples, this.sentSamples + chunkSamples);
     this.sentSamples += chunk.length;
-    this.spoke = true;
     this.#emit(this.#events.audioDelta(this.responseId, p.itemId, pcm16ToBase64(chunk)));
     const word = this.#words.shift();
     if (word !== undefined) this.#emit(this.#events.transcriptDelta(this.responseId, p.itemId, `${word} `));

@@ -27,7 +27,7 @@ export interface RealtimeSim {
   readonly script: SimScript;
   /** Resolves with the next simulator event of that name (e.g. `await sim.once('response.done')`). */
   once<K extends keyof SimEvents>(name: K, timeoutMs?: number): Promise<SimEvents[K]>;
-  /** Resolves once `predicate` holds, re-checked on every simulator event. */
+  /** Resolves once `predicate` holds (re-checked every 5 ms), or rejects after `timeoutMs`. */
   waitFor<T>(predicate: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }

@@ -20,8 +20,6 @@ interface TableCopy {
   conflict: string;
   /** SQLite keeps booleans as 0/1. */
   booleans?: string[];
-  /** Fixed values written instead of the file's. */
-  overrides?: Record<string, unknown>;
   since?: number;
 }
 

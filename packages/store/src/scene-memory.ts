@@ -79,6 +79,10 @@ export async function recentSceneLines(
   return rows.map(sceneLineFromRow);
 }
 
+export function forgetGuildScenes(driver: SqlDriver, guildId: string): Promise<number> {
+  return driver.run('DELETE FROM scene_lines WHERE guild_id = ?', [requireId('guildId', guildId)]);
+}
+
 export function forgetScene(
   driver: SqlDriver,
   guildId: string,

@@ -13,6 +13,7 @@ import {
 import {
   appendSceneLines,
   eraseMemberLines,
+  forgetGuildScenes,
   forgetScene,
   pruneSceneLines,
   recentSceneLines,
@@ -291,6 +292,10 @@ export class SqlStore implements Store {
 
   forgetScene(guildId: string, channelId: string, characterId?: string): Promise<number> {
     return forgetScene(this.driver, guildId, channelId, characterId);
+  }
+
+  forgetGuildScenes(guildId: string): Promise<number> {
+    return forgetGuildScenes(this.driver, guildId);
   }
 
   eraseMemberLines(guildId: string, userId: string): Promise<number> {

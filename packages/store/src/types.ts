@@ -167,6 +167,8 @@ export interface Store {
   recentSceneLines(query: SceneQuery): Promise<SceneLine[]>;
   /** `/voice forget`: erases a channel's scene (one character's, or every character's). */
   forgetScene(guildId: string, channelId: string, characterId?: string): Promise<number>;
+  /** Erases every scene line of a guild, in every channel. */
+  forgetGuildScenes(guildId: string): Promise<number>;
   /** Erases everything a member said in a guild's scenes. */
   eraseMemberLines(guildId: string, userId: string): Promise<number>;
   /** Deletes lines past each guild's retention (the store's default where unset). */

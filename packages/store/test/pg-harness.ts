@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openPostgresStore, type PostgresStoreOptions } from '../src/postgres/pg-store.ts';
+import { createTestDatabase } from '../src/testing/databases.ts';
 import type { StoreHarness } from '../src/testing/store-contract.ts';
 import type { Store } from '../src/types.ts';
 
@@ -16,12 +17,8 @@ async function query(url: string, text: string): Promise<void> {
 }
 
 /** A fresh database on the shared test server; its URL. */
-export async function freshDatabase(): Promise<string> {
-  const url = new URL(inject('postgresUrl'));
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  await query(url.toString(), `CREATE DATABASE ${name}`);
-  url.pathname = `/${name}`;
-  return url.toString();
+export function freshDatabase(): Promise<string> {
+  return createTestDatabase(inject('postgresUrl'));
 }
 
 const TABLES = 'guild_settings, guild_personas, usage_daily, user_optout, voice_sessions, scene_lines';

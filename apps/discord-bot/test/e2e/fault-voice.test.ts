@@ -39,17 +39,27 @@ async function joinAndSettle(v: VoiceFaultWorld): Promise<VoiceSessionPort> {
   return session;
 }
 
+/**
+ * The speaker a label names: a turn whose first words overlapped the previous speaker's is
+ * labelled `[Pleb, talking over Teller]`, and who overlaps whom here depends on packet timing.
+ */
+const speakerOf = (label: string) => label.replace(/^\[?([^,\]]+).*$/, '$1');
+
 /** The bot's completed answer to the `nth` (1-based) turn labelled `label`. */
 function answerTo(v: VoiceFaultWorld, label: string, nth = 1) {
   return v.w.realtime!.waitFor(
     () =>
-      v.w.realtime!.responses.filter((r) => r.labels.includes(label) && r.status === 'completed')[nth - 1],
+      v.w.realtime!.responses.filter(
+        (r) => r.labels.some((l) => speakerOf(l) === label) && r.status === 'completed',
+      )[nth - 1],
     20_000,
   );
 }
 
 function answered(v: VoiceFaultWorld, label: string): number {
-  return v.w.realtime!.responses.filter((r) => r.labels.includes(label) && r.status === 'completed').length;
+  return v.w.realtime!.responses.filter(
+    (r) => r.labels.some((l) => speakerOf(l) === label) && r.status === 'completed',
+  ).length;
 }
 
 /** Audio up to the last non-zero sample (silence frames and the bot's trailing silence decode to zeros). */
@@ -160,9 +170,8 @@ describe('voice fuzz: 10,000 hostile datagrams while another member talks', () =
     );
     // The call is end-to-end encrypted, so the transport plaintext is a DAVE frame whose ciphertext
     // the sim cannot steer to read 0xBEDE: it sends real extensions instead (the misread is covered
-    // by connection-guard.test.ts). A chance look-alike is still opened correctly.
+    // by connection-guard.test.ts).
     expect(report.byKind['ext-lookalike']).toBe(0);
-    expect(shield.extensionLookalikes - shieldBefore.extensionLookalikes).toBeGreaterThanOrEqual(0);
     // Everything sealed with the right key reached Teller's decoder; exactly the RFC 6716-illegal ones were refused.
     expect(teller?.packets).toBe(report.expected.decodedResubscribing);
     expect(teller?.corruptPackets).toBe(report.expected.corruptResubscribing);
@@ -184,16 +193,22 @@ describe('voice fuzz: 10,000 hostile datagrams while another member talks', () =
     const burst = await v.w.discord.prepareVoiceFuzz('Teller', { packets: 300, seed: SEED + 1, rounds: 1 });
     await burst.run();
     await v.w.discord.speak('Pleb', fixturePath('en-bob'));
-    await answerTo(v, 'Pleb', 2);
+    // Pleb's whole turn reached the model (whether the model server's VAD commits it with the
+    // flood's quiet audio before it or on its own is the server's business, not the bot's).
+    const seconds = (t: { pcm: Int16Array[] }) => t.pcm.reduce((n, c) => n + c.length, 0) / MODEL_RATE;
+    await v.w.discord.until(
+      () =>
+        v.tap.turns
+          .slice(turns)
+          .some((t) => speakerOf(t.label) === 'Pleb' && seconds(t) >= trimmedSeconds(clean)),
+      20_000,
+    );
     // Teller, heard normally again.
     const tellerAnswers = answered(v, 'Teller');
     await v.w.discord.speak('Teller', fixturePath('zh-mei'));
     await answerTo(v, 'Teller', tellerAnswers + 1);
-    const later = v.tap.turns.slice(turns).map((t) => ({
-      label: t.label,
-      seconds: t.pcm.reduce((n, c) => n + c.length, 0) / MODEL_RATE,
-    }));
-    expect(later.map((t) => t.label)).toEqual(['[Teller]', '[Pleb]', '[Teller]']);
+    const later = v.tap.turns.slice(turns).map((t) => ({ speaker: speakerOf(t.label), seconds: seconds(t) }));
+    expect(later.map((t) => t.speaker)).toEqual(['Teller', 'Pleb', 'Teller']);
     // Pleb's whole clip (3.3 s) plus the trailing silence, as in the clean run; Teller's 4 s clip too.
     expect(later[1]?.seconds).toBeGreaterThanOrEqual(trimmedSeconds(clean));
     expect(later[2]?.seconds).toBeGreaterThan(4);

@@ -5,7 +5,7 @@
  * wire frames, so the gateway treats it exactly like a bot's voice WebSocket.
  */
 import Davey, { type DAVESession, type ProposalsResult } from '@snazzah/davey';
-import { SILENCE_FRAME } from '@troupe/opus';
+import { isSilenceFrame } from '@troupe/opus';
 import {
   DaveOp,
   decodeServerBinary,
@@ -38,12 +38,6 @@ export interface DaveParticipantOptions {
 }
 
 const MIN_SUPPLEMENTAL = 12; // 8-byte tag + 1-byte nonce + size byte + 2-byte marker
-
-function isSilence(f: Uint8Array): boolean {
-  return (
-    f.length === 3 && f[0] === SILENCE_FRAME[0] && f[1] === SILENCE_FRAME[1] && f[2] === SILENCE_FRAME[2]
-  );
-}
 
 /** The protocol frame check of https://daveprotocol.com/#protocol-frame-check (marker and size). */
 export function looksLikeDaveFrame(f: Uint8Array): boolean {
@@ -95,7 +89,7 @@ export class SimDaveParticipant {
 
   /** End-to-end encrypts an Opus frame; before the group exists it goes out as passthrough. */
   encrypt(opus: Uint8Array): Uint8Array {
-    if (!this.ready || isSilence(opus)) return opus;
+    if (!this.ready || isSilenceFrame(opus)) return opus;
     const sealed = new Uint8Array(this.session.encryptOpus(Buffer.from(opus)));
     if (this.brokenKeys && sealed.length > 0) sealed[0] = (sealed[0] ?? 0) ^ 0xff;
     return sealed;
@@ -103,7 +97,7 @@ export class SimDaveParticipant {
 
   /** What this user makes of a frame a bot sent. */
   decrypt(fromUserId: string, frame: Uint8Array): E2eeOutcome {
-    if (isSilence(frame)) return { kind: 'silence', opus: frame };
+    if (isSilenceFrame(frame)) return { kind: 'silence', opus: frame };
     if (!looksLikeDaveFrame(frame)) return { kind: 'unencrypted', opus: frame };
     try {
       return {

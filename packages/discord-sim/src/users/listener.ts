@@ -1,4 +1,4 @@
-import { createOpusDecoder, type OpusDecoder, SILENCE_FRAME } from '@troupe/opus';
+import { createOpusDecoder, isSilenceFrame, type OpusDecoder } from '@troupe/opus';
 
 /**
  * How a frame fared at the listener's end-to-end layer: `transport-only` in calls without DAVE;
@@ -39,15 +39,6 @@ export interface Heard {
   undecryptableFrames: number;
 }
 
-function isSilence(opus: Uint8Array): boolean {
-  return (
-    opus.length === 3 &&
-    opus[0] === SILENCE_FRAME[0] &&
-    opus[1] === SILENCE_FRAME[1] &&
-    opus[2] === SILENCE_FRAME[2]
-  );
-}
-
 /** Records one bot's audio for one user; decodes lazily so hundreds of listeners stay cheap. */
 export class Listener {
   readonly userId: string;
@@ -75,7 +66,7 @@ export class Listener {
     frame: { bytes: number; sequence: number; timestamp: number; e2ee: E2eeFate; rekeying: boolean },
     arrivalMs: number,
   ): void {
-    const silence = opus !== undefined && isSilence(opus);
+    const silence = opus !== undefined && isSilenceFrame(opus);
     const { sequence, timestamp, e2ee, rekeying } = frame;
     const bytes = opus?.length ?? frame.bytes;
     const packet = { arrivalMs, sequence, timestamp, silence, bytes, e2ee, rekeying };

@@ -14,7 +14,6 @@ import {
   type SpeakMode,
 } from './transmit-plan.ts';
 
-/** How a simulated user's client misbehaves while speaking; all randomness comes from `seed`. */
 /** An Opus packet no decoder accepts: TOC code 3 announcing zero frames. */
 const CORRUPT_OPUS = Uint8Array.of(0xfb, 0x00);
 

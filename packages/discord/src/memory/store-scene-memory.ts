@@ -14,13 +14,7 @@ export function sceneMemoryOf(store: Store, o: { defaultDays: number }): SceneMe
     recent: (q) => store.recentSceneLines(q),
     forget: (guildId, channelId, characterId) => store.forgetScene(guildId, channelId, characterId),
     eraseMember: (guildId, userId) => store.eraseMemberLines(guildId, userId),
-    async forgetGuild(guildId) {
-      // A retention of 0 days makes every line of the guild prunable now; then the setting goes again.
-      await store.updateSettings(guildId, { sceneRetentionDays: 0 });
-      const erased = await store.pruneSceneLines(Date.now() + 1);
-      await store.updateSettings(guildId, { sceneRetentionDays: null });
-      return erased;
-    },
+    forgetGuild: (guildId) => store.forgetGuildScenes(guildId),
     async retentionDays(guildId) {
       return (await store.getSettings(guildId)).sceneRetentionDays ?? o.defaultDays;
     },

@@ -3,7 +3,7 @@
 // decide — are a scene: each character its own session, the room ends turns and a director picks
 // who answers (docs/scenes.md). These are the controls: /join's start, /scene add|remove|next, the
 // channel's mode and addressed-only setting, /persona set, /voice reset and opt-outs.
-import { type Persona, personaToSessionConfig, type SceneMode } from '@troupe/realtime-core';
+import { type Persona, personaToSessionConfig, type SceneMode, sameNameKey } from '@troupe/realtime-core';
 import type { AddOutcome } from '../voice-port.ts';
 import {
   addOutcome,
@@ -20,8 +20,6 @@ import { sceneCharacter } from './scene-room.ts';
 import { SceneChangeError } from './types.ts';
 
 export type { ChannelCastDeps } from './cast-stage.ts';
-
-const key = (name: string) => name.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 
 export class ChannelCast extends CastStage {
   /** The first room: one character (greeting the channel), or a scene of one in an addressed-only channel. */
@@ -50,7 +48,7 @@ export class ChannelCast extends CastStage {
         throw new SceneChangeError('already', `${persona.name} is already in the scene`);
       if (personas.length >= maxCast(this.deps.options))
         throw new SceneChangeError('full', `the scene already has ${personas.length} characters`);
-      if (personas.some((p) => key(p.name) === key(persona.name)))
+      if (personas.some((p) => sameNameKey(p.name) === sameNameKey(persona.name)))
         throw new SceneChangeError('nameTaken', `a character named ${persona.name} is already in the scene`);
       const memory = await this.memory.recall(persona.id);
       let scene: SceneState;

@@ -33,6 +33,21 @@ function fakeConnection(opts: { protocolVersion?: number } = {}) {
 }
 
 describe('fresh joins for end-to-end encryption', () => {
+  it('counts only decryption failures: a stream that breaks for another reason never causes a fresh join', () => {
+    const { calls, conn } = fakeConnection();
+    const clock = new ManualClock();
+    const guard = guardConnection(
+      conn,
+      { maxRejoinAttempts: 5, clock, e2ee: { health: { minFailures: 10, minFailingMs: 1000 } } },
+      () => {},
+    );
+    for (let i = 0; i < 20; i++, clock.advance(100)) guard.receiveError(new Error('stream premature close'));
+    expect(calls).toEqual([]);
+    for (let i = 0; i < 20; i++, clock.advance(100))
+      guard.receiveError(new Error('Unsupported state or unable to authenticate data'));
+    expect(calls).toEqual(['disconnect', 'rejoin ch1']);
+  });
+
   it('leaves and joins again when nothing decrypts for long enough, then gives up, bounded', () => {
     const { set, calls, conn } = fakeConnection();
     const clock = new ManualClock();
@@ -57,7 +72,6 @@ describe('fresh joins for end-to-end encryption', () => {
     for (let i = 0; i < 20; i++, clock.advance(100)) guard.undecryptable();
     expect(calls).toEqual(['disconnect', 'rejoin ch1']);
     expect(guard.rejoining).toBe(true);
-    guard.receiveError(new Error('stream premature close')); // not a decryption failure: ignored
     set({ status: VoiceConnectionStatus.Ready });
     expect(guard.rejoining).toBe(false);
     // Still nothing: past the bound the session ends with a reason.

@@ -3,7 +3,10 @@
 // reports Ready before the MLS group exists: until then it sends frames in the clear, which
 // members reject or, worse, hear unencrypted, and it hands still-encrypted frames to the Opus
 // decoder. This module reads the connection's DAVE state and gates both directions on it.
+
 import type { VoiceConnection } from '@discordjs/voice';
+import { isSilenceFrame } from '@troupe/opus';
+import type { OpusPacketTarget } from './opus-frame-sink.ts';
 
 /** What /voice status and the gates need to know about a call's end-to-end encryption. */
 export interface E2eeStatus {
@@ -65,21 +68,15 @@ export function e2eeSafe(connection: VoiceConnection): boolean {
  * `timeoutMs`. The connection emits `transitioned` when a DAVE transition executes.
  */
 export function waitForE2ee(connection: VoiceConnection, timeoutMs: number): Promise<boolean> {
-  if (e2eeSafe(connection)) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const check = () => {
-      if (!e2eeSafe(connection)) return;
-      done(true);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    const done = (ok: boolean) => {
+    const timer = setTimeout(() => {
+      cancel();
+      resolve(false);
+    }, timeoutMs);
+    const cancel = onceE2eeSafe(connection, () => {
       clearTimeout(timer);
-      connection.off('transitioned', check);
-      connection.off('stateChange', check);
-      resolve(ok);
-    };
-    connection.on('transitioned', check);
-    connection.on('stateChange', check);
+      resolve(true);
+    });
   });
 }
 
@@ -106,12 +103,7 @@ export function onceE2eeSafe(connection: VoiceConnection, fn: () => void): () =>
   return cancel;
 }
 
-const SILENCE = [0xf8, 0xff, 0xfe];
-
-/** The Opus silence frame, which DAVE sends unencrypted (https://daveprotocol.com/#silence-packets). */
-export function isSilenceFrame(frame: Uint8Array): boolean {
-  return frame.length === 3 && frame[0] === SILENCE[0] && frame[1] === SILENCE[1] && frame[2] === SILENCE[2];
-}
+export { isSilenceFrame };
 
 /**
  * The protocol frame check of https://daveprotocol.com/#protocol-frame-check: a 0xFAFA marker at
@@ -125,18 +117,12 @@ export function looksLikeDaveFrame(frame: Uint8Array): boolean {
   return size >= 12 && size < n;
 }
 
-/** The two calls of a VoiceConnection the playback pacer uses. */
-export interface OpusSinkLike {
-  playOpusPacket(packet: Buffer): unknown;
-  setSpeaking(speaking: boolean): unknown;
-}
-
 /**
- * The pacer's way out: audio frames go out only while they would be end-to-end encrypted (the
+ * The Opus frame sink's way out: audio frames go out only while they would be end-to-end encrypted (the
  * silence frame always may). A frame the library would send in the clear, because the bot's own
  * group is being (re)built, is withheld and counted instead.
  */
-export function e2eeSink(connection: VoiceConnection): OpusSinkLike & { readonly withheld: number } {
+export function e2eeSink(connection: VoiceConnection): OpusPacketTarget & { readonly withheld: number } {
   let withheld = 0;
   return {
     playOpusPacket(packet: Buffer) {

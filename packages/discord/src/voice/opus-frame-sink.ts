@@ -3,7 +3,7 @@
 // §3.4), so by default they are encoded at 24 kHz mono and any client decodes them at 48 kHz
 // stereo; `stereo48k` has the room resample to 48 kHz stereo first. One encoder per channel, reset
 // at each reply's first frame: never while another reply is still being encoded.
-import { createOpusEncoder, type OpusEncoder, SILENCE_FRAME } from '@troupe/opus';
+import { createOpusEncoder, type OpusEncoder, type OpusSampleRate, SILENCE_FRAME } from '@troupe/opus';
 import { type FrameSink, MODEL_RATE, type OutputFormat } from '@troupe/realtime-core';
 
 /** How model speech is encoded for Discord. */
@@ -22,10 +22,11 @@ export function playbackOutput(format: PlaybackFormat): OutputFormat {
   return format === 'mono24k' ? { sampleRate: MODEL_RATE, channels: 1 } : { sampleRate: 48_000, channels: 2 };
 }
 
-export function createPlaybackEncoder(format: PlaybackFormat, complexity?: number): OpusEncoder {
+function createPlaybackEncoder(format: PlaybackFormat, complexity?: number): OpusEncoder {
+  const { sampleRate, channels } = playbackOutput(format);
   return createOpusEncoder({
-    sampleRate: format === 'mono24k' ? MODEL_RATE : 48_000,
-    channels: format === 'mono24k' ? 1 : 2,
+    sampleRate: sampleRate as OpusSampleRate,
+    channels,
     ...(complexity === undefined ? {} : { complexity }),
   });
 }

@@ -18,7 +18,6 @@ interface Member {
   displayName: string;
   decoder: OpusDecoder;
   packets: number;
-  speaking: boolean;
   /** Left the channel: their stream is not taken up again. */
   left: boolean;
   /** When a failed stream of theirs was last logged, and how many failures since went unlogged. */
@@ -88,13 +87,13 @@ export class VoiceReceiver {
     if (member?.user.bot) return;
     const m = this.#member(userId, member?.displayName ?? member?.user.username ?? FALLBACK_SPEAKER_NAME);
     this.#room?.addSpeaker(userId, m.displayName);
-    m.speaking = true;
     m.left = false;
     const stream = receiver.subscribe(userId, { end: { behavior: EndBehaviorType.Manual } });
     stream.on('data', (packet: Buffer) => {
       // Still DAVE-encrypted: not Opus, never for the decoder.
-      if (!admitReceivedFrame(this.#d.connection, packet)) return this.#d.guard()?.undecryptable();
-      this.#d.guard()?.delivered(packet);
+      const guard = this.#d.guard();
+      if (!admitReceivedFrame(this.#d.connection, packet)) return guard?.undecryptable();
+      guard?.delivered(packet);
       const receivedAt = this.#d.clock.now();
       m.packets++;
       const pcm = m.decoder.decode(packet);
@@ -131,7 +130,6 @@ export class VoiceReceiver {
     if (!m) return;
     m.left = true;
     this.#d.connection.receiver.subscriptions.get(userId)?.destroy();
-    m.speaking = false;
     this.#room?.speakerStopped(userId);
   }
 
@@ -149,7 +147,6 @@ export class VoiceReceiver {
         displayName,
         decoder,
         packets: 0,
-        speaking: false,
         left: false,
         errorLoggedAt: Number.NEGATIVE_INFINITY,
         errorsSuppressed: 0,

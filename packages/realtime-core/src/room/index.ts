@@ -49,4 +49,4 @@ export type {
   SessionBudgetEvent,
 } from './scene/scene-types.ts';
 export { describeSessionBudget, SessionCounter } from './scene/session-budget.ts';
-export { FALLBACK_SPEAKER_NAME, normaliseSpeakerName, SpeakerLabels } from './speaker-labels.ts';
+export { FALLBACK_SPEAKER_NAME, normaliseSpeakerName, SpeakerLabels, sameNameKey } from './speaker-labels.ts';

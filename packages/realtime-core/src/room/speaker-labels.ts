@@ -65,7 +65,7 @@ export function normaliseSpeakerName(raw: string): string {
 }
 
 /** Names that look the same compare equal: compatibility forms (ｆｕｌｌｗｉｄｔｈ), case and spacing ignored. */
-function sameNameKey(name: string): string {
+export function sameNameKey(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(SPACES, '');
 }
 

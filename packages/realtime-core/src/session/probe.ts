@@ -9,7 +9,7 @@ import {
 } from '../provider/profiles.ts';
 import { checkVoice } from '../provider/voices.ts';
 import type { TransportFactory } from '../transport/types.ts';
-import type { Clock } from './clock.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { RealtimeError, RealtimeErrorCode } from './errors.ts';
 import { RealtimeSession } from './realtime-session.ts';
 
@@ -120,11 +120,9 @@ export async function probeRealtime(options: ProbeOptions): Promise<ProbeResult>
   });
   try {
     await session.connect();
-    const clock = options.clock;
+    const clock = options.clock ?? systemClock;
     const settle = new Promise<'quiet'>((resolve) => {
-      const ms = options.settleMs ?? 3000;
-      if (clock) clock.setTimeout(() => resolve('quiet'), ms);
-      else setTimeout(() => resolve('quiet'), ms).unref();
+      clock.setTimeout(() => resolve('quiet'), options.settleMs ?? 3000);
     });
     const answer = await Promise.race([settings, settle]);
     if (answer instanceof Error) return fail(answer as RealtimeError);

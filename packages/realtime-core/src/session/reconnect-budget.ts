@@ -44,12 +44,6 @@ export class ReconnectBudget {
     this.#granted.sort((a, b) => a - b);
     return at - now;
   }
-
-  /** Reconnects granted within the window ending at `now`. */
-  used(now: number): number {
-    this.#prune(now);
-    return this.#granted.filter((t) => t <= now).length;
-  }
 }
 
 const processBudgets = new Map<string, ReconnectBudget>();

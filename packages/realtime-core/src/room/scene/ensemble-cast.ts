@@ -12,6 +12,7 @@ import { type CastDriver, type RoomSide, type TurnInfo, turnLabelText } from '..
 import { listenToCastMember } from '../cast-listener.ts';
 import type { PlaybackReport } from '../pacer.ts';
 import type { CastMember, ModelError, ModelTranscript } from '../ports.ts';
+import { sameNameKey } from '../speaker-labels.ts';
 import { AddressBook } from './addressing.ts';
 import { CharacterLines } from './character-lines.ts';
 import type { DirectorContext, SceneMode } from './director.ts';
@@ -264,8 +265,7 @@ export class EnsembleCast implements CastDriver, SceneControl {
     const name = character.name?.trim();
     if (!id || !name) throw new RangeError('a scene character needs an id and a name');
     if (this.#members.get(id)) throw new RangeError(`"${id}" is already in the scene`);
-    const key = (n: string) => n.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
-    if (this.#members.all().some((m) => key(m.character.name) === key(name)))
+    if (this.#members.all().some((m) => sameNameKey(m.character.name) === sameNameKey(name)))
       throw new RangeError(`a character named "${name}" is already in the scene`);
     this.#record.log.join(id, memory);
     this.#members.add({ ...character, id, name }, new CharacterCards(character.persona, this.#random), greet);

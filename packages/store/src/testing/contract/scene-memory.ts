@@ -86,6 +86,10 @@ export function sceneMemoryContract(name: string, make: MakeStoreHarness): void 
       expect(await store.recentSceneLines(query)).toEqual([]);
       expect(await store.recentSceneLines({ ...query, channelId: 'c2' })).toHaveLength(1);
       expect(await store.recentSceneLines({ ...query, guildId: 'g2' })).toHaveLength(1);
+      // Every channel of a guild at once; other guilds keep theirs.
+      expect(await store.forgetGuildScenes('g')).toBe(1);
+      expect(await store.recentSceneLines({ ...query, channelId: 'c2' })).toEqual([]);
+      expect(await store.recentSceneLines({ ...query, guildId: 'g2' })).toHaveLength(1);
     });
 
     it("honours each guild's retention when reading and pruning; 0 days keeps nothing", async () => {
